@@ -1,0 +1,3 @@
+namespace Currant.Benchmarks;
+
+internal static class BenchmarkMarker;

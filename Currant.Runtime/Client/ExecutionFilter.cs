@@ -1,0 +1,20 @@
+namespace Currant;
+
+/// <summary>What <see cref="ICurrantClient.ListAsync"/> returns.</summary>
+public sealed record ExecutionFilter
+{
+    /// <summary>Only this queue.</summary>
+    public string? Queue { get; init; }
+
+    /// <summary>Only this state.</summary>
+    public ExecutionState? State { get; init; }
+
+    /// <summary>Only this kind.</summary>
+    public ExecutionKind? Kind { get; init; }
+
+    /// <summary>Only this execution name.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>At most this many rows (default 50).</summary>
+    public int Limit { get; init; } = 50;
+}

@@ -1,0 +1,28 @@
+namespace Currant;
+
+/// <summary>
+/// Enqueues executions and reads their state. <see cref="CurrantClient"/> implements it; generated stubs call it.
+/// </summary>
+public interface ICurrantClient
+{
+    /// <summary>Options used for every argument and result.</summary>
+    System.Text.Json.JsonSerializerOptions SerializerOptions { get; }
+
+    /// <summary>Enqueues one execution of <paramref name="definition"/> with pre-serialized arguments.</summary>
+    Task<Guid> EnqueueAsync(ExecutionDefinition definition, byte[] arguments, EnqueueOptions? options, CancellationToken cancellationToken = default);
+
+    /// <summary>Enqueues many executions in one binary COPY; returns their ids in input order.</summary>
+    Task<IReadOnlyList<Guid>> EnqueueManyAsync(ExecutionDefinition definition, IReadOnlyList<byte[]> arguments, EnqueueOptions? options, CancellationToken cancellationToken = default);
+
+    /// <summary>Current state of an execution, or null if no such id exists.</summary>
+    Task<ExecutionInfo?> GetExecutionAsync(Guid id, CancellationToken cancellationToken = default);
+
+    /// <summary>Waits until the execution is finished and returns its final record.</summary>
+    Task<ExecutionInfo> WaitForCompletionAsync(Guid id, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Requests cancellation. Returns false if the execution had already finished.</summary>
+    Task<bool> CancelAsync(Guid id, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists executions, newest first.</summary>
+    Task<IReadOnlyList<ExecutionInfo>> ListAsync(ExecutionFilter? filter = null, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,28 @@
+namespace Currant;
+
+/// <summary>
+/// Marks a partial class as a background job (Celery style). The class exposes one
+/// <c>ExecuteAsync(...)</c> method; the source generator writes static <c>Queue</c>, <c>Options</c>
+/// and <c>QueueMany</c> stubs whose parameters mirror it.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class JobAttribute : Attribute
+{
+    /// <summary>The persisted execution name; defaults to the class name. Renaming it orphans stored executions.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>The queue the job is enqueued on; defaults to <c>"default"</c>.</summary>
+    public string? Queue { get; set; }
+
+    /// <summary>Retries after the first attempt; -1 means the client default (<c>CURRANT_DEFAULT_RETRIES</c>, 3).</summary>
+    public int Retries { get; set; } = -1;
+
+    /// <summary>Timeout of one attempt in seconds; 0 means the client default (<c>CURRANT_DEFAULT_TIMEOUT</c>).</summary>
+    public int Timeout { get; set; }
+
+    /// <summary>Default priority; higher runs first.</summary>
+    public int Priority { get; set; }
+
+    /// <summary>Exception types that fail the job at once instead of being retried.</summary>
+    public Type[]? NonRetryable { get; set; }
+}

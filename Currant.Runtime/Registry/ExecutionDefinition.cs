@@ -1,0 +1,38 @@
+using System.ComponentModel;
+
+namespace Currant;
+
+/// <summary>
+/// Everything the runtime knows about one <c>[Job]</c>, <c>[Activity]</c> or <c>[Workflow]</c> class.
+/// Instances are written by the source generator; user code rarely builds one by hand.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Advanced)]
+public sealed class ExecutionDefinition
+{
+    /// <summary>The persisted name (what the worker looks up).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Job, activity or workflow.</summary>
+    public required ExecutionKind Kind { get; init; }
+
+    /// <summary>Queue from the attribute, or null for the default.</summary>
+    public string? Queue { get; init; }
+
+    /// <summary>Retries after the first attempt, or null for the client default.</summary>
+    public int? Retries { get; init; }
+
+    /// <summary>Timeout of one attempt (or of the whole workflow), or null for the client default.</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Default priority; higher runs first.</summary>
+    public int Priority { get; init; }
+
+    /// <summary>Workflow code version (informational).</summary>
+    public int Version { get; init; } = 1;
+
+    /// <summary>Returns true for exceptions that must not be retried.</summary>
+    public Func<Exception, bool>? IsNonRetryable { get; init; }
+
+    /// <summary>Deserializes the arguments, builds the class and calls its method.</summary>
+    public required ExecutionInvoker Invoke { get; init; }
+}
