@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Logging;
+
+namespace Currant;
+
+/// <summary>What the running workflow instance provides to the static <see cref="Workflow"/> API.</summary>
+internal interface IWorkflowContext
+{
+    Guid WorkflowId { get; }
+
+    bool IsReplaying { get; }
+
+    DateTime UtcNow { get; }
+
+    Random Random { get; }
+
+    ILogger Logger { get; }
+
+    Guid NewGuid();
+
+    Task SleepAsync(TimeSpan duration);
+
+    Task<T> WaitForSignalAsync<T>(string name, TimeSpan? timeout);
+
+    int GetVersion(string changeId, int minSupported, int maxSupported);
+
+    Task<T> StepAsync<T>(string name, Func<CancellationToken, Task<T>> step);
+}
