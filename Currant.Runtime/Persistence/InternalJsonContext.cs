@@ -1,0 +1,8 @@
+using System.Text.Json.Serialization;
+
+namespace Currant.Persistence;
+
+/// <summary>Source-generated JSON for Currant's own records (no reflection).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ExecutionError))]
+internal sealed partial class InternalJsonContext : JsonSerializerContext;
