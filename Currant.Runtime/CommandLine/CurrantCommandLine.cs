@@ -73,6 +73,7 @@ public static class CurrantCommandLine
         return command;
     }
 
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "--assembly is for the untrimmed 'currant' tool.")]
     private static Command WorkerCommand()
     {
         var queues = new Option<string[]>("--queue", "-q") { Description = "Queue to serve (repeatable; default: default)", AllowMultipleArgumentsPerToken = true };
@@ -219,6 +220,7 @@ public static class CurrantCommandLine
     /// Loads an application assembly into the default context (so it shares Currant.Runtime and its registry) and
     /// runs its module initializer, which registers its generated definitions.
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode("Loads an assembly from disk; only for the 'currant' tool, which is not trimmed.")]
     public static Assembly LoadApplicationAssembly(string path)
     {
         var full = Path.GetFullPath(path);

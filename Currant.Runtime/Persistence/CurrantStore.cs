@@ -33,12 +33,24 @@ internal sealed class CurrantStore(NpgsqlDataSource dataSource)
     /// <summary>-1 when the schema is missing, else the newest applied migration.</summary>
     public async Task<int> GetSchemaVersionAsync(CancellationToken cancellationToken)
     {
+        await using var exists = dataSource.CreateCommand(WorkerQueries.SchemaExists);
+        if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+        {
+            return -1;
+        }
+
         await using var command = dataSource.CreateCommand(WorkerQueries.SchemaVersion);
         return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
     public int GetSchemaVersion()
     {
+        using var exists = dataSource.CreateCommand(WorkerQueries.SchemaExists);
+        if (!(bool)exists.ExecuteScalar()!)
+        {
+            return -1;
+        }
+
         using var command = dataSource.CreateCommand(WorkerQueries.SchemaVersion);
         return (int)command.ExecuteScalar()!;
     }

@@ -32,7 +32,14 @@ internal sealed class Executor
         if (_running.TryGetValue(id, out var running))
         {
             running.CancelRequested = true;
-            running.Source.Cancel();
+            try
+            {
+                running.Source.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The attempt finished between the lookup and the cancel: nothing left to stop.
+            }
         }
     }
 

@@ -90,21 +90,21 @@ public sealed class CurrantClientTests : CurrantFixture
     }
 
     [Test]
-    public void Queue_WithAnOversizedPayload_IsRefusedBeforeAnythingIsWritten()
+    public async Task Queue_WithAnOversizedPayload_IsRefusedBeforeAnythingIsWritten()
     {
         var big = new string('x', 2 * 1024 * 1024);
-        var ex = Assert.ThrowsAsync<ArgumentException>(async () => await Greet.Options(client: Client).Queue(big))!;
+        var ex = (await Assert.ThrowsAsync<ArgumentException>(async () => await Greet.Options(client: Client).Queue(big)))!;
         Assert.That(ex.Message, Does.Contain("over the 1,048,576-byte limit"));
     }
 
     [Test]
-    public void Queue_WithoutAClient_SaysHowToConnect()
+    public async Task Queue_WithoutAClient_SaysHowToConnect()
     {
         var previous = CurrantClient.Default;
         CurrantClient.Default = null;
         try
         {
-            var ex = Assert.ThrowsAsync<InvalidOperationException>(async () => await Greet.Queue("nobody"))!;
+            var ex = (await Assert.ThrowsAsync<InvalidOperationException>(async () => await Greet.Queue("nobody")))!;
             Assert.That(ex.Message, Does.Contain("CurrantClient.ConnectAsync"));
         }
         finally
@@ -114,17 +114,17 @@ public sealed class CurrantClientTests : CurrantFixture
     }
 
     [Test]
-    public void Connect_WithAMalformedUrl_ExplainsTheExpectedFormat()
+    public async Task Connect_WithAMalformedUrl_ExplainsTheExpectedFormat()
     {
-        var ex = Assert.ThrowsAsync<ArgumentException>(async () => await CurrantClient.ConnectAsync("Hostess=nowhere;;=="))!;
+        var ex = (await Assert.ThrowsAsync<ArgumentException>(async () => await CurrantClient.ConnectAsync("Hostess=nowhere;;==")))!;
         Assert.That(ex.Message, Does.Contain("not a valid PostgreSQL connection string"));
     }
 
     [Test]
-    public void Connect_ToAServerThatDoesNotAnswer_FailsFastNamingTheTarget()
+    public async Task Connect_ToAServerThatDoesNotAnswer_FailsFastNamingTheTarget()
     {
-        var ex = Assert.ThrowsAsync<CurrantConnectionException>(async () =>
-            await CurrantClient.ConnectAsync("Host=127.0.0.1;Port=1;Username=nobody;Database=nothing;Timeout=3"))!;
+        var ex = (await Assert.ThrowsAsync<CurrantConnectionException>(async () =>
+            await CurrantClient.ConnectAsync("Host=127.0.0.1;Port=1;Username=nobody;Database=nothing;Timeout=3")))!;
         Assert.That(ex.Message, Does.Contain("127.0.0.1:1/nothing"));
     }
 
@@ -185,6 +185,6 @@ public sealed class CurrantClientTests : CurrantFixture
     {
         var handle = await Greet.Options(queue: NewQueue(), client: Client).Queue("nobody serves this queue");
 
-        Assert.ThrowsAsync<TimeoutException>(async () => await handle.GetResultAsync(TimeSpan.FromMilliseconds(300)));
+        await Assert.ThrowsAsync<TimeoutException>(async () => await handle.GetResultAsync(TimeSpan.FromMilliseconds(300)));
     }
 }

@@ -98,7 +98,7 @@ public sealed class CurrantWorkerTests : CurrantFixture
         await using var worker = StartWorker(queue);
 
         var handle = await Flaky.Options(queue: queue, retries: 1, client: Client).Queue(key, 100);
-        var failure = Assert.ThrowsAsync<ExecutionFailedException>(async () => await handle.GetResultAsync(Wait))!;
+        var failure = (await Assert.ThrowsAsync<ExecutionFailedException>(async () => await handle.GetResultAsync(Wait)))!;
 
         Assert.That(failure.Error.Type, Is.EqualTo("System.InvalidOperationException"));
         Assert.That(failure.Error.Message, Is.EqualTo("flaky failure 2"));
@@ -115,7 +115,7 @@ public sealed class CurrantWorkerTests : CurrantFixture
         await using var worker = StartWorker(queue);
 
         var handle = await RejectsBadInput.Options(queue: queue, client: Client).Queue(key);
-        var failure = Assert.ThrowsAsync<ExecutionFailedException>(async () => await handle.GetResultAsync(Wait))!;
+        var failure = (await Assert.ThrowsAsync<ExecutionFailedException>(async () => await handle.GetResultAsync(Wait)))!;
 
         Assert.That(failure.Error.Type, Is.EqualTo("System.ArgumentException"));
         Assert.That(failure.Error.NonRetryable, Is.True);
@@ -130,7 +130,7 @@ public sealed class CurrantWorkerTests : CurrantFixture
         await using var worker = StartWorker(queue);
 
         var handle = await Sleeper.Options(queue: queue, client: Client).Queue(key, 30);
-        var failure = Assert.ThrowsAsync<ExecutionFailedException>(async () => await handle.GetResultAsync(Wait))!;
+        var failure = (await Assert.ThrowsAsync<ExecutionFailedException>(async () => await handle.GetResultAsync(Wait)))!;
 
         Assert.That(failure.Error.Type, Is.EqualTo("System.TimeoutException"));
         Assert.That(Probe.Of(key).Select(e => e.Note), Is.EqualTo(new[] { "started", "cancelled" }));
@@ -144,7 +144,7 @@ public sealed class CurrantWorkerTests : CurrantFixture
         await using var worker = StartWorker(queue);
 
         var handle = await Sleeper.Options(queue: queue, timeout: TimeSpan.FromMilliseconds(300), retries: 1, client: Client).Queue(key, 30);
-        Assert.ThrowsAsync<ExecutionFailedException>(async () => await handle.GetResultAsync(Wait));
+        await Assert.ThrowsAsync<ExecutionFailedException>(async () => await handle.GetResultAsync(Wait));
 
         Assert.That(Probe.Of(key).Count(e => e.Note == "started"), Is.EqualTo(2));
         Assert.That((await handle.GetStatusAsync()).Attempt, Is.EqualTo(2));
@@ -161,7 +161,7 @@ public sealed class CurrantWorkerTests : CurrantFixture
         await WaitUntilAsync(() => Probe.Count(key) >= 1);
         Assert.That(await handle.CancelAsync(), Is.True);
 
-        Assert.ThrowsAsync<ExecutionCancelledException>(async () => await handle.GetResultAsync(Wait));
+        await Assert.ThrowsAsync<ExecutionCancelledException>(async () => await handle.GetResultAsync(Wait));
         Assert.That(Probe.Of(key).Select(e => e.Note), Is.EqualTo(new[] { "started", "cancelled" }));
         Assert.That((await handle.GetStatusAsync()).State, Is.EqualTo(ExecutionState.Cancelled));
     }
@@ -204,7 +204,7 @@ public sealed class CurrantWorkerTests : CurrantFixture
         await using var worker = StartWorker(queue);
 
         var handle = await FormatWithService.Options(queue: queue, retries: 0, client: Client).Queue("Grace");
-        var failure = Assert.ThrowsAsync<ExecutionFailedException>(async () => await handle.GetResultAsync(Wait))!;
+        var failure = (await Assert.ThrowsAsync<ExecutionFailedException>(async () => await handle.GetResultAsync(Wait)))!;
 
         Assert.That(failure.Error.Message, Does.Contain("IGreetingFormatter"));
     }
@@ -219,7 +219,7 @@ public sealed class CurrantWorkerTests : CurrantFixture
         await using var worker = StartWorker(queue);
 
         Assert.That((await good.GetResultAsync(Wait)).Text, Is.EqualTo("Hello, still works!"));
-        var failure = Assert.ThrowsAsync<ExecutionFailedException>(async () => await new ExecutionHandle(Client, ghostId).WaitAsync(Wait))!;
+        var failure = (await Assert.ThrowsAsync<ExecutionFailedException>(async () => await new ExecutionHandle(Client, ghostId).WaitAsync(Wait)))!;
         Assert.That(failure.Error.Type, Is.EqualTo("Currant.UnknownExecutionException"));
         Assert.That(failure.Error.Message, Does.Contain("No [Job], [Activity] or [Workflow] named 'NoSuchJob'"));
         Assert.That((await Client.GetExecutionAsync(ghostId))!.Attempt, Is.EqualTo(1), "an unknown name is not retried");
@@ -235,10 +235,10 @@ public sealed class CurrantWorkerTests : CurrantFixture
         await using var worker = StartWorker(queue);
 
         Assert.That((await good.GetResultAsync(Wait)).Text, Is.EqualTo("Hello, fine!"));
-        var typeFailure = Assert.ThrowsAsync<ExecutionFailedException>(async () => await new ExecutionHandle(Client, wrongType).WaitAsync(Wait))!;
+        var typeFailure = (await Assert.ThrowsAsync<ExecutionFailedException>(async () => await new ExecutionHandle(Client, wrongType).WaitAsync(Wait)))!;
         Assert.That(typeFailure.Error.Type, Is.EqualTo("Currant.ArgumentDeserializationException"));
         Assert.That(typeFailure.Error.Message, Does.Contain("'name'"));
-        var countFailure = Assert.ThrowsAsync<ExecutionFailedException>(async () => await new ExecutionHandle(Client, wrongCount).WaitAsync(Wait))!;
+        var countFailure = (await Assert.ThrowsAsync<ExecutionFailedException>(async () => await new ExecutionHandle(Client, wrongCount).WaitAsync(Wait)))!;
         Assert.That(countFailure.Error.Message, Does.Contain("takes 1 argument(s), but 2 were queued"));
     }
 

@@ -48,8 +48,8 @@ internal static class WorkerQueries
         SELECT (SELECT count(*) FROM rescued), (SELECT count(*) FROM notified), (SELECT count(*) FROM dead)
         """;
 
-    internal const string SchemaVersion = """
-        SELECT CASE WHEN to_regclass('currant.migrations') IS NULL THEN -1
-                    ELSE (SELECT COALESCE(max(version), 0) FROM currant.migrations) END
-        """;
+    // Two statements because a query naming a missing table fails at parse time, whatever CASE guards it.
+    internal const string SchemaExists = "SELECT to_regclass('currant.migrations') IS NOT NULL";
+
+    internal const string SchemaVersion = "SELECT COALESCE(max(version), 0) FROM currant.migrations";
 }
