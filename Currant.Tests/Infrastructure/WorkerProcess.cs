@@ -58,7 +58,7 @@ public sealed class WorkerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(FindCli(testDirectory));
+        info.ArgumentList.Add(RepoPaths.Output("Currant.Cli", "currant.dll"));
         foreach (var arg in new[] { "worker", "--assembly", Path.Combine(testDirectory, "Currant.Tests.dll"), "-q", queue, "-c", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture), "--database-url", connectionString })
         {
             info.ArgumentList.Add(arg);
@@ -77,22 +77,6 @@ public sealed class WorkerProcess : IAsyncDisposable
     {
         _process.Kill(entireProcessTree: true);
         _process.WaitForExit(10_000);
-    }
-
-    private static string FindCli(string testDirectory)
-    {
-        // bin/<Configuration>/net10.0 → the tool built by the same solution build, same configuration.
-        var configuration = new DirectoryInfo(testDirectory).Parent!.Name;
-        for (var dir = new DirectoryInfo(testDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Currant.sln")))
-            {
-                var cli = Path.Combine(dir.FullName, "Currant.Cli", "bin", configuration, "net10.0", "currant.dll");
-                return File.Exists(cli) ? cli : throw new FileNotFoundException($"Build the solution first: {cli} is missing.");
-            }
-        }
-
-        throw new DirectoryNotFoundException("Currant.sln not found above " + testDirectory);
     }
 
     public async ValueTask DisposeAsync()
