@@ -1,3 +1,5 @@
+using Microsoft.CodeAnalysis;
+
 namespace Currant.Tests.Generators;
 
 /// <summary>
@@ -31,6 +33,8 @@ public sealed class ExecutionGeneratorShapeTests
     [TestCase("[Job] public partial class A { public A(int a) { } public A(string b) { } " + Task + " }", TestName = "Generate_WithTwoWidestConstructors_EmitsNothing")]
     [TestCase("[Job] public partial class A { public required string Region { get; init; } " + Task + " }", TestName = "Generate_WithRequiredMembers_EmitsNothing")]
     [TestCase("[Job(Name = \"\")] public partial class A { " + Task + " }", TestName = "Generate_WithEmptyName_EmitsNothing")]
+    [TestCase("[Job, Obsolete(\"gone\", error: true)] public partial class A { " + Task + " }", TestName = "Generate_WhenClassIsObsoleteAsError_EmitsNothing")]
+    [TestCase("[Job] public partial class A { [Obsolete(\"gone\", true)] " + Task + " }", TestName = "Generate_WhenExecuteAsyncIsObsoleteAsError_EmitsNothing")]
     public void Generate_ForInvalidShape_EmitsNothing(string declaration)
     {
         var run = GeneratorHarness.Run("using Currant;\n\nnamespace Demo;\n\n" + declaration);
@@ -109,6 +113,98 @@ public sealed class ExecutionGeneratorShapeTests
 
         run.AssertCompilesCleanly();
         Assert.That(run.HintNames, Has.Count.EqualTo(6));
+    }
+
+    [Test]
+    public void Generate_InNullableDisabledCode_CompilesCleanly()
+    {
+        // Oblivious 'string note = null' becomes 'string? note = null' in the nullable-enabled generated file.
+        var run = GeneratorHarness.Run("""
+            #nullable disable
+            using Currant;
+
+            namespace Legacy;
+
+            [Job]
+            public partial class Import
+            {
+                public Task<string> ExecuteAsync(string path, List<string> tags = null, string note = null) => Task.FromResult(path);
+            }
+
+            public static class Caller
+            {
+                public static Task Use() => Import.Queue(null, null);
+            }
+            """);
+
+        run.AssertCompilesCleanly();
+        Assert.That(run.Source("Legacy.Import.g.cs"),
+            Does.Contain("Queue(string? path, global::System.Collections.Generic.List<string>? tags = null, string? note = null)"));
+    }
+
+    [Test]
+    public void Generate_ForObsoleteJobs_KeepsThemRegisteredWithoutWarnings()
+    {
+        // A job marked [Obsolete] while its stored executions drain must still run, and must not break a warning-free build.
+        var run = GeneratorHarness.Run("""
+            using Currant;
+
+            namespace Old
+            {
+                [Job, Obsolete]
+                public partial class Plain { public Task ExecuteAsync() => Task.CompletedTask; }
+
+                [Job, Obsolete("Use V2", DiagnosticId = "OLD001")]
+                public partial class Custom { public Task ExecuteAsync() => Task.CompletedTask; }
+
+                [Obsolete("Whole area retired")]
+                public partial class Area
+                {
+                    [Job]
+                    public partial class Inner { public Task ExecuteAsync() => Task.CompletedTask; }
+                }
+
+                [Job]
+                public partial class OldMethod
+                {
+                    [Obsolete("Use something else")]
+                    public Task<int> ExecuteAsync(int n) => Task.FromResult(n);
+                }
+            }
+            """);
+
+        run.AssertCompilesCleanly();
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.HintNames, Has.Count.EqualTo(5));
+            Assert.That(run.Source("Currant.Generated.CurrantRegistry.g.cs"), Does.Contain("#pragma warning disable OLD001 // Obsolete"));
+        });
+    }
+
+    [Test]
+    public void Generate_WithDocumentationFileEnabled_DocumentsEveryPublicMember()
+    {
+        var parseOptions = GeneratorHarness.ParseOptions.WithDocumentationMode(DocumentationMode.Diagnose);
+        var compilation = GeneratorHarness.CreateCompilation("Documented", parseOptions, """
+            using Currant;
+
+            namespace Demo;
+
+            /// <summary>Sends mail.</summary>
+            [Job]
+            public partial class SendEmail
+            {
+                /// <summary>Runs.</summary>
+                public Task<int> ExecuteAsync(string to, int tries) => Task.FromResult(tries);
+            }
+            """);
+
+        var run = GeneratorHarness.Run(compilation, parseOptions);
+
+        var inGeneratedCode = run.Output.GetDiagnostics()
+            .Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Location.SourceTree is { } tree && run.Result.GeneratedTrees.Contains(tree))
+            .Select(d => d.ToString());
+        Assert.That(inGeneratedCode, Is.Empty);
     }
 
     [Test]

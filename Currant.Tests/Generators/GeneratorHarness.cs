@@ -33,10 +33,13 @@ internal static class GeneratorHarness
             .ToImmutableArray());
 
     public static CSharpCompilation CreateCompilation(string assemblyName, params string[] sources)
+        => CreateCompilation(assemblyName, ParseOptions, sources);
+
+    public static CSharpCompilation CreateCompilation(string assemblyName, CSharpParseOptions parseOptions, params string[] sources)
     {
         var trees = sources
-            .Select((source, i) => CSharpSyntaxTree.ParseText(source, ParseOptions, path: $"Source{i}.cs", encoding: Encoding.UTF8))
-            .Append(CSharpSyntaxTree.ParseText(ImplicitUsings, ParseOptions, path: "ImplicitUsings.cs", encoding: Encoding.UTF8));
+            .Select((source, i) => CSharpSyntaxTree.ParseText(source, parseOptions, path: $"Source{i}.cs", encoding: Encoding.UTF8))
+            .Append(CSharpSyntaxTree.ParseText(ImplicitUsings, parseOptions, path: "ImplicitUsings.cs", encoding: Encoding.UTF8));
         return CSharpCompilation.Create(
             assemblyName,
             trees,
@@ -52,17 +55,17 @@ internal static class GeneratorHarness
                 }));
     }
 
-    public static GeneratorDriver CreateDriver()
+    public static GeneratorDriver CreateDriver(CSharpParseOptions? parseOptions = null)
         => CSharpGeneratorDriver.Create(
             [new ExecutionGenerator().AsSourceGenerator()],
-            parseOptions: ParseOptions,
+            parseOptions: parseOptions ?? ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     public static GeneratorRun Run(params string[] sources) => Run(CreateCompilation("Currant.GeneratorTests", sources));
 
-    public static GeneratorRun Run(Compilation compilation)
+    public static GeneratorRun Run(Compilation compilation, CSharpParseOptions? parseOptions = null)
     {
-        var driver = CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
+        var driver = CreateDriver(parseOptions).RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
         return new GeneratorRun(driver.GetRunResult(), output);
     }
 }
