@@ -20,6 +20,7 @@ internal static class ExecutionEmitter
     private const string EnumerableOf = "global::System.Collections.Generic.IEnumerable";
     private const string ReadOnlyListOf = "global::System.Collections.Generic.IReadOnlyList";
 
+
     // Tuple element names the compiler rejects at any position (CS8126).
     private static readonly HashSet<string> ReservedTupleNames = ["CompareTo", "Deconstruct", "Equals", "GetHashCode", "Rest", "ToString"];
 
@@ -95,7 +96,7 @@ internal static class ExecutionEmitter
         w.Open();
         foreach (var entry in entries)
         {
-            w.Line(entry.FullyQualifiedName + ".CurrantDefinition,");
+            WriteMaybeObsolete(w, entry.ObsoleteWarnings, entry.FullyQualifiedName + ".CurrantDefinition,");
         }
 
         w.Close(";");
@@ -105,7 +106,7 @@ internal static class ExecutionEmitter
         w.Open("internal static void Initialize()");
         foreach (var entry in entries)
         {
-            w.Line($"global::Currant.ExecutionRegistry.Register({entry.FullyQualifiedName}.CurrantDefinition);");
+            WriteMaybeObsolete(w, entry.ObsoleteWarnings, $"global::Currant.ExecutionRegistry.Register({entry.FullyQualifiedName}.CurrantDefinition);");
         }
 
         w.Close();
@@ -245,12 +246,12 @@ internal static class ExecutionEmitter
         var call = $"{instance}.{method.Name}({string.Join(", ", arguments)}).ConfigureAwait(false)";
         if (method.HasResult)
         {
-            w.Line($"var {result} = await {call};");
+            WriteMaybeObsolete(w, method.ObsoleteWarnings, $"var {result} = await {call};");
             w.Line($"return {context}.SerializeResult<{method.ResultType}>({result});");
         }
         else
         {
-            w.Line($"await {call};");
+            WriteMaybeObsolete(w, method.ObsoleteWarnings, $"await {call};");
             w.Line("return null;");
         }
 
@@ -330,6 +331,24 @@ internal static class ExecutionEmitter
         w.Line("return handles;");
         w.Close();
         w.Close();
+    }
+
+    /// <summary>
+    /// Writes a line that refers to an [Obsolete] job or method with exactly its warnings suppressed: the job stays
+    /// registered so its stored executions still run.
+    /// </summary>
+    private static void WriteMaybeObsolete(SourceWriter w, EquatableArray<string> warnings, string line)
+    {
+        if (warnings.Count == 0)
+        {
+            w.Line(line);
+            return;
+        }
+
+        var ids = string.Join(", ", warnings);
+        w.Line($"#pragma warning disable {ids} // Obsolete, but stored executions must still run.");
+        w.Line(line);
+        w.Line($"#pragma warning restore {ids}");
     }
 
     /// <summary>Writes <c>new ArgumentWriter(...).Write&lt;T&gt;(value)...ToArray()</c>, one call per line.</summary>

@@ -42,9 +42,20 @@ internal static class ExecutionParser
             return null;
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
         var compilation = context.SemanticModel.Compilation;
-        var method = ParseMethod(type, kind == ExecutionModelKind.Workflow ? "RunAsync" : "ExecuteAsync", compilation);
+        var obsolete = compilation.GetTypeByMetadataName("System.ObsoleteAttribute");
+        var typeWarnings = new SortedSet<string>(StringComparer.Ordinal);
+        for (var current = type; current is not null; current = current.ContainingType)
+        {
+            // An error-level [Obsolete] makes any reference a compile error; a warning is suppressed where emitted.
+            if (!AddObsoleteWarnings(current, obsolete, typeWarnings))
+            {
+                return null;
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var method = ParseMethod(type, kind == ExecutionModelKind.Workflow ? "RunAsync" : "ExecuteAsync", compilation, obsolete);
         var constructorParameters = method is null ? null : ParseConstructor(type);
         if (method is null || constructorParameters is null)
         {
@@ -76,7 +87,8 @@ internal static class ExecutionParser
             NonRetryable: new EquatableArray<string>(settings.NonRetryable),
             Method: method,
             ConstructorParameters: new EquatableArray<string>(constructorParameters),
-            Dispose: GetDisposeKind(type, compilation));
+            Dispose: GetDisposeKind(type, compilation),
+            ObsoleteWarnings: new EquatableArray<string>(typeWarnings));
     }
 
     /// <summary>
@@ -108,7 +120,7 @@ internal static class ExecutionParser
 
     /// <summary>The registry lines for the valid models, in the same (ordinal name) order.</summary>
     public static EquatableArray<RegistryEntry> ToRegistry(EquatableArray<ExecutionModel> models)
-        => new(models.Select(m => new RegistryEntry(m.Name, m.FullyQualifiedName)));
+        => new(models.Select(m => new RegistryEntry(m.Name, m.FullyQualifiedName, m.ObsoleteWarnings)));
 
     private static bool IsPartial(TypeDeclarationSyntax declaration)
         => declaration.Modifiers.Any(SyntaxKind.PartialKeyword);
@@ -143,7 +155,7 @@ internal static class ExecutionParser
         return result;
     }
 
-    private static MethodModel? ParseMethod(INamedTypeSymbol type, string name, Compilation compilation)
+    private static MethodModel? ParseMethod(INamedTypeSymbol type, string name, Compilation compilation, INamedTypeSymbol? obsolete)
     {
         var candidates = type.GetMembers(name).OfType<IMethodSymbol>().Where(m => m.MethodKind == MethodKind.Ordinary).ToList();
         if (candidates.Count != 1)
@@ -152,7 +164,9 @@ internal static class ExecutionParser
         }
 
         var method = candidates[0];
-        if (method.IsStatic || method.IsGenericMethod || method.DeclaredAccessibility != Accessibility.Public || method.ReturnsByRef)
+        var methodWarnings = new SortedSet<string>(StringComparer.Ordinal);
+        if (method.IsStatic || method.IsGenericMethod || method.DeclaredAccessibility != Accessibility.Public || method.ReturnsByRef
+            || !AddObsoleteWarnings(method, obsolete, methodWarnings))
         {
             return null;
         }
@@ -191,15 +205,21 @@ internal static class ExecutionParser
                 }
             }
 
+            // Code in a '#nullable disable' context has oblivious types; the generated file enables nullable, where an
+            // oblivious 'string s = null' would warn. Oblivious means 'may be null', so say so.
+            var parameterType = parameter.Type.IsReferenceType && parameter.Type.NullableAnnotation == NullableAnnotation.None
+                ? parameter.Type.WithNullableAnnotation(NullableAnnotation.Annotated)
+                : parameter.Type;
             parameters.Add(new ParameterModel(
                 Name: parameter.Name,
                 Identifier: Identifier(parameter.Name),
-                Type: parameter.Type.ToDisplayString(TypeFormat),
+                Type: parameterType.ToDisplayString(TypeFormat),
                 DefaultValue: defaultValue,
                 IsParams: parameter.IsParams));
         }
 
-        return new MethodModel(method.Name, returnKind.Value, resultType, new EquatableArray<ParameterModel>(parameters), takesToken);
+        return new MethodModel(method.Name, returnKind.Value, resultType, new EquatableArray<ParameterModel>(parameters), takesToken,
+            new EquatableArray<string>(methodWarnings));
     }
 
     private static (ReturnKind? Kind, string? ResultType) ClassifyReturn(ITypeSymbol returnType, Compilation compilation)
@@ -302,6 +322,37 @@ internal static class ExecutionParser
             Name: "SetsRequiredMembersAttribute",
             ContainingNamespace: { Name: "CodeAnalysis", ContainingNamespace: { Name: "Diagnostics", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } },
         });
+
+    /// <summary>
+    /// Adds the warning IDs a reference to an [Obsolete] <paramref name="symbol"/> raises (CS0612/CS0618, or its own
+    /// DiagnosticId); false when it is obsolete as an error.
+    /// </summary>
+    private static bool AddObsoleteWarnings(ISymbol symbol, INamedTypeSymbol? obsolete, SortedSet<string> warnings)
+    {
+        var attribute = symbol.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, obsolete));
+        if (attribute is null)
+        {
+            return true;
+        }
+
+        if (attribute.ConstructorArguments.Length == 2 && attribute.ConstructorArguments[1].Value is true)
+        {
+            return false;
+        }
+
+        var custom = attribute.NamedArguments.FirstOrDefault(a => a.Key == "DiagnosticId").Value.Value as string;
+        if (custom is { Length: > 0 })
+        {
+            warnings.Add(custom);
+        }
+        else
+        {
+            warnings.Add("CS0612");
+            warnings.Add("CS0618");
+        }
+
+        return true;
+    }
 
     private static DisposeKind GetDisposeKind(INamedTypeSymbol type, Compilation compilation)
     {

@@ -21,6 +21,7 @@ namespace Currant.Generators.Model;
 /// <param name="Method">The user's entry method.</param>
 /// <param name="ConstructorParameters">Fully qualified types of the chosen constructor's parameters, resolved from the service provider.</param>
 /// <param name="Dispose">How the invoker releases the instance.</param>
+/// <param name="ObsoleteWarnings">Warning IDs a reference to the class raises when it or a containing type is [Obsolete] (kept to drain stored executions); sorted, usually empty.</param>
 internal sealed record ExecutionModel(
     ExecutionModelKind Kind,
     string Name,
@@ -38,4 +39,5 @@ internal sealed record ExecutionModel(
     EquatableArray<string> NonRetryable,
     MethodModel Method,
     EquatableArray<string> ConstructorParameters,
-    DisposeKind Dispose);
+    DisposeKind Dispose,
+    EquatableArray<string> ObsoleteWarnings);
