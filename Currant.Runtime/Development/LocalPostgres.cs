@@ -108,6 +108,7 @@ public sealed class LocalPostgres : IAsyncDisposable
         try
         {
             server.StartWatchdog();
+            server.WriteMarker(port: 0);
             await server.InitializeClusterAsync(ct).ConfigureAwait(false);
             await server.StartServerAsync(options, ct).ConfigureAwait(false);
         }
@@ -312,7 +313,8 @@ public sealed class LocalPostgres : IAsyncDisposable
     /// <summary>
     /// Starts a shell that waits on a pipe only this process writes to. The pipe closes when this process ends, however
     /// it ends, and the shell then stops the server and deletes its folder. It ignores the terminal's signals so that a
-    /// Ctrl+C sent to the whole process group does not take it down with its owner.
+    /// Ctrl+C sent to the whole process group does not take it down with its owner. It checks three times, two seconds
+    /// apart, because an initdb or pg_ctl start the owner launched just before it died runs on and may start a server late.
     /// </summary>
     private void StartWatchdog()
     {
@@ -324,8 +326,10 @@ public sealed class LocalPostgres : IAsyncDisposable
             ["stop", "-D", DataDirectory, "-m", _ownsDataDirectory ? "immediate" : "fast", "-w", "-t", "30"]);
         var script = new StringBuilder()
             .Append("trap '' INT HUP QUIT TERM; exec >/dev/null 2>&1; read _ignored; ")
+            .Append("for pass in 1 2 3; do ")
             .Append("if [ -f ").Append(PostgresOsUser.ShellQuote(Path.Combine(DataDirectory, "postmaster.pid"))).Append(" ]; then ")
             .Append(stop).Append("; fi; ")
+            .Append("[ $pass = 3 ] || sleep 2; done; ")
             .Append("rm -rf ").Append(PostgresOsUser.ShellQuote(_instanceDirectory))
             .ToString();
 
