@@ -205,6 +205,14 @@ public sealed class LocalPostgres : IAsyncDisposable
 
     private async Task StartServerAsync(LocalPostgresOptions options, CancellationToken ct)
     {
+        // A kept data directory may be in use; never adopt (and later stop) a server this instance did not start.
+        var runningPid = RunningPostmasterPid(Path.Combine(DataDirectory, "postmaster.pid"));
+        if (runningPid is not null)
+        {
+            throw new InvalidOperationException(
+                $"A PostgreSQL server (pid {runningPid}) is already running on '{DataDirectory}'. Stop it, or use another data directory.");
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             var port = options.Port != 0 ? options.Port : FreeLoopbackPort();
@@ -289,18 +297,36 @@ public sealed class LocalPostgres : IAsyncDisposable
 
     private static void KillPostmaster(string pidFile)
     {
+        if (RunningPostmasterPid(pidFile) is not { } pid)
+            return;
         try
         {
-            var firstLine = File.ReadLines(pidFile).FirstOrDefault();
-            if (int.TryParse(firstLine, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-            {
-                using var postmaster = Process.GetProcessById(pid);
-                postmaster.Kill(entireProcessTree: true);
-            }
+            using var postmaster = Process.GetProcessById(pid);
+            postmaster.Kill(entireProcessTree: true);
         }
-        catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {
             // Gone already, or not ours to kill: nothing more can be done here.
+        }
+    }
+
+    /// <summary>The pid in a postmaster.pid file if that process is alive; a crashed server leaves a stale file.</summary>
+    private static int? RunningPostmasterPid(string pidFile)
+    {
+        try
+        {
+            if (!File.Exists(pidFile)
+                || !int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                return null;
+            }
+
+            using var process = Process.GetProcessById(pid);
+            return process.HasExited ? null : pid;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+        {
+            return null;
         }
     }
 
