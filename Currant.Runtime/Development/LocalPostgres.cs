@@ -108,6 +108,7 @@ public sealed class LocalPostgres : IAsyncDisposable
         try
         {
             server.StartWatchdog();
+            server.WriteMarker(port: 0);
             await server.InitializeClusterAsync(ct).ConfigureAwait(false);
             await server.StartServerAsync(options, ct).ConfigureAwait(false);
         }
@@ -204,6 +205,14 @@ public sealed class LocalPostgres : IAsyncDisposable
 
     private async Task StartServerAsync(LocalPostgresOptions options, CancellationToken ct)
     {
+        // A kept data directory may be in use; never adopt (and later stop) a server this instance did not start.
+        var runningPid = RunningPostmasterPid(Path.Combine(DataDirectory, "postmaster.pid"));
+        if (runningPid is not null)
+        {
+            throw new InvalidOperationException(
+                $"A PostgreSQL server (pid {runningPid}) is already running on '{DataDirectory}'. Stop it, or use another data directory.");
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             var port = options.Port != 0 ? options.Port : FreeLoopbackPort();
@@ -288,18 +297,36 @@ public sealed class LocalPostgres : IAsyncDisposable
 
     private static void KillPostmaster(string pidFile)
     {
+        if (RunningPostmasterPid(pidFile) is not { } pid)
+            return;
         try
         {
-            var firstLine = File.ReadLines(pidFile).FirstOrDefault();
-            if (int.TryParse(firstLine, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-            {
-                using var postmaster = Process.GetProcessById(pid);
-                postmaster.Kill(entireProcessTree: true);
-            }
+            using var postmaster = Process.GetProcessById(pid);
+            postmaster.Kill(entireProcessTree: true);
         }
-        catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {
             // Gone already, or not ours to kill: nothing more can be done here.
+        }
+    }
+
+    /// <summary>The pid in a postmaster.pid file if that process is alive; a crashed server leaves a stale file.</summary>
+    private static int? RunningPostmasterPid(string pidFile)
+    {
+        try
+        {
+            if (!File.Exists(pidFile)
+                || !int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                return null;
+            }
+
+            using var process = Process.GetProcessById(pid);
+            return process.HasExited ? null : pid;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+        {
+            return null;
         }
     }
 
@@ -312,7 +339,8 @@ public sealed class LocalPostgres : IAsyncDisposable
     /// <summary>
     /// Starts a shell that waits on a pipe only this process writes to. The pipe closes when this process ends, however
     /// it ends, and the shell then stops the server and deletes its folder. It ignores the terminal's signals so that a
-    /// Ctrl+C sent to the whole process group does not take it down with its owner.
+    /// Ctrl+C sent to the whole process group does not take it down with its owner. It checks three times, two seconds
+    /// apart, because an initdb or pg_ctl start the owner launched just before it died runs on and may start a server late.
     /// </summary>
     private void StartWatchdog()
     {
@@ -324,8 +352,10 @@ public sealed class LocalPostgres : IAsyncDisposable
             ["stop", "-D", DataDirectory, "-m", _ownsDataDirectory ? "immediate" : "fast", "-w", "-t", "30"]);
         var script = new StringBuilder()
             .Append("trap '' INT HUP QUIT TERM; exec >/dev/null 2>&1; read _ignored; ")
+            .Append("for pass in 1 2 3; do ")
             .Append("if [ -f ").Append(PostgresOsUser.ShellQuote(Path.Combine(DataDirectory, "postmaster.pid"))).Append(" ]; then ")
             .Append(stop).Append("; fi; ")
+            .Append("[ $pass = 3 ] || sleep 2; done; ")
             .Append("rm -rf ").Append(PostgresOsUser.ShellQuote(_instanceDirectory))
             .ToString();
 

@@ -122,6 +122,27 @@ public sealed class LocalPostgresTests
         }
     }
 
+    [Test]
+    public async Task StartAsync_WhenDataDirectoryIsInUse_RefusesAndLeavesThatServerRunning()
+    {
+        var dataDirectory = Path.Combine("/tmp", "currant-test-data-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            await using var running = await LocalPostgres.StartAsync(new LocalPostgresOptions { Durable = false, DataDirectory = dataDirectory });
+
+            Assert.That(
+                async () => await LocalPostgres.StartAsync(new LocalPostgresOptions { Durable = false, DataDirectory = dataDirectory }),
+                Throws.InvalidOperationException.With.Message.Contains("already running"));
+            Assert.That(await ShowAsync(running.ConnectionString, "data_directory"), Is.EqualTo(dataDirectory));
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            if (Directory.Exists(dataDirectory))
+                Directory.Delete(dataDirectory, recursive: true);
+        }
+    }
+
     private static async Task<string> ShowAsync(string connectionString, string setting)
     {
         await using var connection = new NpgsqlConnection(connectionString);
