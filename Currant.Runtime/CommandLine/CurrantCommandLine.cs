@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Loader;
 using Microsoft.Extensions.Logging;
 
@@ -13,11 +14,22 @@ namespace Currant.CommandLine;
 public static class CurrantCommandLine
 {
     /// <summary>Parses <paramref name="args"/> and runs the command; returns the process exit code.</summary>
-    public static Task<int> InvokeAsync(string[] args, IEnumerable<Command>? extraCommands = null, TextWriter? output = null, TextWriter? error = null)
+    public static async Task<int> InvokeAsync(string[] args, IEnumerable<Command>? extraCommands = null, TextWriter? output = null, TextWriter? error = null)
     {
         var root = Build(extraCommands);
-        var configuration = new InvocationConfiguration { Output = output ?? Console.Out, Error = error ?? Console.Error };
-        return root.Parse(args).InvokeAsync(configuration);
+        // Ctrl-C and SIGTERM cancel the command's token so workers drain and 'currant dev' stops its server;
+        // the process is not killed underneath them.
+        var configuration = new InvocationConfiguration { Output = output ?? Console.Out, Error = error ?? Console.Error, ProcessTerminationTimeout = null };
+        using var stop = new CancellationTokenSource();
+        void Cancel(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        }
+
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
+        return await root.Parse(args).InvokeAsync(configuration, stop.Token).ConfigureAwait(false);
     }
 
     /// <summary>The database URL option every command shares (falls back to <c>CURRANT_DATABASE_URL</c>).</summary>

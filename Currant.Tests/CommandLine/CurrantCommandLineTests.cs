@@ -145,28 +145,45 @@ public sealed class CurrantCommandLineTests : CurrantFixture
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(RepoPaths.Output("Currant.Cli", "currant.dll"));
         info.ArgumentList.Add("dev");
-        using var process = Process.Start(info)!;
-        string? url = null;
-        try
+        using var process = new Process { StartInfo = info };
+        var url = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) =>
         {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            while (url is null && await process.StandardOutput.ReadLineAsync(cts.Token) is { } line)
+            if (e.Data is null)
             {
-                if (line.StartsWith("export CURRANT_DATABASE_URL=", StringComparison.Ordinal))
-                {
-                    url = line["export CURRANT_DATABASE_URL=".Length..].Trim('"');
-                }
+                return;
             }
 
-            Assert.That(url, Is.Not.Null, await process.StandardError.ReadToEndAsync());
-            await using (var client = await CurrantClient.ConnectAsync(url))
+            lines.Enqueue(e.Data);
+            if (e.Data.StartsWith("export CURRANT_DATABASE_URL=", StringComparison.Ordinal))
+            {
+                url.TrySetResult(e.Data["export CURRANT_DATABASE_URL=".Length..].Trim('"'));
+            }
+        };
+        process.ErrorDataReceived += (_, e) => lines.Enqueue(e.Data ?? "");
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            var connectionString = await url.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            await using (var client = await CurrantClient.ConnectAsync(connectionString))
             {
                 await client.EnsureSchemaAsync();
             }
 
             // Ctrl-C, as a user would press it.
-            Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
-            await process.WaitForExitAsync(cts.Token);
+            using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            Assert.That(process.WaitForExit(30_000), Is.True, string.Join("\n", lines));
+            Assert.That(process.ExitCode, Is.Zero, string.Join("\n", lines));
+            Assert.That(lines, Has.Some.EqualTo("Stopping PostgreSQL..."));
+            await using var probe = new NpgsqlConnection(connectionString + ";Timeout=2;Pooling=false");
+            await Assert.ThrowsAsync<NpgsqlException>(async () => await probe.OpenAsync(), "the server is stopped after Ctrl-C");
         }
         finally
         {
@@ -175,9 +192,5 @@ public sealed class CurrantCommandLineTests : CurrantFixture
                 process.Kill(entireProcessTree: true);
             }
         }
-
-        Assert.That(process.ExitCode, Is.Zero);
-        await using var probe = new NpgsqlConnection(url + ";Timeout=2");
-        await Assert.ThrowsAsync<NpgsqlException>(async () => await probe.OpenAsync(), "the server is stopped after Ctrl-C");
     }
 }
