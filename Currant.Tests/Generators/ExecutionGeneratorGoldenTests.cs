@@ -254,7 +254,7 @@ public sealed class ExecutionGeneratorGoldenTests
         public partial class Clash
         {
             public Task<string> ExecuteAsync(string context, int args, bool instance, string result, string client, string bytes,
-                string id, string @class, int Item1, string Rest, CancellationToken ct) => Task.FromResult(context);
+                string id, string @class, int Item1, string Rest, string options, CancellationToken ct) => Task.FromResult(context);
         }
         """);
 
