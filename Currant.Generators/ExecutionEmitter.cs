@@ -495,9 +495,12 @@ internal static class ExecutionEmitter
         w.Unindent();
     }
 
-    /// <summary>The workflow's serializer; outside a workflow, an error that names the stub the user called.</summary>
+    /// <summary>
+    /// The workflow's serializer; outside a workflow, an error naming the stub as the user wrote it (the class name,
+    /// not the persisted name: this check runs before the runtime's own).
+    /// </summary>
     private static string SerializerOptionsFor(ExecutionModel model, string stub)
-        => $"global::Currant.WorkflowStub.GetSerializerOptions({Literal(model.Name + "." + stub + "(...)")})";
+        => $"global::Currant.WorkflowStub.GetSerializerOptions({Literal(model.TypeName.TrimStart('@') + "." + stub + "(...)")})";
 
     private static bool CanQueue(ExecutionModelKind kind) => kind != ExecutionModelKind.Activity;
 

@@ -111,7 +111,7 @@ namespace Demo
             {
                 if (global::Currant.WorkflowStub.IsInWorkflow)
                 {
-                    var bytes = global::Demo.SendInvoice.CurrantWriteArguments(global::Currant.WorkflowStub.GetSerializerOptions("billing.send-invoice.Queue(...)"), invoiceId);
+                    var bytes = global::Demo.SendInvoice.CurrantWriteArguments(global::Currant.WorkflowStub.GetSerializerOptions("SendInvoice.Queue(...)"), invoiceId);
                     return global::System.Threading.Tasks.Task.FromResult(global::Currant.WorkflowStub.Queue(global::Demo.SendInvoice.CurrantDefinition, bytes, this._options));
                 }
 
@@ -125,7 +125,7 @@ namespace Demo
                 global::System.ArgumentNullException.ThrowIfNull(items);
                 if (global::Currant.WorkflowStub.IsInWorkflow)
                 {
-                    var arguments = global::Demo.SendInvoice.CurrantWriteEach(global::Currant.WorkflowStub.GetSerializerOptions("billing.send-invoice.QueueMany(...)"), items);
+                    var arguments = global::Demo.SendInvoice.CurrantWriteEach(global::Currant.WorkflowStub.GetSerializerOptions("SendInvoice.QueueMany(...)"), items);
                     return global::System.Threading.Tasks.Task.FromResult(global::Currant.WorkflowStub.QueueMany(global::Demo.SendInvoice.CurrantDefinition, arguments, this._options));
                 }
 
