@@ -231,6 +231,22 @@ public sealed class ExecutionGeneratorShapeTests
                 /// <summary>Runs.</summary>
                 public Task<int> ExecuteAsync(string to, int tries) => Task.FromResult(tries);
             }
+
+            /// <summary>Charges.</summary>
+            [Activity]
+            public partial class Charge
+            {
+                /// <summary>Runs.</summary>
+                public Task ExecuteAsync(int amount) => Task.CompletedTask;
+            }
+
+            /// <summary>Orders.</summary>
+            [Workflow]
+            public partial class Order
+            {
+                /// <summary>Runs.</summary>
+                public Task<string> RunAsync(string id) => Task.FromResult(id);
+            }
             """);
 
         var run = GeneratorHarness.Run(compilation, parseOptions);
@@ -238,7 +254,11 @@ public sealed class ExecutionGeneratorShapeTests
         var inGeneratedCode = run.Output.GetDiagnostics()
             .Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Location.SourceTree is { } tree && run.Result.GeneratedTrees.Contains(tree))
             .Select(d => d.ToString());
-        Assert.That(inGeneratedCode, Is.Empty);
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.HintNames, Has.Count.EqualTo(4));
+            Assert.That(inGeneratedCode, Is.Empty);
+        });
     }
 
     [Test]
