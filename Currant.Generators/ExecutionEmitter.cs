@@ -19,7 +19,14 @@ internal static class ExecutionEmitter
     private const string Task = "global::System.Threading.Tasks.Task";
     private const string EnumerableOf = "global::System.Collections.Generic.IEnumerable";
     private const string ReadOnlyListOf = "global::System.Collections.Generic.IReadOnlyList";
+    private const string JsonOptions = "global::System.Text.Json.JsonSerializerOptions";
+    private const string InWorkflow = "global::Currant.WorkflowStub.IsInWorkflow";
 
+    // Private helpers generated into the user's class; the prefix keeps them clear of the user's own members.
+    private const string WriteArgumentsName = "CurrantWriteArguments";
+    private const string WriteEachName = "CurrantWriteEach";
+    private const string EnqueueName = "CurrantEnqueueAsync";
+    private const string EnqueueManyName = "CurrantEnqueueManyAsync";
 
     // Tuple element names the compiler rejects at any position (CS8126).
     private static readonly HashSet<string> ReservedTupleNames = ["CompareTo", "Deconstruct", "Equals", "GetHashCode", "Rest", "ToString"];
@@ -47,27 +54,26 @@ internal static class ExecutionEmitter
 
         w.Open($"partial {model.Keyword} {model.TypeName}");
         WriteDefinition(w, model);
-        switch (model.Kind)
+        w.Line();
+        if (CanQueue(model.Kind))
         {
-            case ExecutionModelKind.Job:
-                w.Line();
-                WriteStaticQueueStubs(w, model);
-                break;
-
-            // Activities get Run stubs, workflows Queue and Run stubs: next issues.
-            case ExecutionModelKind.Activity:
-            case ExecutionModelKind.Workflow:
-                break;
+            WriteStaticQueueStubs(w, model);
+            w.Line();
         }
 
+        if (CanRun(model.Kind))
+        {
+            WriteStaticRunStub(w, model);
+            w.Line();
+        }
+
+        WriteOptions(w, model);
         w.Line();
         WriteInvoker(w, model);
-        if (model.Kind == ExecutionModelKind.Job)
-        {
-            w.Line();
-            WriteConfigured(w, model);
-        }
-
+        w.Line();
+        WriteArgumentHelpers(w, model);
+        w.Line();
+        WriteConfigured(w, model);
         w.Close();
         for (var i = 0; i < model.ContainingTypes.Count; i++)
         {
@@ -151,23 +157,57 @@ internal static class ExecutionEmitter
     private static void WriteStaticQueueStubs(SourceWriter w, ExecutionModel model)
     {
         var method = model.Method;
+        var kind = KindWord(model.Kind);
         var options = model.FullyQualifiedName + ".Options()";
 
-        w.Line($"/// <summary>Enqueues the {KindWord(model.Kind)} <see cref=\"{model.FullyQualifiedName}\"/> on <c>CurrantClient.Default</c> with the {KindWord(model.Kind)}'s settings.</summary>");
+        w.Line($"/// <summary>Enqueues the {kind} <see cref=\"{model.FullyQualifiedName}\"/> on <c>CurrantClient.Default</c> with the {kind}'s settings (recorded in the history when called from workflow code).</summary>");
         w.Line(GeneratedCode);
         w.Line($"public static {QueueReturnType(method)} Queue({ParameterList(method)})");
         w.Indent();
         w.Line($"=> {options}.Queue({ArgumentList(method)});");
         w.Unindent();
         w.Line();
-        w.Line($"/// <summary>Enqueues one {KindWord(model.Kind)} <see cref=\"{model.FullyQualifiedName}\"/> per item in one round trip; handles come back in input order.</summary>");
+        w.Line($"/// <summary>Enqueues one {kind} <see cref=\"{model.FullyQualifiedName}\"/> per item in one round trip; handles come back in input order.</summary>");
         w.Line(GeneratedCode);
         w.Line($"public static {QueueManyReturnType(method)} QueueMany({QueueManyParameter(method)})");
         w.Indent();
         w.Line($"=> {options}.QueueMany({(method.Parameters.Count == 0 ? "count" : "items")});");
         w.Unindent();
-        w.Line();
-        w.Line($"/// <summary>Per-call settings for <see cref=\"{model.FullyQualifiedName}\"/>; a null argument keeps the {KindWord(model.Kind)}'s (or the client's) default.</summary>");
+    }
+
+    private static void WriteStaticRunStub(SourceWriter w, ExecutionModel model)
+    {
+        var method = model.Method;
+        var what = model.Kind == ExecutionModelKind.Workflow ? "as a child of the calling workflow" : "as a step of the calling workflow";
+        w.Line($"/// <summary>Runs <see cref=\"{model.FullyQualifiedName}\"/> {what}; replay returns the recorded outcome instead of running it again. Only valid in workflow code.</summary>");
+        w.Line(GeneratedCode);
+        w.Line($"public static {RunReturnType(method)} Run({ParameterList(method)})");
+        w.Indent();
+        w.Line($"=> {model.FullyQualifiedName}.Options().Run({ArgumentList(method)});");
+        w.Unindent();
+    }
+
+    private static void WriteOptions(SourceWriter w, ExecutionModel model)
+    {
+        var kind = KindWord(model.Kind);
+        if (model.Kind == ExecutionModelKind.Activity)
+        {
+            // Everything else (priority, delay, idempotency, transaction, client) belongs to the calling workflow.
+            w.Line($"/// <summary>Per-call settings for <see cref=\"{model.FullyQualifiedName}\"/>; a null argument keeps the activity's default (the calling workflow's queue).</summary>");
+            w.Line(GeneratedCode);
+            w.Line($"public static {model.FullyQualifiedName}.Configured Options(string? queue = null, global::System.TimeSpan? timeout = null, int? retries = null)");
+            w.Indent();
+            w.Line($"=> new {model.FullyQualifiedName}.Configured(new global::Currant.EnqueueOptions");
+            w.Open();
+            w.Line("Queue = queue,");
+            w.Line("Timeout = timeout,");
+            w.Line("Retries = retries,");
+            w.Close(");");
+            w.Unindent();
+            return;
+        }
+
+        w.Line($"/// <summary>Per-call settings for <see cref=\"{model.FullyQualifiedName}\"/>; a null argument keeps the {kind}'s (or the client's) default.</summary>");
         w.Line(GeneratedCode);
         w.Line($"public static {model.FullyQualifiedName}.Configured Options(string? queue = null, int? priority = null, " +
                "global::System.TimeSpan? delay = null, global::System.DateTimeOffset? runAt = null, string? idempotencyKey = null, " +
@@ -197,6 +237,10 @@ internal static class ExecutionEmitter
         var args = names.Take("args");
         var instance = names.Take("instance");
         var result = names.Take("result");
+
+        // A workflow runs on its single-threaded deterministic scheduler: leaving it (ConfigureAwait(false)) would run
+        // the rest of the invoker, and anything the engine does after it, on the thread pool.
+        var continueOnCapturedContext = model.Kind == ExecutionModelKind.Workflow ? "true" : "false";
 
         w.Line(GeneratedCode);
         w.Line($"private static async global::System.Threading.Tasks.ValueTask<byte[]?> {InvokerName}(global::Currant.InvocationContext {context})");
@@ -230,7 +274,7 @@ internal static class ExecutionEmitter
         switch (model.Dispose)
         {
             case DisposeKind.AsyncDisposable:
-                w.Open($"await using (global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.ConfigureAwait({instance}, false))");
+                w.Open($"await using (global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.ConfigureAwait({instance}, {continueOnCapturedContext}))");
                 break;
             case DisposeKind.Disposable:
                 w.Open($"using ({instance})");
@@ -243,7 +287,7 @@ internal static class ExecutionEmitter
             arguments.Add(context + ".CancellationToken");
         }
 
-        var call = $"{instance}.{method.Name}({string.Join(", ", arguments)}).ConfigureAwait(false)";
+        var call = $"{instance}.{method.Name}({string.Join(", ", arguments)}).ConfigureAwait({continueOnCapturedContext})";
         if (method.HasResult)
         {
             WriteMaybeObsolete(w, method.ObsoleteWarnings, $"var {result} = await {call};");
@@ -263,66 +307,67 @@ internal static class ExecutionEmitter
         w.Close();
     }
 
-    private static void WriteConfigured(SourceWriter w, ExecutionModel model)
+    /// <summary>
+    /// The private helpers the stubs share: one writes the argument bytes with given serializer options, so the
+    /// workflow path (the workflow's serializer) and the client path (the client's) do not repeat the Write chain.
+    /// </summary>
+    private static void WriteArgumentHelpers(SourceWriter w, ExecutionModel model)
     {
         var method = model.Method;
-        var kind = KindWord(model.Kind);
-        var definition = model.FullyQualifiedName + ".CurrantDefinition";
-        var handle = HandleType(method);
-
-        w.Line($"/// <summary>Enqueues <see cref=\"{model.FullyQualifiedName}\"/> with per-call settings; made by <c>Options(...)</c>.</summary>");
-        w.Line(GeneratedCode);
-        w.Open("public readonly struct Configured");
-        w.Line("private readonly global::Currant.EnqueueOptions? _options;");
-        w.Line();
-        w.Line("/// <summary>Creates a stub that enqueues with <paramref name=\"options\"/>.</summary>");
-        w.Open("public Configured(global::Currant.EnqueueOptions? options)");
-        w.Line("_options = options;");
-        w.Close();
-        w.Line();
-
+        var type = model.FullyQualifiedName;
         var names = new UniqueNames(method.Parameters.Select(p => p.Name));
-        var client = names.Take("client");
-        var bytes = names.Take("bytes");
-        var id = names.Take("id");
-        w.Line($"/// <summary>Enqueues the {kind} with these arguments and this stub's settings.</summary>");
-        w.Line($"public async {QueueReturnType(method)} Queue({ParameterList(method)})");
-        w.Open();
-        w.Line($"var {client} = global::Currant.CurrantClient.Resolve(this._options?.Client);");
-        WriteArgumentArray(w, $"var {bytes} = ", client, method.Parameters.Select(p => (p.Type, p.Identifier)).ToList(), ";");
-        w.Line($"var {id} = await {client}.EnqueueAsync({definition}, {bytes}, this._options).ConfigureAwait(false);");
-        w.Line($"return new {handle}({client}, {id});");
-        w.Close();
-        w.Line();
+        var options = names.Take("options");
+        var parameters = string.Concat(method.Parameters.Select(p => $", {p.Type} {p.Identifier}"));
 
-        w.Line($"/// <summary>Enqueues one {kind} per item in one round trip, with this stub's settings; handles come back in input order.</summary>");
-        w.Line($"public async {QueueManyReturnType(method)} QueueMany({QueueManyParameter(method)})");
-        w.Open();
+        w.Line(GeneratedCode);
+        w.Line($"private static byte[] {WriteArgumentsName}({JsonOptions} {options}{parameters})");
+        w.Indent();
+        WriteArgumentArray(w, "=> ", options, method.Parameters.Select(p => (p.Type, p.Identifier)).ToList(), ";");
+        w.Unindent();
+        if (!CanQueue(model.Kind))
+        {
+            return;
+        }
+
+        w.Line();
+        w.Line(GeneratedCode);
         var count = method.Parameters.Count;
         if (count == 0)
         {
-            w.Line("global::System.ArgumentOutOfRangeException.ThrowIfNegative(count);");
-            w.Line("var client = global::Currant.CurrantClient.Resolve(this._options?.Client);");
+            w.Line($"private static byte[][] {WriteEachName}({JsonOptions} options, int count)");
+            w.Open();
             w.Line("var arguments = new byte[count][];");
             w.Open("for (var i = 0; i < arguments.Length; i++)");
-            WriteArgumentArray(w, "arguments[i] = ", "client", [], ";");
+            w.Line($"arguments[i] = {type}.{WriteArgumentsName}(options);");
             w.Close();
         }
         else
         {
-            w.Line("global::System.ArgumentNullException.ThrowIfNull(items);");
-            w.Line("var client = global::Currant.CurrantClient.Resolve(this._options?.Client);");
+            var items = count == 1 ? "item" : string.Join(", ", Enumerable.Range(1, count).Select(i => "item.Item" + Number(i)));
+            w.Line($"private static global::System.Collections.Generic.List<byte[]> {WriteEachName}({JsonOptions} options, {QueueManyParameter(method)})");
+            w.Open();
             w.Line("var arguments = new global::System.Collections.Generic.List<byte[]>();");
             w.Open("foreach (var item in items)");
-            IReadOnlyList<(string Type, string Value)> values = count == 1
-                ? [(method.Parameters[0].Type, "item")]
-                : method.Parameters.Select((p, i) => (p.Type, "item.Item" + Number(i + 1))).ToList();
-            WriteArgumentArray(w, "arguments.Add(", "client", values, ");");
+            w.Line($"arguments.Add({type}.{WriteArgumentsName}(options, {items}));");
             w.Close();
         }
 
         w.Line();
-        w.Line($"var ids = await client.EnqueueManyAsync({definition}, arguments, this._options).ConfigureAwait(false);");
+        w.Line("return arguments;");
+        w.Close();
+
+        var handle = HandleType(method);
+        w.Line();
+        w.Line(GeneratedCode);
+        w.Line($"private static async {QueueReturnType(method)} {EnqueueName}(global::Currant.ICurrantClient client, byte[] arguments, global::Currant.EnqueueOptions? options)");
+        w.Indent();
+        w.Line($"=> new {handle}(client, await client.EnqueueAsync({type}.CurrantDefinition, arguments, options).ConfigureAwait(false));");
+        w.Unindent();
+        w.Line();
+        w.Line(GeneratedCode);
+        w.Line($"private static async {QueueManyReturnType(method)} {EnqueueManyName}(global::Currant.ICurrantClient client, {ReadOnlyListOf}<byte[]> arguments, global::Currant.EnqueueOptions? options)");
+        w.Open();
+        w.Line($"var ids = await client.EnqueueManyAsync({type}.CurrantDefinition, arguments, options).ConfigureAwait(false);");
         w.Line($"var handles = new {handle}[ids.Count];");
         w.Open("for (var i = 0; i < handles.Length; i++)");
         w.Line($"handles[i] = new {handle}(client, ids[i]);");
@@ -330,6 +375,84 @@ internal static class ExecutionEmitter
         w.Line();
         w.Line("return handles;");
         w.Close();
+    }
+
+    private static void WriteConfigured(SourceWriter w, ExecutionModel model)
+    {
+        var method = model.Method;
+        var kind = KindWord(model.Kind);
+        var type = model.FullyQualifiedName;
+        var definition = type + ".CurrantDefinition";
+        var what = model.Kind switch
+        {
+            ExecutionModelKind.Activity => "Runs",
+            ExecutionModelKind.Workflow => "Enqueues or runs",
+            _ => "Enqueues",
+        };
+
+        w.Line($"/// <summary>{what} <see cref=\"{type}\"/> with per-call settings; made by <c>Options(...)</c>.</summary>");
+        w.Line(GeneratedCode);
+        w.Open("public readonly struct Configured");
+        w.Line("private readonly global::Currant.EnqueueOptions? _options;");
+        w.Line();
+        w.Line("/// <summary>Creates a stub that uses <paramref name=\"options\"/>.</summary>");
+        w.Open("public Configured(global::Currant.EnqueueOptions? options)");
+        w.Line("_options = options;");
+        w.Close();
+
+        var names = new UniqueNames(method.Parameters.Select(p => p.Name));
+        var client = names.Take("client");
+        var bytes = names.Take("bytes");
+        var arguments = ArgumentList(method);
+        var withArguments = method.Parameters.Count == 0 ? "" : ", " + arguments;
+        var resultType = method.HasResult ? $"<{method.ResultType}>" : "";
+        if (CanQueue(model.Kind))
+        {
+            // Inside a workflow an enqueue is a recorded command: no client and no await here, and replay returns
+            // the recorded handle instead of enqueuing again.
+            w.Line();
+            w.Line($"/// <summary>Enqueues the {kind} with these arguments and this stub's settings (recorded in the history when called from workflow code).</summary>");
+            w.Line($"public {QueueReturnType(method)} Queue({ParameterList(method)})");
+            w.Open();
+            w.Open($"if ({InWorkflow})");
+            w.Line($"var {bytes} = {type}.{WriteArgumentsName}({SerializerOptionsFor(model, "Queue")}{withArguments});");
+            w.Line($"return {Task}.FromResult(global::Currant.WorkflowStub.Queue{resultType}({definition}, {bytes}, this._options));");
+            w.Close();
+            w.Line();
+            w.Line($"var {client} = global::Currant.CurrantClient.Resolve(this._options?.Client);");
+            w.Line($"return {type}.{EnqueueName}({client}, {type}.{WriteArgumentsName}({client}.SerializerOptions{withArguments}), this._options);");
+            w.Close();
+
+            var items = method.Parameters.Count == 0 ? "count" : "items";
+            w.Line();
+            w.Line($"/// <summary>Enqueues one {kind} per item in one round trip, with this stub's settings; handles come back in input order.</summary>");
+            w.Line($"public {QueueManyReturnType(method)} QueueMany({QueueManyParameter(method)})");
+            w.Open();
+            w.Line(method.Parameters.Count == 0
+                ? "global::System.ArgumentOutOfRangeException.ThrowIfNegative(count);"
+                : "global::System.ArgumentNullException.ThrowIfNull(items);");
+            w.Open($"if ({InWorkflow})");
+            w.Line($"var arguments = {type}.{WriteEachName}({SerializerOptionsFor(model, "QueueMany")}, {items});");
+            w.Line($"return {Task}.FromResult(global::Currant.WorkflowStub.QueueMany{resultType}({definition}, arguments, this._options));");
+            w.Close();
+            w.Line();
+            w.Line("var client = global::Currant.CurrantClient.Resolve(this._options?.Client);");
+            w.Line($"return {type}.{EnqueueManyName}(client, {type}.{WriteEachName}(client.SerializerOptions, {items}), this._options);");
+            w.Close();
+        }
+
+        if (CanRun(model.Kind))
+        {
+            // Returned, not awaited: an await with ConfigureAwait(false) here would leave the workflow scheduler.
+            w.Line();
+            w.Line($"/// <summary>Runs the {kind} with these arguments and this stub's settings. Only valid in workflow code.</summary>");
+            w.Line($"public {RunReturnType(method)} Run({ParameterList(method)})");
+            w.Open();
+            w.Line($"var {bytes} = {type}.{WriteArgumentsName}({SerializerOptionsFor(model, "Run")}{withArguments});");
+            w.Line($"return global::Currant.WorkflowStub.RunAsync{resultType}({definition}, {bytes}, this._options);");
+            w.Close();
+        }
+
         w.Close();
     }
 
@@ -351,10 +474,10 @@ internal static class ExecutionEmitter
         w.Line($"#pragma warning restore {ids}");
     }
 
-    /// <summary>Writes <c>new ArgumentWriter(...).Write&lt;T&gt;(value)...ToArray()</c>, one call per line.</summary>
-    private static void WriteArgumentArray(SourceWriter w, string prefix, string client, IReadOnlyList<(string Type, string Value)> values, string suffix)
+    /// <summary>Writes <c>new ArgumentWriter(options).Write&lt;T&gt;(value)...ToArray()</c>, one call per line.</summary>
+    private static void WriteArgumentArray(SourceWriter w, string prefix, string options, IReadOnlyList<(string Type, string Value)> values, string suffix)
     {
-        var writer = $"new global::Currant.ArgumentWriter({client}.SerializerOptions)";
+        var writer = $"new global::Currant.ArgumentWriter({options})";
         if (values.Count == 0)
         {
             w.Line($"{prefix}{writer}.ToArray(){suffix}");
@@ -371,6 +494,19 @@ internal static class ExecutionEmitter
         w.Line(".ToArray()" + suffix);
         w.Unindent();
     }
+
+    /// <summary>
+    /// The workflow's serializer; outside a workflow, an error naming the stub as the user wrote it (the class name,
+    /// not the persisted name: this check runs before the runtime's own).
+    /// </summary>
+    private static string SerializerOptionsFor(ExecutionModel model, string stub)
+        => $"global::Currant.WorkflowStub.GetSerializerOptions({Literal(model.TypeName.TrimStart('@') + "." + stub + "(...)")})";
+
+    private static bool CanQueue(ExecutionModelKind kind) => kind != ExecutionModelKind.Activity;
+
+    private static bool CanRun(ExecutionModelKind kind) => kind != ExecutionModelKind.Job;
+
+    private static string RunReturnType(MethodModel method) => method.HasResult ? $"{Task}<{method.ResultType}>" : Task;
 
     private static string HandleType(MethodModel method)
         => method.HasResult ? $"global::Currant.ExecutionHandle<{method.ResultType}>" : "global::Currant.ExecutionHandle";

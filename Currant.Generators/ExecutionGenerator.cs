@@ -6,8 +6,9 @@ using Microsoft.CodeAnalysis.Text;
 namespace Currant.Generators;
 
 /// <summary>
-/// Writes the typed stubs of every <c>[Job]</c> class (its <c>CurrantDefinition</c>, <c>Queue</c>, <c>QueueMany</c>,
-/// <c>Options</c> and invoker) and one registry per assembly that registers them when the assembly loads.
+/// Writes the typed stubs of every <c>[Job]</c>, <c>[Activity]</c> and <c>[Workflow]</c> class (its
+/// <c>CurrantDefinition</c>, invoker, <c>Options</c>, and <c>Queue</c>/<c>QueueMany</c> or <c>Run</c> as the kind allows)
+/// and one registry per assembly that registers them when the assembly loads.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class ExecutionGenerator : IIncrementalGenerator
@@ -15,16 +16,16 @@ public sealed class ExecutionGenerator : IIncrementalGenerator
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        var jobs = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                "Currant.JobAttribute",
-                static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
-                static (ctx, ct) => ExecutionParser.Parse(ctx, ExecutionModelKind.Job, ct))
-            .WithTrackingName(TrackingNames.Jobs);
+        var jobs = Find(context, "Currant.JobAttribute", ExecutionModelKind.Job).WithTrackingName(TrackingNames.Jobs);
+        var activities = Find(context, "Currant.ActivityAttribute", ExecutionModelKind.Activity).WithTrackingName(TrackingNames.Activities);
+        var workflows = Find(context, "Currant.WorkflowAttribute", ExecutionModelKind.Workflow).WithTrackingName(TrackingNames.Workflows);
 
-        // [Activity] and [Workflow] join here: collect each and combine them before validation, because names are
-        // unique across kinds.
-        var candidates = jobs.Collect().WithTrackingName(TrackingNames.Candidates);
+        // Names are unique across kinds, so the three are gathered before validation.
+        var candidates = jobs.Collect()
+            .Combine(activities.Collect())
+            .Combine(workflows.Collect())
+            .Select(static (all, _) => ExecutionParser.Gather(all.Left.Left, all.Left.Right, all.Right))
+            .WithTrackingName(TrackingNames.Candidates);
 
         var executions = candidates
             .Select(static (all, ct) => ExecutionParser.SelectValid(all, ct))
@@ -49,4 +50,11 @@ public sealed class ExecutionGenerator : IIncrementalGenerator
             }
         });
     }
+
+    private static IncrementalValuesProvider<ExecutionModel?> Find(
+        IncrementalGeneratorInitializationContext context, string attribute, ExecutionModelKind kind)
+        => context.SyntaxProvider.ForAttributeWithMetadataName(
+            attribute,
+            static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
+            (ctx, ct) => ExecutionParser.Parse(ctx, kind, ct));
 }

@@ -91,29 +91,28 @@ internal static class ExecutionParser
             ObsoleteWarnings: new EquatableArray<string>(typeWarnings));
     }
 
+    /// <summary>The well-shaped models of every kind, in one value-equal array (so an equal result is not re-validated).</summary>
+    public static EquatableArray<ExecutionModel> Gather(
+        ImmutableArray<ExecutionModel?> jobs, ImmutableArray<ExecutionModel?> activities, ImmutableArray<ExecutionModel?> workflows)
+        => new(jobs.Concat(activities).Concat(workflows).Where(m => m is not null).Select(m => m!));
+
     /// <summary>
-    /// Keeps the models that are valid for the whole compilation: execution names and classes must be unique
-    /// (duplicates are dropped together; the analyzers name them). Sorted by name for deterministic output.
+    /// Keeps the models that are valid for the whole compilation: execution names and classes must be unique across
+    /// jobs, activities and workflows (duplicates are dropped together; the analyzers name them). Sorted by name for
+    /// deterministic output.
     /// </summary>
-    public static EquatableArray<ExecutionModel> SelectValid(ImmutableArray<ExecutionModel?> candidates, CancellationToken cancellationToken)
+    public static EquatableArray<ExecutionModel> SelectValid(EquatableArray<ExecutionModel> candidates, CancellationToken cancellationToken)
     {
-        var models = new List<ExecutionModel>();
         var names = new Dictionary<string, int>(StringComparer.Ordinal);
         var types = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var model in candidates)
         {
-            if (model is null)
-            {
-                continue;
-            }
-
-            models.Add(model);
             names[model.Name] = names.TryGetValue(model.Name, out var n) ? n + 1 : 1;
             types[model.FullyQualifiedName] = types.TryGetValue(model.FullyQualifiedName, out var t) ? t + 1 : 1;
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        return new EquatableArray<ExecutionModel>(models
+        return new EquatableArray<ExecutionModel>(candidates
             .Where(m => names[m.Name] == 1 && types[m.FullyQualifiedName] == 1)
             .OrderBy(m => m.Name, StringComparer.Ordinal));
     }

@@ -6,7 +6,13 @@ internal static class TrackingNames
     /// <summary>One model (or null for an invalid shape) per <c>[Job]</c> class.</summary>
     public const string Jobs = "Currant.Jobs";
 
-    /// <summary>All candidate models of the compilation, gathered.</summary>
+    /// <summary>One model (or null for an invalid shape) per <c>[Activity]</c> class.</summary>
+    public const string Activities = "Currant.Activities";
+
+    /// <summary>One model (or null for an invalid shape) per <c>[Workflow]</c> class.</summary>
+    public const string Workflows = "Currant.Workflows";
+
+    /// <summary>The valid-shaped models of all three kinds, gathered.</summary>
     public const string Candidates = "Currant.Candidates";
 
     /// <summary>The valid models, duplicates removed, sorted by name.</summary>

@@ -1,7 +1,7 @@
 namespace Currant.Generators.Model;
 
 /// <summary>
-/// Everything the emitter needs about one <c>[Job]</c> (later <c>[Activity]</c>, <c>[Workflow]</c>) class.
+/// Everything the emitter needs about one <c>[Job]</c>, <c>[Activity]</c> or <c>[Workflow]</c> class.
 /// Only strings, numbers, enums and <see cref="EquatableArray{T}"/>: value-equal, so the pipeline caches it.
 /// </summary>
 /// <param name="Kind">Which attribute found the class.</param>
@@ -12,8 +12,8 @@ namespace Currant.Generators.Model;
 /// <param name="TypeName">The class name as C# source.</param>
 /// <param name="FullyQualifiedName">The class as <c>global::NS.Outer.TypeName</c>.</param>
 /// <param name="MetadataName">The class's metadata-style name (<c>NS.Outer+TypeName</c>), used for the hint name.</param>
-/// <param name="Queue">The attribute's queue, or null.</param>
-/// <param name="Retries">Null when the attribute left it unset (-1).</param>
+/// <param name="Queue">The attribute's queue, or null (the default queue; for an activity, the calling workflow's).</param>
+/// <param name="Retries">Null when the attribute left it unset (-1); always null for workflows, which are not retried.</param>
 /// <param name="TimeoutSeconds">Null when the attribute left it unset (0).</param>
 /// <param name="Priority">The attribute's priority.</param>
 /// <param name="Version">Workflow code version; 1 for jobs and activities.</param>

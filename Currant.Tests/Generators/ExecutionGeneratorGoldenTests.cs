@@ -1,8 +1,8 @@
 namespace Currant.Tests.Generators;
 
 /// <summary>
-/// The generated code for each shape of <c>[Job]</c> class, checked against <c>Golden/&lt;case&gt;.g.cs</c> and
-/// compiled (no errors, no warnings) together with the user's code.
+/// The generated code for each shape of <c>[Job]</c>, <c>[Activity]</c> and <c>[Workflow]</c> class, checked against
+/// <c>Golden/&lt;case&gt;.g.cs</c> and compiled (no errors, no warnings) together with the user's code.
 /// </summary>
 public sealed class ExecutionGeneratorGoldenTests
 {
@@ -254,12 +254,83 @@ public sealed class ExecutionGeneratorGoldenTests
         public partial class Clash
         {
             public Task<string> ExecuteAsync(string context, int args, bool instance, string result, string client, string bytes,
-                string id, string @class, int Item1, string Rest, CancellationToken ct) => Task.FromResult(context);
+                string id, string @class, int Item1, string Rest, string options, CancellationToken ct) => Task.FromResult(context);
         }
         """);
 
     [Test]
-    public void Generate_WithSeveralJobs_RegistersThemSortedOrdinallyByName()
+    public void Generate_ForActivityWithResult_WritesRunAndActivityOptions() => AssertGolden("ActivityWithResult", "Demo.ChargeCard", """
+        using Currant;
+
+        namespace Demo;
+
+        public sealed record Charge(string TransactionId, int Amount);
+        public interface IPayments { Task<Charge> ChargeAsync(int amount, string cardToken, CancellationToken ct); }
+        public sealed class CardDeclinedException(string message) : Exception(message);
+
+        [Activity(Retries = 3, Timeout = 60, NonRetryable = [typeof(CardDeclinedException)])]
+        public partial class ChargeCard(IPayments payments)
+        {
+            public Task<Charge> ExecuteAsync(int amount, string cardToken, CancellationToken ct) => payments.ChargeAsync(amount, cardToken, ct);
+        }
+
+        // Compiles only if Run and Options(...).Run have the documented shapes.
+        public static class WorkflowCode
+        {
+            public static async Task<string> Use()
+            {
+                Charge first = await ChargeCard.Run(100, "tok_visa");
+                ChargeCard.Configured careful = ChargeCard.Options(queue: "payments", timeout: TimeSpan.FromSeconds(5), retries: 0);
+                Charge second = await careful.Run(amount: 5, cardToken: "tok_amex");
+                return first.TransactionId + second.TransactionId;
+            }
+        }
+        """);
+
+    [Test]
+    public void Generate_ForActivityWithoutResult_RunReturnsTask() => AssertGolden("ActivityVoid", "Demo.SendSms", """
+        using Currant;
+
+        namespace Demo;
+
+        [Activity(Name = "notify.sms", Queue = "sms")]
+        public partial class SendSms
+        {
+            public ValueTask ExecuteAsync(string phone, string text = "Your order shipped") => ValueTask.CompletedTask;
+        }
+        """);
+
+    [Test]
+    public void Generate_ForWorkflows_WritesQueueRunAndAnInvokerThatStaysOnTheWorkflowScheduler() => AssertGoldens("""
+        using Currant;
+
+        namespace Demo;
+
+        public sealed record OrderResult(string OrderId, bool Shipped);
+
+        [Workflow(Queue = "orders", Version = 3, Timeout = 3600, Priority = 5)]
+        public partial class ProcessOrder
+        {
+            public async Task<OrderResult> RunAsync(string orderId, int amount, CancellationToken ct)
+            {
+                await ShipOrder.Run(orderId);
+                await ShipOrder.Options(queue: "shipping", delay: TimeSpan.FromDays(1)).Queue(orderId, express: true);
+                return new OrderResult(orderId, amount > 0);
+            }
+        }
+
+        // Workflows rarely own resources; a disposable one is disposed on the workflow scheduler too.
+        [Workflow]
+        public sealed partial class ShipOrder : IAsyncDisposable
+        {
+            public Task RunAsync(string orderId, bool express = false) => Task.CompletedTask;
+
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
+        """, ("WorkflowWithResult", "Demo.ProcessOrder"), ("WorkflowVoid", "Demo.ShipOrder"));
+
+    [Test]
+    public void Generate_WithJobsActivitiesAndWorkflows_RegistersThemAllSortedOrdinallyByName()
     {
         var run = GeneratorHarness.Run("""
             using Currant;
@@ -269,14 +340,14 @@ public sealed class ExecutionGeneratorGoldenTests
                 [Job(Name = "zeta")]
                 public partial class Last { public Task ExecuteAsync() => Task.CompletedTask; }
 
-                [Job(Name = "beta")]
+                [Activity(Name = "beta")]
                 public partial class Middle { public Task ExecuteAsync() => Task.CompletedTask; }
             }
 
             namespace Accounts
             {
-                [Job(Name = "Alpha")]
-                public partial class First { public Task ExecuteAsync() => Task.CompletedTask; }
+                [Workflow(Name = "Alpha")]
+                public partial class First { public Task RunAsync() => Task.CompletedTask; }
             }
 
             [Job]
@@ -291,11 +362,17 @@ public sealed class ExecutionGeneratorGoldenTests
         GoldenFile.AssertMatches("Registry", run.Source("Currant.Generated.CurrantRegistry.g.cs"));
     }
 
-    private static void AssertGolden(string caseName, string metadataName, string source)
+    private static void AssertGolden(string caseName, string metadataName, string source) => AssertGoldens(source, (caseName, metadataName));
+
+    /// <summary>Generates, compiles, and checks one golden file per execution class (in hint-name order; the registry last).</summary>
+    private static void AssertGoldens(string source, params (string CaseName, string MetadataName)[] classes)
     {
         var run = GeneratorHarness.Run(source);
         run.AssertCompilesCleanly();
-        Assert.That(run.HintNames, Is.EqualTo(new[] { metadataName + ".g.cs", "Currant.Generated.CurrantRegistry.g.cs" }));
-        GoldenFile.AssertMatches(caseName, run.Source(metadataName + ".g.cs"));
+        Assert.That(run.HintNames, Is.EqualTo(classes.Select(c => c.MetadataName + ".g.cs").Append("Currant.Generated.CurrantRegistry.g.cs")));
+        foreach (var (caseName, metadataName) in classes)
+        {
+            GoldenFile.AssertMatches(caseName, run.Source(metadataName + ".g.cs"));
+        }
     }
 }

@@ -40,6 +40,29 @@ public sealed class ExecutionGeneratorIncrementalityTests
         }
         """;
 
+    private const string Workflows = """
+        using Currant;
+
+        namespace Demo;
+
+        [Activity(Retries = 2, Timeout = 30)]
+        public partial class ChargeCard
+        {
+            public Task<string> ExecuteAsync(int amount, CancellationToken ct) => Task.FromResult("tx-" + amount);
+        }
+
+        [Workflow(Queue = "orders", Version = 2)]
+        public partial class ProcessOrder
+        {
+            public async Task<string> RunAsync(string orderId, int amount)
+            {
+                var charge = await ChargeCard.Run(amount);
+                await SendEmail.Queue("customer@example.com", "Order " + orderId);
+                return charge;
+            }
+        }
+        """;
+
     private static readonly string[] AllTrackingNames = typeof(TrackingNames)
         .GetFields(BindingFlags.Public | BindingFlags.Static)
         .Where(f => f.IsLiteral && f.FieldType == typeof(string))
@@ -49,7 +72,7 @@ public sealed class ExecutionGeneratorIncrementalityTests
     [Test]
     public void Generate_AfterUnrelatedEdit_ReusesEveryStep()
     {
-        var compilation = GeneratorHarness.CreateCompilation("Incremental", Jobs, MoreJobs);
+        var compilation = GeneratorHarness.CreateCompilation("Incremental", Jobs, MoreJobs, Workflows);
         var edited = compilation.AddSyntaxTrees(
             CSharpSyntaxTree.ParseText("namespace Other; internal sealed class Unrelated { }", GeneratorHarness.ParseOptions, path: "Unrelated.cs"));
 
@@ -60,9 +83,23 @@ public sealed class ExecutionGeneratorIncrementalityTests
     }
 
     [Test]
+    public void Generate_AfterEditInsideRunAsyncBody_ReusesEveryStep()
+    {
+        var compilation = GeneratorHarness.CreateCompilation("Incremental", Jobs, MoreJobs, Workflows);
+        var tree = compilation.SyntaxTrees.Skip(2).First();
+        var newSource = Workflows.Replace("return charge;", "return charge + orderId;", StringComparison.Ordinal);
+        var edited = compilation.ReplaceSyntaxTree(tree, CSharpSyntaxTree.ParseText(newSource, GeneratorHarness.ParseOptions, path: tree.FilePath));
+
+        var (first, second) = RunTwice(compilation, edited);
+
+        AssertEveryStepReused(first, second);
+        AssertOutputsCached(second);
+    }
+
+    [Test]
     public void Generate_AfterEditInsideExecuteAsyncBody_ReusesEveryStep()
     {
-        var compilation = GeneratorHarness.CreateCompilation("Incremental", Jobs, MoreJobs);
+        var compilation = GeneratorHarness.CreateCompilation("Incremental", Jobs, MoreJobs, Workflows);
         var tree = compilation.SyntaxTrees.First();
         var newSource = Jobs.Replace("Task.FromResult(new EmailReceipt(to))", "Task.FromResult(new EmailReceipt(to + subject))", StringComparison.Ordinal);
         var edited = compilation.ReplaceSyntaxTree(tree, CSharpSyntaxTree.ParseText(newSource, GeneratorHarness.ParseOptions, path: tree.FilePath));
@@ -76,7 +113,7 @@ public sealed class ExecutionGeneratorIncrementalityTests
     [Test]
     public void Generate_AfterParameterChange_RegeneratesOnlyThatClass()
     {
-        var compilation = GeneratorHarness.CreateCompilation("Incremental", Jobs, MoreJobs);
+        var compilation = GeneratorHarness.CreateCompilation("Incremental", Jobs, MoreJobs, Workflows);
         var tree = compilation.SyntaxTrees.Skip(1).First();
         var newSource = MoreJobs.Replace("int days", "int days, bool dryRun", StringComparison.Ordinal);
         var edited = compilation.ReplaceSyntaxTree(tree, CSharpSyntaxTree.ParseText(newSource, GeneratorHarness.ParseOptions, path: tree.FilePath));
@@ -87,7 +124,7 @@ public sealed class ExecutionGeneratorIncrementalityTests
         Assert.Multiple(() =>
         {
             Assert.That(perClass.Count(o => o.Reason == IncrementalStepRunReason.Modified), Is.EqualTo(1), "only Cleanup's model changed");
-            Assert.That(perClass.Count(o => o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged), Is.EqualTo(1), "SendEmail's model is reused");
+            Assert.That(perClass.Count(o => o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged), Is.EqualTo(3), "the other models are reused");
             Assert.That(
                 second.Results[0].TrackedSteps[TrackingNames.Registry].SelectMany(s => s.Outputs).Select(o => o.Reason),
                 Is.All.EqualTo(IncrementalStepRunReason.Unchanged),
@@ -99,7 +136,7 @@ public sealed class ExecutionGeneratorIncrementalityTests
     {
         var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
         var first = driver.GetRunResult();
-        Assert.That(first.GeneratedTrees, Has.Length.EqualTo(3), "SendEmail, Cleanup and the registry");
+        Assert.That(first.GeneratedTrees, Has.Length.EqualTo(5), "SendEmail, Cleanup, ChargeCard, ProcessOrder and the registry");
         driver = driver.RunGenerators(edited);
         return (first, driver.GetRunResult());
     }

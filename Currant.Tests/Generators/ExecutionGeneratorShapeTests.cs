@@ -3,7 +3,7 @@ using Microsoft.CodeAnalysis;
 namespace Currant.Tests.Generators;
 
 /// <summary>
-/// Which <c>[Job]</c> classes the generator accepts. Invalid shapes produce no code and no generator diagnostic
+/// Which <c>[Job]</c>, <c>[Activity]</c> and <c>[Workflow]</c> classes the generator accepts. Invalid shapes produce no code and no generator diagnostic
 /// (the analyzers report them); valid ones compile warning-free and are callable the way DESIGN.md shows.
 /// </summary>
 public sealed class ExecutionGeneratorShapeTests
@@ -33,6 +33,13 @@ public sealed class ExecutionGeneratorShapeTests
     [TestCase("[Job] public partial class A { public A(int a) { } public A(string b) { } " + Task + " }", TestName = "Generate_WithTwoWidestConstructors_EmitsNothing")]
     [TestCase("[Job] public partial class A { public required string Region { get; init; } " + Task + " }", TestName = "Generate_WithRequiredMembers_EmitsNothing")]
     [TestCase("[Job(Name = \"\")] public partial class A { " + Task + " }", TestName = "Generate_WithEmptyName_EmitsNothing")]
+    [TestCase("[Activity] public partial class A { public Task RunAsync() => Task.CompletedTask; }", TestName = "Generate_ForActivityWithoutExecuteAsync_EmitsNothing")]
+    [TestCase("[Activity] public class A { " + Task + " }", TestName = "Generate_WhenActivityIsNotPartial_EmitsNothing")]
+    [TestCase("[Activity] public partial class A { public int ExecuteAsync() => 1; }", TestName = "Generate_WhenActivityReturnsNoTask_EmitsNothing")]
+    [TestCase("[Workflow] public partial class A { " + Task + " }", TestName = "Generate_ForWorkflowWithoutRunAsync_EmitsNothing")]
+    [TestCase("[Workflow] public partial class A<T> { public Task RunAsync() => Task.CompletedTask; }", TestName = "Generate_WhenWorkflowIsGeneric_EmitsNothing")]
+    [TestCase("[Workflow] public partial class A { public void RunAsync() { } }", TestName = "Generate_WhenRunAsyncReturnsVoid_EmitsNothing")]
+    [TestCase("[Workflow] public partial class A { public Task RunAsync(CancellationToken ct, int x) => Task.CompletedTask; }", TestName = "Generate_WhenRunAsyncTokenIsNotLast_EmitsNothing")]
     [TestCase("[Job, Obsolete(\"gone\", error: true)] public partial class A { " + Task + " }", TestName = "Generate_WhenClassIsObsoleteAsError_EmitsNothing")]
     [TestCase("[Job] public partial class A { [Obsolete(\"gone\", true)] " + Task + " }", TestName = "Generate_WhenExecuteAsyncIsObsoleteAsError_EmitsNothing")]
     public void Generate_ForInvalidShape_EmitsNothing(string declaration)
@@ -61,6 +68,33 @@ public sealed class ExecutionGeneratorShapeTests
 
         run.AssertCompilesCleanly();
         Assert.That(run.HintNames, Is.EqualTo(new[] { "E.Unique.g.cs", "Currant.Generated.CurrantRegistry.g.cs" }));
+    }
+
+    [Test]
+    public void Generate_WithDuplicateNamesAcrossKinds_SkipsEveryDuplicateButKeepsTheOthers()
+    {
+        var run = GeneratorHarness.Run("""
+            using Currant;
+
+            namespace A { [Job(Name = "same")] public partial class One { public Task ExecuteAsync() => Task.CompletedTask; } }
+            namespace B { [Activity(Name = "same")] public partial class Two { public Task ExecuteAsync() => Task.CompletedTask; } }
+            namespace C { [Workflow(Name = "same")] public partial class Three { public Task RunAsync() => Task.CompletedTask; } }
+            namespace D { [Activity] public partial class Pair { public Task ExecuteAsync() => Task.CompletedTask; } }
+            namespace E { [Workflow] public partial class Pair { public Task RunAsync() => Task.CompletedTask; } }
+            namespace F
+            {
+                [Job, Workflow]
+                public partial class Both
+                {
+                    public Task ExecuteAsync() => Task.CompletedTask;
+                    public Task RunAsync() => Task.CompletedTask;
+                }
+            }
+            namespace G { [Workflow] public partial class Unique { public Task RunAsync() => Task.CompletedTask; } }
+            """);
+
+        run.AssertCompilesCleanly();
+        Assert.That(run.HintNames, Is.EqualTo(new[] { "G.Unique.g.cs", "Currant.Generated.CurrantRegistry.g.cs" }));
     }
 
     [Test]
@@ -197,6 +231,22 @@ public sealed class ExecutionGeneratorShapeTests
                 /// <summary>Runs.</summary>
                 public Task<int> ExecuteAsync(string to, int tries) => Task.FromResult(tries);
             }
+
+            /// <summary>Charges.</summary>
+            [Activity]
+            public partial class Charge
+            {
+                /// <summary>Runs.</summary>
+                public Task ExecuteAsync(int amount) => Task.CompletedTask;
+            }
+
+            /// <summary>Orders.</summary>
+            [Workflow]
+            public partial class Order
+            {
+                /// <summary>Runs.</summary>
+                public Task<string> RunAsync(string id) => Task.FromResult(id);
+            }
             """);
 
         var run = GeneratorHarness.Run(compilation, parseOptions);
@@ -204,7 +254,11 @@ public sealed class ExecutionGeneratorShapeTests
         var inGeneratedCode = run.Output.GetDiagnostics()
             .Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Location.SourceTree is { } tree && run.Result.GeneratedTrees.Contains(tree))
             .Select(d => d.ToString());
-        Assert.That(inGeneratedCode, Is.Empty);
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.HintNames, Has.Count.EqualTo(4));
+            Assert.That(inGeneratedCode, Is.Empty);
+        });
     }
 
     [Test]
@@ -246,5 +300,69 @@ public sealed class ExecutionGeneratorShapeTests
             """);
 
         run.AssertCompilesCleanly();
+    }
+
+    [Test]
+    public void Generate_ActivityAndWorkflowStubs_AreCallableTheWayTheDesignShows()
+    {
+        // DESIGN.md section 2, nearly verbatim; compiles only if Run/Queue/Options have the documented shapes.
+        var run = GeneratorHarness.Run("""
+            using Currant;
+
+            namespace Demo;
+
+            public sealed record Charge(string TransactionId);
+            public sealed record OrderResult(string OrderId, string TransactionId);
+            public interface IPayments { Task<Charge> ChargeAsync(int amount, string cardToken, CancellationToken ct); }
+
+            [Activity(Retries = 3, Timeout = 60)]
+            public partial class ChargeCard(IPayments payments)
+            {
+                public Task<Charge> ExecuteAsync(int amount, string cardToken, CancellationToken ct) => payments.ChargeAsync(amount, cardToken, ct);
+            }
+
+            [Activity]
+            public partial class SendSms { public Task ExecuteAsync(string to, string text, CancellationToken ct) => Task.CompletedTask; }
+
+            [Activity]
+            public partial class SendReceipt { public Task<bool> ExecuteAsync(string email, int amount) => Task.FromResult(true); }
+
+            [Job(Queue = "audit")]
+            public partial class Audit { public Task ExecuteAsync(string what) => Task.CompletedTask; }
+
+            [Workflow(Queue = "orders", Version = 1, Timeout = 3600)]
+            public partial class ProcessOrder
+            {
+                public async Task<OrderResult> RunAsync(string orderId, int amount, string email, string cardToken)
+                {
+                    var charge = await ChargeCard.Run(amount, cardToken);
+                    if (Workflow.GetVersion("send-sms", 1, 2) >= 2)
+                        await SendSms.Run(email, "Order confirmed");
+                    await SendReceipt.Options(retries: 5).Run(email, amount);
+                    await Task.WhenAll(SendSms.Run(email, "a"), SendSms.Options(queue: "sms").Run(email, "b"));
+                    await Audit.Queue("charged " + orderId);
+                    await Audit.QueueMany(["a", "b"]);
+                    await Refund.Run(orderId);
+                    return new OrderResult(orderId, charge.TransactionId);
+                }
+            }
+
+            [Workflow]
+            public partial class Refund { public ValueTask RunAsync(string orderId, CancellationToken ct = default) => ValueTask.CompletedTask; }
+
+            public static class Caller
+            {
+                public static async Task<OrderResult> Use()
+                {
+                    var wf = await ProcessOrder.Options(priority: 10, idempotencyKey: "order-123").Queue("order-123", 5000, "c@x.io", "tok_visa");
+                    ExecutionHandle refund = await Refund.Queue("order-122");
+                    IReadOnlyList<ExecutionHandle<OrderResult>> many = await ProcessOrder.QueueMany([("o1", 1, "a@x.io", "t"), ("o2", 2, "b@x.io", "t")]);
+                    return await wf.GetResultAsync();
+                }
+            }
+            """);
+
+        run.AssertCompilesCleanly();
+        Assert.That(run.HintNames, Has.Count.EqualTo(7));
     }
 }

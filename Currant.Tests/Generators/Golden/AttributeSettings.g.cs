@@ -19,7 +19,7 @@ namespace Demo
             Invoke = CurrantInvokeAsync,
         };
 
-        /// <summary>Enqueues the job <see cref="global::Demo.SendEmail"/> on <c>CurrantClient.Default</c> with the job's settings.</summary>
+        /// <summary>Enqueues the job <see cref="global::Demo.SendEmail"/> on <c>CurrantClient.Default</c> with the job's settings (recorded in the history when called from workflow code).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
         public static global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<global::Demo.EmailReceipt>> Queue(string to, string subject, string body = "Hi")
             => global::Demo.SendEmail.Options().Queue(to, subject, body);
@@ -63,54 +63,80 @@ namespace Demo
             return context.SerializeResult<global::Demo.EmailReceipt>(result);
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        private static byte[] CurrantWriteArguments(global::System.Text.Json.JsonSerializerOptions options, string to, string subject, string body)
+            => new global::Currant.ArgumentWriter(options)
+                .Write<string>(to)
+                .Write<string>(subject)
+                .Write<string>(body)
+                .ToArray();
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        private static global::System.Collections.Generic.List<byte[]> CurrantWriteEach(global::System.Text.Json.JsonSerializerOptions options, global::System.Collections.Generic.IEnumerable<(string to, string subject, string body)> items)
+        {
+            var arguments = new global::System.Collections.Generic.List<byte[]>();
+            foreach (var item in items)
+            {
+                arguments.Add(global::Demo.SendEmail.CurrantWriteArguments(options, item.Item1, item.Item2, item.Item3));
+            }
+
+            return arguments;
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        private static async global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<global::Demo.EmailReceipt>> CurrantEnqueueAsync(global::Currant.ICurrantClient client, byte[] arguments, global::Currant.EnqueueOptions? options)
+            => new global::Currant.ExecutionHandle<global::Demo.EmailReceipt>(client, await client.EnqueueAsync(global::Demo.SendEmail.CurrantDefinition, arguments, options).ConfigureAwait(false));
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        private static async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<global::Demo.EmailReceipt>>> CurrantEnqueueManyAsync(global::Currant.ICurrantClient client, global::System.Collections.Generic.IReadOnlyList<byte[]> arguments, global::Currant.EnqueueOptions? options)
+        {
+            var ids = await client.EnqueueManyAsync(global::Demo.SendEmail.CurrantDefinition, arguments, options).ConfigureAwait(false);
+            var handles = new global::Currant.ExecutionHandle<global::Demo.EmailReceipt>[ids.Count];
+            for (var i = 0; i < handles.Length; i++)
+            {
+                handles[i] = new global::Currant.ExecutionHandle<global::Demo.EmailReceipt>(client, ids[i]);
+            }
+
+            return handles;
+        }
+
         /// <summary>Enqueues <see cref="global::Demo.SendEmail"/> with per-call settings; made by <c>Options(...)</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
         public readonly struct Configured
         {
             private readonly global::Currant.EnqueueOptions? _options;
 
-            /// <summary>Creates a stub that enqueues with <paramref name="options"/>.</summary>
+            /// <summary>Creates a stub that uses <paramref name="options"/>.</summary>
             public Configured(global::Currant.EnqueueOptions? options)
             {
                 _options = options;
             }
 
-            /// <summary>Enqueues the job with these arguments and this stub's settings.</summary>
-            public async global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<global::Demo.EmailReceipt>> Queue(string to, string subject, string body = "Hi")
+            /// <summary>Enqueues the job with these arguments and this stub's settings (recorded in the history when called from workflow code).</summary>
+            public global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<global::Demo.EmailReceipt>> Queue(string to, string subject, string body = "Hi")
             {
+                if (global::Currant.WorkflowStub.IsInWorkflow)
+                {
+                    var bytes = global::Demo.SendEmail.CurrantWriteArguments(global::Currant.WorkflowStub.GetSerializerOptions("SendEmail.Queue(...)"), to, subject, body);
+                    return global::System.Threading.Tasks.Task.FromResult(global::Currant.WorkflowStub.Queue<global::Demo.EmailReceipt>(global::Demo.SendEmail.CurrantDefinition, bytes, this._options));
+                }
+
                 var client = global::Currant.CurrantClient.Resolve(this._options?.Client);
-                var bytes = new global::Currant.ArgumentWriter(client.SerializerOptions)
-                    .Write<string>(to)
-                    .Write<string>(subject)
-                    .Write<string>(body)
-                    .ToArray();
-                var id = await client.EnqueueAsync(global::Demo.SendEmail.CurrantDefinition, bytes, this._options).ConfigureAwait(false);
-                return new global::Currant.ExecutionHandle<global::Demo.EmailReceipt>(client, id);
+                return global::Demo.SendEmail.CurrantEnqueueAsync(client, global::Demo.SendEmail.CurrantWriteArguments(client.SerializerOptions, to, subject, body), this._options);
             }
 
             /// <summary>Enqueues one job per item in one round trip, with this stub's settings; handles come back in input order.</summary>
-            public async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<global::Demo.EmailReceipt>>> QueueMany(global::System.Collections.Generic.IEnumerable<(string to, string subject, string body)> items)
+            public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<global::Demo.EmailReceipt>>> QueueMany(global::System.Collections.Generic.IEnumerable<(string to, string subject, string body)> items)
             {
                 global::System.ArgumentNullException.ThrowIfNull(items);
+                if (global::Currant.WorkflowStub.IsInWorkflow)
+                {
+                    var arguments = global::Demo.SendEmail.CurrantWriteEach(global::Currant.WorkflowStub.GetSerializerOptions("SendEmail.QueueMany(...)"), items);
+                    return global::System.Threading.Tasks.Task.FromResult(global::Currant.WorkflowStub.QueueMany<global::Demo.EmailReceipt>(global::Demo.SendEmail.CurrantDefinition, arguments, this._options));
+                }
+
                 var client = global::Currant.CurrantClient.Resolve(this._options?.Client);
-                var arguments = new global::System.Collections.Generic.List<byte[]>();
-                foreach (var item in items)
-                {
-                    arguments.Add(new global::Currant.ArgumentWriter(client.SerializerOptions)
-                        .Write<string>(item.Item1)
-                        .Write<string>(item.Item2)
-                        .Write<string>(item.Item3)
-                        .ToArray());
-                }
-
-                var ids = await client.EnqueueManyAsync(global::Demo.SendEmail.CurrantDefinition, arguments, this._options).ConfigureAwait(false);
-                var handles = new global::Currant.ExecutionHandle<global::Demo.EmailReceipt>[ids.Count];
-                for (var i = 0; i < handles.Length; i++)
-                {
-                    handles[i] = new global::Currant.ExecutionHandle<global::Demo.EmailReceipt>(client, ids[i]);
-                }
-
-                return handles;
+                return global::Demo.SendEmail.CurrantEnqueueManyAsync(client, global::Demo.SendEmail.CurrantWriteEach(client.SerializerOptions, items), this._options);
             }
         }
     }

@@ -19,7 +19,7 @@ namespace Demo
             Invoke = CurrantInvokeAsync,
         };
 
-        /// <summary>Enqueues the job <see cref="global::Demo.Charge"/> on <c>CurrantClient.Default</c> with the job's settings.</summary>
+        /// <summary>Enqueues the job <see cref="global::Demo.Charge"/> on <c>CurrantClient.Default</c> with the job's settings (recorded in the history when called from workflow code).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
         public static global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<string>> Queue(int amount)
             => global::Demo.Charge.Options().Queue(amount);
@@ -59,50 +59,78 @@ namespace Demo
             return context.SerializeResult<string>(result);
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        private static byte[] CurrantWriteArguments(global::System.Text.Json.JsonSerializerOptions options, int amount)
+            => new global::Currant.ArgumentWriter(options)
+                .Write<int>(amount)
+                .ToArray();
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        private static global::System.Collections.Generic.List<byte[]> CurrantWriteEach(global::System.Text.Json.JsonSerializerOptions options, global::System.Collections.Generic.IEnumerable<int> items)
+        {
+            var arguments = new global::System.Collections.Generic.List<byte[]>();
+            foreach (var item in items)
+            {
+                arguments.Add(global::Demo.Charge.CurrantWriteArguments(options, item));
+            }
+
+            return arguments;
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        private static async global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<string>> CurrantEnqueueAsync(global::Currant.ICurrantClient client, byte[] arguments, global::Currant.EnqueueOptions? options)
+            => new global::Currant.ExecutionHandle<string>(client, await client.EnqueueAsync(global::Demo.Charge.CurrantDefinition, arguments, options).ConfigureAwait(false));
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        private static async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<string>>> CurrantEnqueueManyAsync(global::Currant.ICurrantClient client, global::System.Collections.Generic.IReadOnlyList<byte[]> arguments, global::Currant.EnqueueOptions? options)
+        {
+            var ids = await client.EnqueueManyAsync(global::Demo.Charge.CurrantDefinition, arguments, options).ConfigureAwait(false);
+            var handles = new global::Currant.ExecutionHandle<string>[ids.Count];
+            for (var i = 0; i < handles.Length; i++)
+            {
+                handles[i] = new global::Currant.ExecutionHandle<string>(client, ids[i]);
+            }
+
+            return handles;
+        }
+
         /// <summary>Enqueues <see cref="global::Demo.Charge"/> with per-call settings; made by <c>Options(...)</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
         public readonly struct Configured
         {
             private readonly global::Currant.EnqueueOptions? _options;
 
-            /// <summary>Creates a stub that enqueues with <paramref name="options"/>.</summary>
+            /// <summary>Creates a stub that uses <paramref name="options"/>.</summary>
             public Configured(global::Currant.EnqueueOptions? options)
             {
                 _options = options;
             }
 
-            /// <summary>Enqueues the job with these arguments and this stub's settings.</summary>
-            public async global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<string>> Queue(int amount)
+            /// <summary>Enqueues the job with these arguments and this stub's settings (recorded in the history when called from workflow code).</summary>
+            public global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<string>> Queue(int amount)
             {
+                if (global::Currant.WorkflowStub.IsInWorkflow)
+                {
+                    var bytes = global::Demo.Charge.CurrantWriteArguments(global::Currant.WorkflowStub.GetSerializerOptions("Charge.Queue(...)"), amount);
+                    return global::System.Threading.Tasks.Task.FromResult(global::Currant.WorkflowStub.Queue<string>(global::Demo.Charge.CurrantDefinition, bytes, this._options));
+                }
+
                 var client = global::Currant.CurrantClient.Resolve(this._options?.Client);
-                var bytes = new global::Currant.ArgumentWriter(client.SerializerOptions)
-                    .Write<int>(amount)
-                    .ToArray();
-                var id = await client.EnqueueAsync(global::Demo.Charge.CurrantDefinition, bytes, this._options).ConfigureAwait(false);
-                return new global::Currant.ExecutionHandle<string>(client, id);
+                return global::Demo.Charge.CurrantEnqueueAsync(client, global::Demo.Charge.CurrantWriteArguments(client.SerializerOptions, amount), this._options);
             }
 
             /// <summary>Enqueues one job per item in one round trip, with this stub's settings; handles come back in input order.</summary>
-            public async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<string>>> QueueMany(global::System.Collections.Generic.IEnumerable<int> items)
+            public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<string>>> QueueMany(global::System.Collections.Generic.IEnumerable<int> items)
             {
                 global::System.ArgumentNullException.ThrowIfNull(items);
+                if (global::Currant.WorkflowStub.IsInWorkflow)
+                {
+                    var arguments = global::Demo.Charge.CurrantWriteEach(global::Currant.WorkflowStub.GetSerializerOptions("Charge.QueueMany(...)"), items);
+                    return global::System.Threading.Tasks.Task.FromResult(global::Currant.WorkflowStub.QueueMany<string>(global::Demo.Charge.CurrantDefinition, arguments, this._options));
+                }
+
                 var client = global::Currant.CurrantClient.Resolve(this._options?.Client);
-                var arguments = new global::System.Collections.Generic.List<byte[]>();
-                foreach (var item in items)
-                {
-                    arguments.Add(new global::Currant.ArgumentWriter(client.SerializerOptions)
-                        .Write<int>(item)
-                        .ToArray());
-                }
-
-                var ids = await client.EnqueueManyAsync(global::Demo.Charge.CurrantDefinition, arguments, this._options).ConfigureAwait(false);
-                var handles = new global::Currant.ExecutionHandle<string>[ids.Count];
-                for (var i = 0; i < handles.Length; i++)
-                {
-                    handles[i] = new global::Currant.ExecutionHandle<string>(client, ids[i]);
-                }
-
-                return handles;
+                return global::Demo.Charge.CurrantEnqueueManyAsync(client, global::Demo.Charge.CurrantWriteEach(client.SerializerOptions, items), this._options);
             }
         }
     }

@@ -19,7 +19,7 @@ namespace Demo
             Invoke = CurrantInvokeAsync,
         };
 
-        /// <summary>Enqueues the job <see cref="global::Demo.Notify"/> on <c>CurrantClient.Default</c> with the job's settings.</summary>
+        /// <summary>Enqueues the job <see cref="global::Demo.Notify"/> on <c>CurrantClient.Default</c> with the job's settings (recorded in the history when called from workflow code).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
         public static global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle> Queue(string message = "Hello, \"world\"\n", int count = 3, long big = -9000000000L, uint small = 7U, ulong huge = 18446744073709551615UL, byte level = 255, short delta = -3, double ratio = 0.1D, float scale = 1.25F, double missing = global::System.Double.NaN, decimal price = 9.99M, bool loud = true, char mark = '\'', global::Demo.Channel channel = global::Demo.Channel.Push, global::Demo.Channel custom = (global::Demo.Channel)(42), global::Demo.Audience audience = (global::Demo.Audience)(3), global::Demo.Channel? fallback = null, int? limit = 5, global::System.DayOfWeek day = global::System.DayOfWeek.Friday, global::System.TimeSpan delay = default, string? note = null)
             => global::Demo.Notify.Options().Queue(message, count, big, small, huge, level, delta, ratio, scale, missing, price, loud, mark, channel, custom, audience, fallback, limit, day, delay, note);
@@ -99,90 +99,98 @@ namespace Demo
             return null;
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        private static byte[] CurrantWriteArguments(global::System.Text.Json.JsonSerializerOptions options, string message, int count, long big, uint small, ulong huge, byte level, short delta, double ratio, float scale, double missing, decimal price, bool loud, char mark, global::Demo.Channel channel, global::Demo.Channel custom, global::Demo.Audience audience, global::Demo.Channel? fallback, int? limit, global::System.DayOfWeek day, global::System.TimeSpan delay, string? note)
+            => new global::Currant.ArgumentWriter(options)
+                .Write<string>(message)
+                .Write<int>(count)
+                .Write<long>(big)
+                .Write<uint>(small)
+                .Write<ulong>(huge)
+                .Write<byte>(level)
+                .Write<short>(delta)
+                .Write<double>(ratio)
+                .Write<float>(scale)
+                .Write<double>(missing)
+                .Write<decimal>(price)
+                .Write<bool>(loud)
+                .Write<char>(mark)
+                .Write<global::Demo.Channel>(channel)
+                .Write<global::Demo.Channel>(custom)
+                .Write<global::Demo.Audience>(audience)
+                .Write<global::Demo.Channel?>(fallback)
+                .Write<int?>(limit)
+                .Write<global::System.DayOfWeek>(day)
+                .Write<global::System.TimeSpan>(delay)
+                .Write<string?>(note)
+                .ToArray();
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        private static global::System.Collections.Generic.List<byte[]> CurrantWriteEach(global::System.Text.Json.JsonSerializerOptions options, global::System.Collections.Generic.IEnumerable<(string message, int count, long big, uint small, ulong huge, byte level, short delta, double ratio, float scale, double missing, decimal price, bool loud, char mark, global::Demo.Channel channel, global::Demo.Channel custom, global::Demo.Audience audience, global::Demo.Channel? fallback, int? limit, global::System.DayOfWeek day, global::System.TimeSpan delay, string? note)> items)
+        {
+            var arguments = new global::System.Collections.Generic.List<byte[]>();
+            foreach (var item in items)
+            {
+                arguments.Add(global::Demo.Notify.CurrantWriteArguments(options, item.Item1, item.Item2, item.Item3, item.Item4, item.Item5, item.Item6, item.Item7, item.Item8, item.Item9, item.Item10, item.Item11, item.Item12, item.Item13, item.Item14, item.Item15, item.Item16, item.Item17, item.Item18, item.Item19, item.Item20, item.Item21));
+            }
+
+            return arguments;
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        private static async global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle> CurrantEnqueueAsync(global::Currant.ICurrantClient client, byte[] arguments, global::Currant.EnqueueOptions? options)
+            => new global::Currant.ExecutionHandle(client, await client.EnqueueAsync(global::Demo.Notify.CurrantDefinition, arguments, options).ConfigureAwait(false));
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        private static async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle>> CurrantEnqueueManyAsync(global::Currant.ICurrantClient client, global::System.Collections.Generic.IReadOnlyList<byte[]> arguments, global::Currant.EnqueueOptions? options)
+        {
+            var ids = await client.EnqueueManyAsync(global::Demo.Notify.CurrantDefinition, arguments, options).ConfigureAwait(false);
+            var handles = new global::Currant.ExecutionHandle[ids.Count];
+            for (var i = 0; i < handles.Length; i++)
+            {
+                handles[i] = new global::Currant.ExecutionHandle(client, ids[i]);
+            }
+
+            return handles;
+        }
+
         /// <summary>Enqueues <see cref="global::Demo.Notify"/> with per-call settings; made by <c>Options(...)</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
         public readonly struct Configured
         {
             private readonly global::Currant.EnqueueOptions? _options;
 
-            /// <summary>Creates a stub that enqueues with <paramref name="options"/>.</summary>
+            /// <summary>Creates a stub that uses <paramref name="options"/>.</summary>
             public Configured(global::Currant.EnqueueOptions? options)
             {
                 _options = options;
             }
 
-            /// <summary>Enqueues the job with these arguments and this stub's settings.</summary>
-            public async global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle> Queue(string message = "Hello, \"world\"\n", int count = 3, long big = -9000000000L, uint small = 7U, ulong huge = 18446744073709551615UL, byte level = 255, short delta = -3, double ratio = 0.1D, float scale = 1.25F, double missing = global::System.Double.NaN, decimal price = 9.99M, bool loud = true, char mark = '\'', global::Demo.Channel channel = global::Demo.Channel.Push, global::Demo.Channel custom = (global::Demo.Channel)(42), global::Demo.Audience audience = (global::Demo.Audience)(3), global::Demo.Channel? fallback = null, int? limit = 5, global::System.DayOfWeek day = global::System.DayOfWeek.Friday, global::System.TimeSpan delay = default, string? note = null)
+            /// <summary>Enqueues the job with these arguments and this stub's settings (recorded in the history when called from workflow code).</summary>
+            public global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle> Queue(string message = "Hello, \"world\"\n", int count = 3, long big = -9000000000L, uint small = 7U, ulong huge = 18446744073709551615UL, byte level = 255, short delta = -3, double ratio = 0.1D, float scale = 1.25F, double missing = global::System.Double.NaN, decimal price = 9.99M, bool loud = true, char mark = '\'', global::Demo.Channel channel = global::Demo.Channel.Push, global::Demo.Channel custom = (global::Demo.Channel)(42), global::Demo.Audience audience = (global::Demo.Audience)(3), global::Demo.Channel? fallback = null, int? limit = 5, global::System.DayOfWeek day = global::System.DayOfWeek.Friday, global::System.TimeSpan delay = default, string? note = null)
             {
+                if (global::Currant.WorkflowStub.IsInWorkflow)
+                {
+                    var bytes = global::Demo.Notify.CurrantWriteArguments(global::Currant.WorkflowStub.GetSerializerOptions("Notify.Queue(...)"), message, count, big, small, huge, level, delta, ratio, scale, missing, price, loud, mark, channel, custom, audience, fallback, limit, day, delay, note);
+                    return global::System.Threading.Tasks.Task.FromResult(global::Currant.WorkflowStub.Queue(global::Demo.Notify.CurrantDefinition, bytes, this._options));
+                }
+
                 var client = global::Currant.CurrantClient.Resolve(this._options?.Client);
-                var bytes = new global::Currant.ArgumentWriter(client.SerializerOptions)
-                    .Write<string>(message)
-                    .Write<int>(count)
-                    .Write<long>(big)
-                    .Write<uint>(small)
-                    .Write<ulong>(huge)
-                    .Write<byte>(level)
-                    .Write<short>(delta)
-                    .Write<double>(ratio)
-                    .Write<float>(scale)
-                    .Write<double>(missing)
-                    .Write<decimal>(price)
-                    .Write<bool>(loud)
-                    .Write<char>(mark)
-                    .Write<global::Demo.Channel>(channel)
-                    .Write<global::Demo.Channel>(custom)
-                    .Write<global::Demo.Audience>(audience)
-                    .Write<global::Demo.Channel?>(fallback)
-                    .Write<int?>(limit)
-                    .Write<global::System.DayOfWeek>(day)
-                    .Write<global::System.TimeSpan>(delay)
-                    .Write<string?>(note)
-                    .ToArray();
-                var id = await client.EnqueueAsync(global::Demo.Notify.CurrantDefinition, bytes, this._options).ConfigureAwait(false);
-                return new global::Currant.ExecutionHandle(client, id);
+                return global::Demo.Notify.CurrantEnqueueAsync(client, global::Demo.Notify.CurrantWriteArguments(client.SerializerOptions, message, count, big, small, huge, level, delta, ratio, scale, missing, price, loud, mark, channel, custom, audience, fallback, limit, day, delay, note), this._options);
             }
 
             /// <summary>Enqueues one job per item in one round trip, with this stub's settings; handles come back in input order.</summary>
-            public async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle>> QueueMany(global::System.Collections.Generic.IEnumerable<(string message, int count, long big, uint small, ulong huge, byte level, short delta, double ratio, float scale, double missing, decimal price, bool loud, char mark, global::Demo.Channel channel, global::Demo.Channel custom, global::Demo.Audience audience, global::Demo.Channel? fallback, int? limit, global::System.DayOfWeek day, global::System.TimeSpan delay, string? note)> items)
+            public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle>> QueueMany(global::System.Collections.Generic.IEnumerable<(string message, int count, long big, uint small, ulong huge, byte level, short delta, double ratio, float scale, double missing, decimal price, bool loud, char mark, global::Demo.Channel channel, global::Demo.Channel custom, global::Demo.Audience audience, global::Demo.Channel? fallback, int? limit, global::System.DayOfWeek day, global::System.TimeSpan delay, string? note)> items)
             {
                 global::System.ArgumentNullException.ThrowIfNull(items);
+                if (global::Currant.WorkflowStub.IsInWorkflow)
+                {
+                    var arguments = global::Demo.Notify.CurrantWriteEach(global::Currant.WorkflowStub.GetSerializerOptions("Notify.QueueMany(...)"), items);
+                    return global::System.Threading.Tasks.Task.FromResult(global::Currant.WorkflowStub.QueueMany(global::Demo.Notify.CurrantDefinition, arguments, this._options));
+                }
+
                 var client = global::Currant.CurrantClient.Resolve(this._options?.Client);
-                var arguments = new global::System.Collections.Generic.List<byte[]>();
-                foreach (var item in items)
-                {
-                    arguments.Add(new global::Currant.ArgumentWriter(client.SerializerOptions)
-                        .Write<string>(item.Item1)
-                        .Write<int>(item.Item2)
-                        .Write<long>(item.Item3)
-                        .Write<uint>(item.Item4)
-                        .Write<ulong>(item.Item5)
-                        .Write<byte>(item.Item6)
-                        .Write<short>(item.Item7)
-                        .Write<double>(item.Item8)
-                        .Write<float>(item.Item9)
-                        .Write<double>(item.Item10)
-                        .Write<decimal>(item.Item11)
-                        .Write<bool>(item.Item12)
-                        .Write<char>(item.Item13)
-                        .Write<global::Demo.Channel>(item.Item14)
-                        .Write<global::Demo.Channel>(item.Item15)
-                        .Write<global::Demo.Audience>(item.Item16)
-                        .Write<global::Demo.Channel?>(item.Item17)
-                        .Write<int?>(item.Item18)
-                        .Write<global::System.DayOfWeek>(item.Item19)
-                        .Write<global::System.TimeSpan>(item.Item20)
-                        .Write<string?>(item.Item21)
-                        .ToArray());
-                }
-
-                var ids = await client.EnqueueManyAsync(global::Demo.Notify.CurrantDefinition, arguments, this._options).ConfigureAwait(false);
-                var handles = new global::Currant.ExecutionHandle[ids.Count];
-                for (var i = 0; i < handles.Length; i++)
-                {
-                    handles[i] = new global::Currant.ExecutionHandle(client, ids[i]);
-                }
-
-                return handles;
+                return global::Demo.Notify.CurrantEnqueueManyAsync(client, global::Demo.Notify.CurrantWriteEach(client.SerializerOptions, items), this._options);
             }
         }
     }

@@ -19,7 +19,7 @@ namespace Demo
             Invoke = CurrantInvokeAsync,
         };
 
-        /// <summary>Enqueues the job <see cref="global::Demo.Aggregate"/> on <c>CurrantClient.Default</c> with the job's settings.</summary>
+        /// <summary>Enqueues the job <see cref="global::Demo.Aggregate"/> on <c>CurrantClient.Default</c> with the job's settings (recorded in the history when called from workflow code).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
         public static global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<global::System.Collections.Generic.Dictionary<string, global::System.Collections.Generic.List<int>>>> Queue(global::System.Collections.Generic.List<global::System.Collections.Generic.Dictionary<string, int>> rows, global::System.Collections.Generic.IReadOnlyList<(int Id, string Name)> pairs, global::System.Collections.Generic.Dictionary<global::System.Guid, global::System.Collections.Generic.HashSet<string>> index, int[][] jagged)
             => global::Demo.Aggregate.Options().Queue(rows, pairs, index, jagged);
@@ -65,56 +65,81 @@ namespace Demo
             return context.SerializeResult<global::System.Collections.Generic.Dictionary<string, global::System.Collections.Generic.List<int>>>(result);
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        private static byte[] CurrantWriteArguments(global::System.Text.Json.JsonSerializerOptions options, global::System.Collections.Generic.List<global::System.Collections.Generic.Dictionary<string, int>> rows, global::System.Collections.Generic.IReadOnlyList<(int Id, string Name)> pairs, global::System.Collections.Generic.Dictionary<global::System.Guid, global::System.Collections.Generic.HashSet<string>> index, int[][] jagged)
+            => new global::Currant.ArgumentWriter(options)
+                .Write<global::System.Collections.Generic.List<global::System.Collections.Generic.Dictionary<string, int>>>(rows)
+                .Write<global::System.Collections.Generic.IReadOnlyList<(int Id, string Name)>>(pairs)
+                .Write<global::System.Collections.Generic.Dictionary<global::System.Guid, global::System.Collections.Generic.HashSet<string>>>(index)
+                .Write<int[][]>(jagged)
+                .ToArray();
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        private static global::System.Collections.Generic.List<byte[]> CurrantWriteEach(global::System.Text.Json.JsonSerializerOptions options, global::System.Collections.Generic.IEnumerable<(global::System.Collections.Generic.List<global::System.Collections.Generic.Dictionary<string, int>> rows, global::System.Collections.Generic.IReadOnlyList<(int Id, string Name)> pairs, global::System.Collections.Generic.Dictionary<global::System.Guid, global::System.Collections.Generic.HashSet<string>> index, int[][] jagged)> items)
+        {
+            var arguments = new global::System.Collections.Generic.List<byte[]>();
+            foreach (var item in items)
+            {
+                arguments.Add(global::Demo.Aggregate.CurrantWriteArguments(options, item.Item1, item.Item2, item.Item3, item.Item4));
+            }
+
+            return arguments;
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        private static async global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<global::System.Collections.Generic.Dictionary<string, global::System.Collections.Generic.List<int>>>> CurrantEnqueueAsync(global::Currant.ICurrantClient client, byte[] arguments, global::Currant.EnqueueOptions? options)
+            => new global::Currant.ExecutionHandle<global::System.Collections.Generic.Dictionary<string, global::System.Collections.Generic.List<int>>>(client, await client.EnqueueAsync(global::Demo.Aggregate.CurrantDefinition, arguments, options).ConfigureAwait(false));
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        private static async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<global::System.Collections.Generic.Dictionary<string, global::System.Collections.Generic.List<int>>>>> CurrantEnqueueManyAsync(global::Currant.ICurrantClient client, global::System.Collections.Generic.IReadOnlyList<byte[]> arguments, global::Currant.EnqueueOptions? options)
+        {
+            var ids = await client.EnqueueManyAsync(global::Demo.Aggregate.CurrantDefinition, arguments, options).ConfigureAwait(false);
+            var handles = new global::Currant.ExecutionHandle<global::System.Collections.Generic.Dictionary<string, global::System.Collections.Generic.List<int>>>[ids.Count];
+            for (var i = 0; i < handles.Length; i++)
+            {
+                handles[i] = new global::Currant.ExecutionHandle<global::System.Collections.Generic.Dictionary<string, global::System.Collections.Generic.List<int>>>(client, ids[i]);
+            }
+
+            return handles;
+        }
+
         /// <summary>Enqueues <see cref="global::Demo.Aggregate"/> with per-call settings; made by <c>Options(...)</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
         public readonly struct Configured
         {
             private readonly global::Currant.EnqueueOptions? _options;
 
-            /// <summary>Creates a stub that enqueues with <paramref name="options"/>.</summary>
+            /// <summary>Creates a stub that uses <paramref name="options"/>.</summary>
             public Configured(global::Currant.EnqueueOptions? options)
             {
                 _options = options;
             }
 
-            /// <summary>Enqueues the job with these arguments and this stub's settings.</summary>
-            public async global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<global::System.Collections.Generic.Dictionary<string, global::System.Collections.Generic.List<int>>>> Queue(global::System.Collections.Generic.List<global::System.Collections.Generic.Dictionary<string, int>> rows, global::System.Collections.Generic.IReadOnlyList<(int Id, string Name)> pairs, global::System.Collections.Generic.Dictionary<global::System.Guid, global::System.Collections.Generic.HashSet<string>> index, int[][] jagged)
+            /// <summary>Enqueues the job with these arguments and this stub's settings (recorded in the history when called from workflow code).</summary>
+            public global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<global::System.Collections.Generic.Dictionary<string, global::System.Collections.Generic.List<int>>>> Queue(global::System.Collections.Generic.List<global::System.Collections.Generic.Dictionary<string, int>> rows, global::System.Collections.Generic.IReadOnlyList<(int Id, string Name)> pairs, global::System.Collections.Generic.Dictionary<global::System.Guid, global::System.Collections.Generic.HashSet<string>> index, int[][] jagged)
             {
+                if (global::Currant.WorkflowStub.IsInWorkflow)
+                {
+                    var bytes = global::Demo.Aggregate.CurrantWriteArguments(global::Currant.WorkflowStub.GetSerializerOptions("Aggregate.Queue(...)"), rows, pairs, index, jagged);
+                    return global::System.Threading.Tasks.Task.FromResult(global::Currant.WorkflowStub.Queue<global::System.Collections.Generic.Dictionary<string, global::System.Collections.Generic.List<int>>>(global::Demo.Aggregate.CurrantDefinition, bytes, this._options));
+                }
+
                 var client = global::Currant.CurrantClient.Resolve(this._options?.Client);
-                var bytes = new global::Currant.ArgumentWriter(client.SerializerOptions)
-                    .Write<global::System.Collections.Generic.List<global::System.Collections.Generic.Dictionary<string, int>>>(rows)
-                    .Write<global::System.Collections.Generic.IReadOnlyList<(int Id, string Name)>>(pairs)
-                    .Write<global::System.Collections.Generic.Dictionary<global::System.Guid, global::System.Collections.Generic.HashSet<string>>>(index)
-                    .Write<int[][]>(jagged)
-                    .ToArray();
-                var id = await client.EnqueueAsync(global::Demo.Aggregate.CurrantDefinition, bytes, this._options).ConfigureAwait(false);
-                return new global::Currant.ExecutionHandle<global::System.Collections.Generic.Dictionary<string, global::System.Collections.Generic.List<int>>>(client, id);
+                return global::Demo.Aggregate.CurrantEnqueueAsync(client, global::Demo.Aggregate.CurrantWriteArguments(client.SerializerOptions, rows, pairs, index, jagged), this._options);
             }
 
             /// <summary>Enqueues one job per item in one round trip, with this stub's settings; handles come back in input order.</summary>
-            public async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<global::System.Collections.Generic.Dictionary<string, global::System.Collections.Generic.List<int>>>>> QueueMany(global::System.Collections.Generic.IEnumerable<(global::System.Collections.Generic.List<global::System.Collections.Generic.Dictionary<string, int>> rows, global::System.Collections.Generic.IReadOnlyList<(int Id, string Name)> pairs, global::System.Collections.Generic.Dictionary<global::System.Guid, global::System.Collections.Generic.HashSet<string>> index, int[][] jagged)> items)
+            public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<global::System.Collections.Generic.Dictionary<string, global::System.Collections.Generic.List<int>>>>> QueueMany(global::System.Collections.Generic.IEnumerable<(global::System.Collections.Generic.List<global::System.Collections.Generic.Dictionary<string, int>> rows, global::System.Collections.Generic.IReadOnlyList<(int Id, string Name)> pairs, global::System.Collections.Generic.Dictionary<global::System.Guid, global::System.Collections.Generic.HashSet<string>> index, int[][] jagged)> items)
             {
                 global::System.ArgumentNullException.ThrowIfNull(items);
+                if (global::Currant.WorkflowStub.IsInWorkflow)
+                {
+                    var arguments = global::Demo.Aggregate.CurrantWriteEach(global::Currant.WorkflowStub.GetSerializerOptions("Aggregate.QueueMany(...)"), items);
+                    return global::System.Threading.Tasks.Task.FromResult(global::Currant.WorkflowStub.QueueMany<global::System.Collections.Generic.Dictionary<string, global::System.Collections.Generic.List<int>>>(global::Demo.Aggregate.CurrantDefinition, arguments, this._options));
+                }
+
                 var client = global::Currant.CurrantClient.Resolve(this._options?.Client);
-                var arguments = new global::System.Collections.Generic.List<byte[]>();
-                foreach (var item in items)
-                {
-                    arguments.Add(new global::Currant.ArgumentWriter(client.SerializerOptions)
-                        .Write<global::System.Collections.Generic.List<global::System.Collections.Generic.Dictionary<string, int>>>(item.Item1)
-                        .Write<global::System.Collections.Generic.IReadOnlyList<(int Id, string Name)>>(item.Item2)
-                        .Write<global::System.Collections.Generic.Dictionary<global::System.Guid, global::System.Collections.Generic.HashSet<string>>>(item.Item3)
-                        .Write<int[][]>(item.Item4)
-                        .ToArray());
-                }
-
-                var ids = await client.EnqueueManyAsync(global::Demo.Aggregate.CurrantDefinition, arguments, this._options).ConfigureAwait(false);
-                var handles = new global::Currant.ExecutionHandle<global::System.Collections.Generic.Dictionary<string, global::System.Collections.Generic.List<int>>>[ids.Count];
-                for (var i = 0; i < handles.Length; i++)
-                {
-                    handles[i] = new global::Currant.ExecutionHandle<global::System.Collections.Generic.Dictionary<string, global::System.Collections.Generic.List<int>>>(client, ids[i]);
-                }
-
-                return handles;
+                return global::Demo.Aggregate.CurrantEnqueueManyAsync(client, global::Demo.Aggregate.CurrantWriteEach(client.SerializerOptions, items), this._options);
             }
         }
     }

@@ -19,7 +19,7 @@ namespace Demo
             Invoke = CurrantInvokeAsync,
         };
 
-        /// <summary>Enqueues the job <see cref="global::Demo.Reconcile"/> on <c>CurrantClient.Default</c> with the job's settings.</summary>
+        /// <summary>Enqueues the job <see cref="global::Demo.Reconcile"/> on <c>CurrantClient.Default</c> with the job's settings (recorded in the history when called from workflow code).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
         public static global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<int>> Queue(int count, long total, double ratio, bool dryRun, global::System.Guid batchId, global::System.DateTimeOffset at, decimal amount, string label, char initial)
             => global::Demo.Reconcile.Options().Queue(count, total, ratio, dryRun, batchId, at, amount, label, initial);
@@ -75,66 +75,86 @@ namespace Demo
             return context.SerializeResult<int>(result);
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        private static byte[] CurrantWriteArguments(global::System.Text.Json.JsonSerializerOptions options, int count, long total, double ratio, bool dryRun, global::System.Guid batchId, global::System.DateTimeOffset at, decimal amount, string label, char initial)
+            => new global::Currant.ArgumentWriter(options)
+                .Write<int>(count)
+                .Write<long>(total)
+                .Write<double>(ratio)
+                .Write<bool>(dryRun)
+                .Write<global::System.Guid>(batchId)
+                .Write<global::System.DateTimeOffset>(at)
+                .Write<decimal>(amount)
+                .Write<string>(label)
+                .Write<char>(initial)
+                .ToArray();
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        private static global::System.Collections.Generic.List<byte[]> CurrantWriteEach(global::System.Text.Json.JsonSerializerOptions options, global::System.Collections.Generic.IEnumerable<(int count, long total, double ratio, bool dryRun, global::System.Guid batchId, global::System.DateTimeOffset at, decimal amount, string label, char initial)> items)
+        {
+            var arguments = new global::System.Collections.Generic.List<byte[]>();
+            foreach (var item in items)
+            {
+                arguments.Add(global::Demo.Reconcile.CurrantWriteArguments(options, item.Item1, item.Item2, item.Item3, item.Item4, item.Item5, item.Item6, item.Item7, item.Item8, item.Item9));
+            }
+
+            return arguments;
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        private static async global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<int>> CurrantEnqueueAsync(global::Currant.ICurrantClient client, byte[] arguments, global::Currant.EnqueueOptions? options)
+            => new global::Currant.ExecutionHandle<int>(client, await client.EnqueueAsync(global::Demo.Reconcile.CurrantDefinition, arguments, options).ConfigureAwait(false));
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        private static async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<int>>> CurrantEnqueueManyAsync(global::Currant.ICurrantClient client, global::System.Collections.Generic.IReadOnlyList<byte[]> arguments, global::Currant.EnqueueOptions? options)
+        {
+            var ids = await client.EnqueueManyAsync(global::Demo.Reconcile.CurrantDefinition, arguments, options).ConfigureAwait(false);
+            var handles = new global::Currant.ExecutionHandle<int>[ids.Count];
+            for (var i = 0; i < handles.Length; i++)
+            {
+                handles[i] = new global::Currant.ExecutionHandle<int>(client, ids[i]);
+            }
+
+            return handles;
+        }
+
         /// <summary>Enqueues <see cref="global::Demo.Reconcile"/> with per-call settings; made by <c>Options(...)</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
         public readonly struct Configured
         {
             private readonly global::Currant.EnqueueOptions? _options;
 
-            /// <summary>Creates a stub that enqueues with <paramref name="options"/>.</summary>
+            /// <summary>Creates a stub that uses <paramref name="options"/>.</summary>
             public Configured(global::Currant.EnqueueOptions? options)
             {
                 _options = options;
             }
 
-            /// <summary>Enqueues the job with these arguments and this stub's settings.</summary>
-            public async global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<int>> Queue(int count, long total, double ratio, bool dryRun, global::System.Guid batchId, global::System.DateTimeOffset at, decimal amount, string label, char initial)
+            /// <summary>Enqueues the job with these arguments and this stub's settings (recorded in the history when called from workflow code).</summary>
+            public global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<int>> Queue(int count, long total, double ratio, bool dryRun, global::System.Guid batchId, global::System.DateTimeOffset at, decimal amount, string label, char initial)
             {
+                if (global::Currant.WorkflowStub.IsInWorkflow)
+                {
+                    var bytes = global::Demo.Reconcile.CurrantWriteArguments(global::Currant.WorkflowStub.GetSerializerOptions("Reconcile.Queue(...)"), count, total, ratio, dryRun, batchId, at, amount, label, initial);
+                    return global::System.Threading.Tasks.Task.FromResult(global::Currant.WorkflowStub.Queue<int>(global::Demo.Reconcile.CurrantDefinition, bytes, this._options));
+                }
+
                 var client = global::Currant.CurrantClient.Resolve(this._options?.Client);
-                var bytes = new global::Currant.ArgumentWriter(client.SerializerOptions)
-                    .Write<int>(count)
-                    .Write<long>(total)
-                    .Write<double>(ratio)
-                    .Write<bool>(dryRun)
-                    .Write<global::System.Guid>(batchId)
-                    .Write<global::System.DateTimeOffset>(at)
-                    .Write<decimal>(amount)
-                    .Write<string>(label)
-                    .Write<char>(initial)
-                    .ToArray();
-                var id = await client.EnqueueAsync(global::Demo.Reconcile.CurrantDefinition, bytes, this._options).ConfigureAwait(false);
-                return new global::Currant.ExecutionHandle<int>(client, id);
+                return global::Demo.Reconcile.CurrantEnqueueAsync(client, global::Demo.Reconcile.CurrantWriteArguments(client.SerializerOptions, count, total, ratio, dryRun, batchId, at, amount, label, initial), this._options);
             }
 
             /// <summary>Enqueues one job per item in one round trip, with this stub's settings; handles come back in input order.</summary>
-            public async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<int>>> QueueMany(global::System.Collections.Generic.IEnumerable<(int count, long total, double ratio, bool dryRun, global::System.Guid batchId, global::System.DateTimeOffset at, decimal amount, string label, char initial)> items)
+            public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<int>>> QueueMany(global::System.Collections.Generic.IEnumerable<(int count, long total, double ratio, bool dryRun, global::System.Guid batchId, global::System.DateTimeOffset at, decimal amount, string label, char initial)> items)
             {
                 global::System.ArgumentNullException.ThrowIfNull(items);
+                if (global::Currant.WorkflowStub.IsInWorkflow)
+                {
+                    var arguments = global::Demo.Reconcile.CurrantWriteEach(global::Currant.WorkflowStub.GetSerializerOptions("Reconcile.QueueMany(...)"), items);
+                    return global::System.Threading.Tasks.Task.FromResult(global::Currant.WorkflowStub.QueueMany<int>(global::Demo.Reconcile.CurrantDefinition, arguments, this._options));
+                }
+
                 var client = global::Currant.CurrantClient.Resolve(this._options?.Client);
-                var arguments = new global::System.Collections.Generic.List<byte[]>();
-                foreach (var item in items)
-                {
-                    arguments.Add(new global::Currant.ArgumentWriter(client.SerializerOptions)
-                        .Write<int>(item.Item1)
-                        .Write<long>(item.Item2)
-                        .Write<double>(item.Item3)
-                        .Write<bool>(item.Item4)
-                        .Write<global::System.Guid>(item.Item5)
-                        .Write<global::System.DateTimeOffset>(item.Item6)
-                        .Write<decimal>(item.Item7)
-                        .Write<string>(item.Item8)
-                        .Write<char>(item.Item9)
-                        .ToArray());
-                }
-
-                var ids = await client.EnqueueManyAsync(global::Demo.Reconcile.CurrantDefinition, arguments, this._options).ConfigureAwait(false);
-                var handles = new global::Currant.ExecutionHandle<int>[ids.Count];
-                for (var i = 0; i < handles.Length; i++)
-                {
-                    handles[i] = new global::Currant.ExecutionHandle<int>(client, ids[i]);
-                }
-
-                return handles;
+                return global::Demo.Reconcile.CurrantEnqueueManyAsync(client, global::Demo.Reconcile.CurrantWriteEach(client.SerializerOptions, items), this._options);
             }
         }
     }

@@ -19,14 +19,14 @@ namespace Demo
             Invoke = CurrantInvokeAsync,
         };
 
-        /// <summary>Enqueues the job <see cref="global::Demo.Clash"/> on <c>CurrantClient.Default</c> with the job's settings.</summary>
+        /// <summary>Enqueues the job <see cref="global::Demo.Clash"/> on <c>CurrantClient.Default</c> with the job's settings (recorded in the history when called from workflow code).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
-        public static global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<string>> Queue(string context, int args, bool instance, string result, string client, string bytes, string id, string @class, int Item1, string Rest)
-            => global::Demo.Clash.Options().Queue(context, args, instance, result, client, bytes, id, @class, Item1, Rest);
+        public static global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<string>> Queue(string context, int args, bool instance, string result, string client, string bytes, string id, string @class, int Item1, string Rest, string options)
+            => global::Demo.Clash.Options().Queue(context, args, instance, result, client, bytes, id, @class, Item1, Rest, options);
 
         /// <summary>Enqueues one job <see cref="global::Demo.Clash"/> per item in one round trip; handles come back in input order.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
-        public static global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<string>>> QueueMany(global::System.Collections.Generic.IEnumerable<(string context, int args, bool instance, string result, string client, string bytes, string id, string @class, int, string)> items)
+        public static global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<string>>> QueueMany(global::System.Collections.Generic.IEnumerable<(string context, int args, bool instance, string result, string client, string bytes, string id, string @class, int, string, string options)> items)
             => global::Demo.Clash.Options().QueueMany(items);
 
         /// <summary>Per-call settings for <see cref="global::Demo.Clash"/>; a null argument keeps the job's (or the client's) default.</summary>
@@ -58,7 +58,8 @@ namespace Demo
             string @class;
             int Item1;
             string Rest;
-            using (var args1 = context1.ReadArguments(10))
+            string options;
+            using (var args1 = context1.ReadArguments(11))
             {
                 context = args1.Get<string>(0, "context");
                 args = args1.Get<int>(1, "args");
@@ -70,11 +71,57 @@ namespace Demo
                 @class = args1.Get<string>(7, "class");
                 Item1 = args1.Get<int>(8, "Item1");
                 Rest = args1.Get<string>(9, "Rest");
+                options = args1.Get<string>(10, "options");
             }
 
             var instance1 = new global::Demo.Clash();
-            var result1 = await instance1.ExecuteAsync(context, args, instance, result, client, bytes, id, @class, Item1, Rest, context1.CancellationToken).ConfigureAwait(false);
+            var result1 = await instance1.ExecuteAsync(context, args, instance, result, client, bytes, id, @class, Item1, Rest, options, context1.CancellationToken).ConfigureAwait(false);
             return context1.SerializeResult<string>(result1);
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        private static byte[] CurrantWriteArguments(global::System.Text.Json.JsonSerializerOptions options1, string context, int args, bool instance, string result, string client, string bytes, string id, string @class, int Item1, string Rest, string options)
+            => new global::Currant.ArgumentWriter(options1)
+                .Write<string>(context)
+                .Write<int>(args)
+                .Write<bool>(instance)
+                .Write<string>(result)
+                .Write<string>(client)
+                .Write<string>(bytes)
+                .Write<string>(id)
+                .Write<string>(@class)
+                .Write<int>(Item1)
+                .Write<string>(Rest)
+                .Write<string>(options)
+                .ToArray();
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        private static global::System.Collections.Generic.List<byte[]> CurrantWriteEach(global::System.Text.Json.JsonSerializerOptions options, global::System.Collections.Generic.IEnumerable<(string context, int args, bool instance, string result, string client, string bytes, string id, string @class, int, string, string options)> items)
+        {
+            var arguments = new global::System.Collections.Generic.List<byte[]>();
+            foreach (var item in items)
+            {
+                arguments.Add(global::Demo.Clash.CurrantWriteArguments(options, item.Item1, item.Item2, item.Item3, item.Item4, item.Item5, item.Item6, item.Item7, item.Item8, item.Item9, item.Item10, item.Item11));
+            }
+
+            return arguments;
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        private static async global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<string>> CurrantEnqueueAsync(global::Currant.ICurrantClient client, byte[] arguments, global::Currant.EnqueueOptions? options)
+            => new global::Currant.ExecutionHandle<string>(client, await client.EnqueueAsync(global::Demo.Clash.CurrantDefinition, arguments, options).ConfigureAwait(false));
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        private static async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<string>>> CurrantEnqueueManyAsync(global::Currant.ICurrantClient client, global::System.Collections.Generic.IReadOnlyList<byte[]> arguments, global::Currant.EnqueueOptions? options)
+        {
+            var ids = await client.EnqueueManyAsync(global::Demo.Clash.CurrantDefinition, arguments, options).ConfigureAwait(false);
+            var handles = new global::Currant.ExecutionHandle<string>[ids.Count];
+            for (var i = 0; i < handles.Length; i++)
+            {
+                handles[i] = new global::Currant.ExecutionHandle<string>(client, ids[i]);
+            }
+
+            return handles;
         }
 
         /// <summary>Enqueues <see cref="global::Demo.Clash"/> with per-call settings; made by <c>Options(...)</c>.</summary>
@@ -83,62 +130,37 @@ namespace Demo
         {
             private readonly global::Currant.EnqueueOptions? _options;
 
-            /// <summary>Creates a stub that enqueues with <paramref name="options"/>.</summary>
+            /// <summary>Creates a stub that uses <paramref name="options"/>.</summary>
             public Configured(global::Currant.EnqueueOptions? options)
             {
                 _options = options;
             }
 
-            /// <summary>Enqueues the job with these arguments and this stub's settings.</summary>
-            public async global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<string>> Queue(string context, int args, bool instance, string result, string client, string bytes, string id, string @class, int Item1, string Rest)
+            /// <summary>Enqueues the job with these arguments and this stub's settings (recorded in the history when called from workflow code).</summary>
+            public global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<string>> Queue(string context, int args, bool instance, string result, string client, string bytes, string id, string @class, int Item1, string Rest, string options)
             {
+                if (global::Currant.WorkflowStub.IsInWorkflow)
+                {
+                    var bytes1 = global::Demo.Clash.CurrantWriteArguments(global::Currant.WorkflowStub.GetSerializerOptions("Clash.Queue(...)"), context, args, instance, result, client, bytes, id, @class, Item1, Rest, options);
+                    return global::System.Threading.Tasks.Task.FromResult(global::Currant.WorkflowStub.Queue<string>(global::Demo.Clash.CurrantDefinition, bytes1, this._options));
+                }
+
                 var client1 = global::Currant.CurrantClient.Resolve(this._options?.Client);
-                var bytes1 = new global::Currant.ArgumentWriter(client1.SerializerOptions)
-                    .Write<string>(context)
-                    .Write<int>(args)
-                    .Write<bool>(instance)
-                    .Write<string>(result)
-                    .Write<string>(client)
-                    .Write<string>(bytes)
-                    .Write<string>(id)
-                    .Write<string>(@class)
-                    .Write<int>(Item1)
-                    .Write<string>(Rest)
-                    .ToArray();
-                var id1 = await client1.EnqueueAsync(global::Demo.Clash.CurrantDefinition, bytes1, this._options).ConfigureAwait(false);
-                return new global::Currant.ExecutionHandle<string>(client1, id1);
+                return global::Demo.Clash.CurrantEnqueueAsync(client1, global::Demo.Clash.CurrantWriteArguments(client1.SerializerOptions, context, args, instance, result, client, bytes, id, @class, Item1, Rest, options), this._options);
             }
 
             /// <summary>Enqueues one job per item in one round trip, with this stub's settings; handles come back in input order.</summary>
-            public async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<string>>> QueueMany(global::System.Collections.Generic.IEnumerable<(string context, int args, bool instance, string result, string client, string bytes, string id, string @class, int, string)> items)
+            public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<string>>> QueueMany(global::System.Collections.Generic.IEnumerable<(string context, int args, bool instance, string result, string client, string bytes, string id, string @class, int, string, string options)> items)
             {
                 global::System.ArgumentNullException.ThrowIfNull(items);
+                if (global::Currant.WorkflowStub.IsInWorkflow)
+                {
+                    var arguments = global::Demo.Clash.CurrantWriteEach(global::Currant.WorkflowStub.GetSerializerOptions("Clash.QueueMany(...)"), items);
+                    return global::System.Threading.Tasks.Task.FromResult(global::Currant.WorkflowStub.QueueMany<string>(global::Demo.Clash.CurrantDefinition, arguments, this._options));
+                }
+
                 var client = global::Currant.CurrantClient.Resolve(this._options?.Client);
-                var arguments = new global::System.Collections.Generic.List<byte[]>();
-                foreach (var item in items)
-                {
-                    arguments.Add(new global::Currant.ArgumentWriter(client.SerializerOptions)
-                        .Write<string>(item.Item1)
-                        .Write<int>(item.Item2)
-                        .Write<bool>(item.Item3)
-                        .Write<string>(item.Item4)
-                        .Write<string>(item.Item5)
-                        .Write<string>(item.Item6)
-                        .Write<string>(item.Item7)
-                        .Write<string>(item.Item8)
-                        .Write<int>(item.Item9)
-                        .Write<string>(item.Item10)
-                        .ToArray());
-                }
-
-                var ids = await client.EnqueueManyAsync(global::Demo.Clash.CurrantDefinition, arguments, this._options).ConfigureAwait(false);
-                var handles = new global::Currant.ExecutionHandle<string>[ids.Count];
-                for (var i = 0; i < handles.Length; i++)
-                {
-                    handles[i] = new global::Currant.ExecutionHandle<string>(client, ids[i]);
-                }
-
-                return handles;
+                return global::Demo.Clash.CurrantEnqueueManyAsync(client, global::Demo.Clash.CurrantWriteEach(client.SerializerOptions, items), this._options);
             }
         }
     }

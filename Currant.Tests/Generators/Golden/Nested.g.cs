@@ -23,7 +23,7 @@ namespace Demo
                     Invoke = CurrantInvokeAsync,
                 };
 
-                /// <summary>Enqueues the job <see cref="global::Demo.Billing.Jobs.Refund"/> on <c>CurrantClient.Default</c> with the job's settings.</summary>
+                /// <summary>Enqueues the job <see cref="global::Demo.Billing.Jobs.Refund"/> on <c>CurrantClient.Default</c> with the job's settings (recorded in the history when called from workflow code).</summary>
                 [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
                 public static global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<bool>> Queue(string paymentId, int amount)
                     => global::Demo.Billing.Jobs.Refund.Options().Queue(paymentId, amount);
@@ -65,52 +65,79 @@ namespace Demo
                     return context.SerializeResult<bool>(result);
                 }
 
+                [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+                private static byte[] CurrantWriteArguments(global::System.Text.Json.JsonSerializerOptions options, string paymentId, int amount)
+                    => new global::Currant.ArgumentWriter(options)
+                        .Write<string>(paymentId)
+                        .Write<int>(amount)
+                        .ToArray();
+
+                [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+                private static global::System.Collections.Generic.List<byte[]> CurrantWriteEach(global::System.Text.Json.JsonSerializerOptions options, global::System.Collections.Generic.IEnumerable<(string paymentId, int amount)> items)
+                {
+                    var arguments = new global::System.Collections.Generic.List<byte[]>();
+                    foreach (var item in items)
+                    {
+                        arguments.Add(global::Demo.Billing.Jobs.Refund.CurrantWriteArguments(options, item.Item1, item.Item2));
+                    }
+
+                    return arguments;
+                }
+
+                [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+                private static async global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<bool>> CurrantEnqueueAsync(global::Currant.ICurrantClient client, byte[] arguments, global::Currant.EnqueueOptions? options)
+                    => new global::Currant.ExecutionHandle<bool>(client, await client.EnqueueAsync(global::Demo.Billing.Jobs.Refund.CurrantDefinition, arguments, options).ConfigureAwait(false));
+
+                [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+                private static async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<bool>>> CurrantEnqueueManyAsync(global::Currant.ICurrantClient client, global::System.Collections.Generic.IReadOnlyList<byte[]> arguments, global::Currant.EnqueueOptions? options)
+                {
+                    var ids = await client.EnqueueManyAsync(global::Demo.Billing.Jobs.Refund.CurrantDefinition, arguments, options).ConfigureAwait(false);
+                    var handles = new global::Currant.ExecutionHandle<bool>[ids.Count];
+                    for (var i = 0; i < handles.Length; i++)
+                    {
+                        handles[i] = new global::Currant.ExecutionHandle<bool>(client, ids[i]);
+                    }
+
+                    return handles;
+                }
+
                 /// <summary>Enqueues <see cref="global::Demo.Billing.Jobs.Refund"/> with per-call settings; made by <c>Options(...)</c>.</summary>
                 [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
                 public readonly struct Configured
                 {
                     private readonly global::Currant.EnqueueOptions? _options;
 
-                    /// <summary>Creates a stub that enqueues with <paramref name="options"/>.</summary>
+                    /// <summary>Creates a stub that uses <paramref name="options"/>.</summary>
                     public Configured(global::Currant.EnqueueOptions? options)
                     {
                         _options = options;
                     }
 
-                    /// <summary>Enqueues the job with these arguments and this stub's settings.</summary>
-                    public async global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<bool>> Queue(string paymentId, int amount)
+                    /// <summary>Enqueues the job with these arguments and this stub's settings (recorded in the history when called from workflow code).</summary>
+                    public global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<bool>> Queue(string paymentId, int amount)
                     {
+                        if (global::Currant.WorkflowStub.IsInWorkflow)
+                        {
+                            var bytes = global::Demo.Billing.Jobs.Refund.CurrantWriteArguments(global::Currant.WorkflowStub.GetSerializerOptions("Refund.Queue(...)"), paymentId, amount);
+                            return global::System.Threading.Tasks.Task.FromResult(global::Currant.WorkflowStub.Queue<bool>(global::Demo.Billing.Jobs.Refund.CurrantDefinition, bytes, this._options));
+                        }
+
                         var client = global::Currant.CurrantClient.Resolve(this._options?.Client);
-                        var bytes = new global::Currant.ArgumentWriter(client.SerializerOptions)
-                            .Write<string>(paymentId)
-                            .Write<int>(amount)
-                            .ToArray();
-                        var id = await client.EnqueueAsync(global::Demo.Billing.Jobs.Refund.CurrantDefinition, bytes, this._options).ConfigureAwait(false);
-                        return new global::Currant.ExecutionHandle<bool>(client, id);
+                        return global::Demo.Billing.Jobs.Refund.CurrantEnqueueAsync(client, global::Demo.Billing.Jobs.Refund.CurrantWriteArguments(client.SerializerOptions, paymentId, amount), this._options);
                     }
 
                     /// <summary>Enqueues one job per item in one round trip, with this stub's settings; handles come back in input order.</summary>
-                    public async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<bool>>> QueueMany(global::System.Collections.Generic.IEnumerable<(string paymentId, int amount)> items)
+                    public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<bool>>> QueueMany(global::System.Collections.Generic.IEnumerable<(string paymentId, int amount)> items)
                     {
                         global::System.ArgumentNullException.ThrowIfNull(items);
+                        if (global::Currant.WorkflowStub.IsInWorkflow)
+                        {
+                            var arguments = global::Demo.Billing.Jobs.Refund.CurrantWriteEach(global::Currant.WorkflowStub.GetSerializerOptions("Refund.QueueMany(...)"), items);
+                            return global::System.Threading.Tasks.Task.FromResult(global::Currant.WorkflowStub.QueueMany<bool>(global::Demo.Billing.Jobs.Refund.CurrantDefinition, arguments, this._options));
+                        }
+
                         var client = global::Currant.CurrantClient.Resolve(this._options?.Client);
-                        var arguments = new global::System.Collections.Generic.List<byte[]>();
-                        foreach (var item in items)
-                        {
-                            arguments.Add(new global::Currant.ArgumentWriter(client.SerializerOptions)
-                                .Write<string>(item.Item1)
-                                .Write<int>(item.Item2)
-                                .ToArray());
-                        }
-
-                        var ids = await client.EnqueueManyAsync(global::Demo.Billing.Jobs.Refund.CurrantDefinition, arguments, this._options).ConfigureAwait(false);
-                        var handles = new global::Currant.ExecutionHandle<bool>[ids.Count];
-                        for (var i = 0; i < handles.Length; i++)
-                        {
-                            handles[i] = new global::Currant.ExecutionHandle<bool>(client, ids[i]);
-                        }
-
-                        return handles;
+                        return global::Demo.Billing.Jobs.Refund.CurrantEnqueueManyAsync(client, global::Demo.Billing.Jobs.Refund.CurrantWriteEach(client.SerializerOptions, items), this._options);
                     }
                 }
             }

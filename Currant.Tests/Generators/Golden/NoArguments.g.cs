@@ -19,7 +19,7 @@ namespace Demo
             Invoke = CurrantInvokeAsync,
         };
 
-        /// <summary>Enqueues the job <see cref="global::Demo.Ping"/> on <c>CurrantClient.Default</c> with the job's settings.</summary>
+        /// <summary>Enqueues the job <see cref="global::Demo.Ping"/> on <c>CurrantClient.Default</c> with the job's settings (recorded in the history when called from workflow code).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
         public static global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<string>> Queue()
             => global::Demo.Ping.Options().Queue();
@@ -55,46 +55,76 @@ namespace Demo
             return context.SerializeResult<string>(result);
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        private static byte[] CurrantWriteArguments(global::System.Text.Json.JsonSerializerOptions options)
+            => new global::Currant.ArgumentWriter(options).ToArray();
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        private static byte[][] CurrantWriteEach(global::System.Text.Json.JsonSerializerOptions options, int count)
+        {
+            var arguments = new byte[count][];
+            for (var i = 0; i < arguments.Length; i++)
+            {
+                arguments[i] = global::Demo.Ping.CurrantWriteArguments(options);
+            }
+
+            return arguments;
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        private static async global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<string>> CurrantEnqueueAsync(global::Currant.ICurrantClient client, byte[] arguments, global::Currant.EnqueueOptions? options)
+            => new global::Currant.ExecutionHandle<string>(client, await client.EnqueueAsync(global::Demo.Ping.CurrantDefinition, arguments, options).ConfigureAwait(false));
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        private static async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<string>>> CurrantEnqueueManyAsync(global::Currant.ICurrantClient client, global::System.Collections.Generic.IReadOnlyList<byte[]> arguments, global::Currant.EnqueueOptions? options)
+        {
+            var ids = await client.EnqueueManyAsync(global::Demo.Ping.CurrantDefinition, arguments, options).ConfigureAwait(false);
+            var handles = new global::Currant.ExecutionHandle<string>[ids.Count];
+            for (var i = 0; i < handles.Length; i++)
+            {
+                handles[i] = new global::Currant.ExecutionHandle<string>(client, ids[i]);
+            }
+
+            return handles;
+        }
+
         /// <summary>Enqueues <see cref="global::Demo.Ping"/> with per-call settings; made by <c>Options(...)</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
         public readonly struct Configured
         {
             private readonly global::Currant.EnqueueOptions? _options;
 
-            /// <summary>Creates a stub that enqueues with <paramref name="options"/>.</summary>
+            /// <summary>Creates a stub that uses <paramref name="options"/>.</summary>
             public Configured(global::Currant.EnqueueOptions? options)
             {
                 _options = options;
             }
 
-            /// <summary>Enqueues the job with these arguments and this stub's settings.</summary>
-            public async global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<string>> Queue()
+            /// <summary>Enqueues the job with these arguments and this stub's settings (recorded in the history when called from workflow code).</summary>
+            public global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<string>> Queue()
             {
+                if (global::Currant.WorkflowStub.IsInWorkflow)
+                {
+                    var bytes = global::Demo.Ping.CurrantWriteArguments(global::Currant.WorkflowStub.GetSerializerOptions("Ping.Queue(...)"));
+                    return global::System.Threading.Tasks.Task.FromResult(global::Currant.WorkflowStub.Queue<string>(global::Demo.Ping.CurrantDefinition, bytes, this._options));
+                }
+
                 var client = global::Currant.CurrantClient.Resolve(this._options?.Client);
-                var bytes = new global::Currant.ArgumentWriter(client.SerializerOptions).ToArray();
-                var id = await client.EnqueueAsync(global::Demo.Ping.CurrantDefinition, bytes, this._options).ConfigureAwait(false);
-                return new global::Currant.ExecutionHandle<string>(client, id);
+                return global::Demo.Ping.CurrantEnqueueAsync(client, global::Demo.Ping.CurrantWriteArguments(client.SerializerOptions), this._options);
             }
 
             /// <summary>Enqueues one job per item in one round trip, with this stub's settings; handles come back in input order.</summary>
-            public async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<string>>> QueueMany(int count)
+            public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<string>>> QueueMany(int count)
             {
                 global::System.ArgumentOutOfRangeException.ThrowIfNegative(count);
+                if (global::Currant.WorkflowStub.IsInWorkflow)
+                {
+                    var arguments = global::Demo.Ping.CurrantWriteEach(global::Currant.WorkflowStub.GetSerializerOptions("Ping.QueueMany(...)"), count);
+                    return global::System.Threading.Tasks.Task.FromResult(global::Currant.WorkflowStub.QueueMany<string>(global::Demo.Ping.CurrantDefinition, arguments, this._options));
+                }
+
                 var client = global::Currant.CurrantClient.Resolve(this._options?.Client);
-                var arguments = new byte[count][];
-                for (var i = 0; i < arguments.Length; i++)
-                {
-                    arguments[i] = new global::Currant.ArgumentWriter(client.SerializerOptions).ToArray();
-                }
-
-                var ids = await client.EnqueueManyAsync(global::Demo.Ping.CurrantDefinition, arguments, this._options).ConfigureAwait(false);
-                var handles = new global::Currant.ExecutionHandle<string>[ids.Count];
-                for (var i = 0; i < handles.Length; i++)
-                {
-                    handles[i] = new global::Currant.ExecutionHandle<string>(client, ids[i]);
-                }
-
-                return handles;
+                return global::Demo.Ping.CurrantEnqueueManyAsync(client, global::Demo.Ping.CurrantWriteEach(client.SerializerOptions, count), this._options);
             }
         }
     }

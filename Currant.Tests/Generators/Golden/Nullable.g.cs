@@ -19,7 +19,7 @@ namespace Demo
             Invoke = CurrantInvokeAsync,
         };
 
-        /// <summary>Enqueues the job <see cref="global::Demo.Tag"/> on <c>CurrantClient.Default</c> with the job's settings.</summary>
+        /// <summary>Enqueues the job <see cref="global::Demo.Tag"/> on <c>CurrantClient.Default</c> with the job's settings (recorded in the history when called from workflow code).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
         public static global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<string?>> Queue(string? name, int? age, global::System.Collections.Generic.List<string?>? tags, global::System.Collections.Generic.Dictionary<string, int?> scores)
             => global::Demo.Tag.Options().Queue(name, age, tags, scores);
@@ -65,56 +65,81 @@ namespace Demo
             return context.SerializeResult<string?>(result);
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        private static byte[] CurrantWriteArguments(global::System.Text.Json.JsonSerializerOptions options, string? name, int? age, global::System.Collections.Generic.List<string?>? tags, global::System.Collections.Generic.Dictionary<string, int?> scores)
+            => new global::Currant.ArgumentWriter(options)
+                .Write<string?>(name)
+                .Write<int?>(age)
+                .Write<global::System.Collections.Generic.List<string?>?>(tags)
+                .Write<global::System.Collections.Generic.Dictionary<string, int?>>(scores)
+                .ToArray();
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        private static global::System.Collections.Generic.List<byte[]> CurrantWriteEach(global::System.Text.Json.JsonSerializerOptions options, global::System.Collections.Generic.IEnumerable<(string? name, int? age, global::System.Collections.Generic.List<string?>? tags, global::System.Collections.Generic.Dictionary<string, int?> scores)> items)
+        {
+            var arguments = new global::System.Collections.Generic.List<byte[]>();
+            foreach (var item in items)
+            {
+                arguments.Add(global::Demo.Tag.CurrantWriteArguments(options, item.Item1, item.Item2, item.Item3, item.Item4));
+            }
+
+            return arguments;
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        private static async global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<string?>> CurrantEnqueueAsync(global::Currant.ICurrantClient client, byte[] arguments, global::Currant.EnqueueOptions? options)
+            => new global::Currant.ExecutionHandle<string?>(client, await client.EnqueueAsync(global::Demo.Tag.CurrantDefinition, arguments, options).ConfigureAwait(false));
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        private static async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<string?>>> CurrantEnqueueManyAsync(global::Currant.ICurrantClient client, global::System.Collections.Generic.IReadOnlyList<byte[]> arguments, global::Currant.EnqueueOptions? options)
+        {
+            var ids = await client.EnqueueManyAsync(global::Demo.Tag.CurrantDefinition, arguments, options).ConfigureAwait(false);
+            var handles = new global::Currant.ExecutionHandle<string?>[ids.Count];
+            for (var i = 0; i < handles.Length; i++)
+            {
+                handles[i] = new global::Currant.ExecutionHandle<string?>(client, ids[i]);
+            }
+
+            return handles;
+        }
+
         /// <summary>Enqueues <see cref="global::Demo.Tag"/> with per-call settings; made by <c>Options(...)</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
         public readonly struct Configured
         {
             private readonly global::Currant.EnqueueOptions? _options;
 
-            /// <summary>Creates a stub that enqueues with <paramref name="options"/>.</summary>
+            /// <summary>Creates a stub that uses <paramref name="options"/>.</summary>
             public Configured(global::Currant.EnqueueOptions? options)
             {
                 _options = options;
             }
 
-            /// <summary>Enqueues the job with these arguments and this stub's settings.</summary>
-            public async global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<string?>> Queue(string? name, int? age, global::System.Collections.Generic.List<string?>? tags, global::System.Collections.Generic.Dictionary<string, int?> scores)
+            /// <summary>Enqueues the job with these arguments and this stub's settings (recorded in the history when called from workflow code).</summary>
+            public global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<string?>> Queue(string? name, int? age, global::System.Collections.Generic.List<string?>? tags, global::System.Collections.Generic.Dictionary<string, int?> scores)
             {
+                if (global::Currant.WorkflowStub.IsInWorkflow)
+                {
+                    var bytes = global::Demo.Tag.CurrantWriteArguments(global::Currant.WorkflowStub.GetSerializerOptions("Tag.Queue(...)"), name, age, tags, scores);
+                    return global::System.Threading.Tasks.Task.FromResult(global::Currant.WorkflowStub.Queue<string?>(global::Demo.Tag.CurrantDefinition, bytes, this._options));
+                }
+
                 var client = global::Currant.CurrantClient.Resolve(this._options?.Client);
-                var bytes = new global::Currant.ArgumentWriter(client.SerializerOptions)
-                    .Write<string?>(name)
-                    .Write<int?>(age)
-                    .Write<global::System.Collections.Generic.List<string?>?>(tags)
-                    .Write<global::System.Collections.Generic.Dictionary<string, int?>>(scores)
-                    .ToArray();
-                var id = await client.EnqueueAsync(global::Demo.Tag.CurrantDefinition, bytes, this._options).ConfigureAwait(false);
-                return new global::Currant.ExecutionHandle<string?>(client, id);
+                return global::Demo.Tag.CurrantEnqueueAsync(client, global::Demo.Tag.CurrantWriteArguments(client.SerializerOptions, name, age, tags, scores), this._options);
             }
 
             /// <summary>Enqueues one job per item in one round trip, with this stub's settings; handles come back in input order.</summary>
-            public async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<string?>>> QueueMany(global::System.Collections.Generic.IEnumerable<(string? name, int? age, global::System.Collections.Generic.List<string?>? tags, global::System.Collections.Generic.Dictionary<string, int?> scores)> items)
+            public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<string?>>> QueueMany(global::System.Collections.Generic.IEnumerable<(string? name, int? age, global::System.Collections.Generic.List<string?>? tags, global::System.Collections.Generic.Dictionary<string, int?> scores)> items)
             {
                 global::System.ArgumentNullException.ThrowIfNull(items);
+                if (global::Currant.WorkflowStub.IsInWorkflow)
+                {
+                    var arguments = global::Demo.Tag.CurrantWriteEach(global::Currant.WorkflowStub.GetSerializerOptions("Tag.QueueMany(...)"), items);
+                    return global::System.Threading.Tasks.Task.FromResult(global::Currant.WorkflowStub.QueueMany<string?>(global::Demo.Tag.CurrantDefinition, arguments, this._options));
+                }
+
                 var client = global::Currant.CurrantClient.Resolve(this._options?.Client);
-                var arguments = new global::System.Collections.Generic.List<byte[]>();
-                foreach (var item in items)
-                {
-                    arguments.Add(new global::Currant.ArgumentWriter(client.SerializerOptions)
-                        .Write<string?>(item.Item1)
-                        .Write<int?>(item.Item2)
-                        .Write<global::System.Collections.Generic.List<string?>?>(item.Item3)
-                        .Write<global::System.Collections.Generic.Dictionary<string, int?>>(item.Item4)
-                        .ToArray());
-                }
-
-                var ids = await client.EnqueueManyAsync(global::Demo.Tag.CurrantDefinition, arguments, this._options).ConfigureAwait(false);
-                var handles = new global::Currant.ExecutionHandle<string?>[ids.Count];
-                for (var i = 0; i < handles.Length; i++)
-                {
-                    handles[i] = new global::Currant.ExecutionHandle<string?>(client, ids[i]);
-                }
-
-                return handles;
+                return global::Demo.Tag.CurrantEnqueueManyAsync(client, global::Demo.Tag.CurrantWriteEach(client.SerializerOptions, items), this._options);
             }
         }
     }
