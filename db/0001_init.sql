@@ -3,7 +3,8 @@
 --
 -- executions  one row per job, activity, workflow and timer; the queue is this table (no separate queue table,
 --             so claiming and finishing are single-row updates).
--- history     the append-only event log a workflow replays from (one insert per step, never a rewritten document).
+-- history     the append-only event log a workflow replays from (one insert per step, never a rewritten document;
+--             the one later update records a child's outcome on its own row).
 -- signals     signals stored on arrival, consumed once each, in order.
 -- workers     one heartbeat row per live worker; a worker silent for too long loses its running executions.
 
@@ -30,6 +31,7 @@ CREATE TABLE currant.executions (
     parent_seq       integer,                              -- the step of the parent that created it
     idempotency_key  text,
     cancel_requested boolean     NOT NULL DEFAULT false,
+    wake_count       integer     NOT NULL DEFAULT 0,       -- workflows: bumped by every child result and signal
     trace_context    text                                  -- W3C traceparent of the enqueuing span
 );
 
@@ -59,8 +61,11 @@ CREATE TABLE currant.history (
     error        jsonb,
     created_at   timestamptz NOT NULL DEFAULT now(),
     completed_at timestamptz,
+    completed_order bigint,                                -- when an outcome arrived after the call; replay delivers in this order
     PRIMARY KEY (workflow_id, seq)
 );
+
+CREATE SEQUENCE currant.history_order;
 
 CREATE TABLE currant.signals (
     id           bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY, -- arrival order

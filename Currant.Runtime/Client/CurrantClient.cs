@@ -210,6 +210,57 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
         => await Store.CancelAsync(id, cancellationToken).ConfigureAwait(false) is not null;
 
     /// <inheritdoc />
+    public async Task SendSignalAsync(Guid workflowId, string name, byte[]? payload, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        string? json = null;
+        if (payload is not null)
+        {
+            if (payload.Length > Options.Defaults.MaxPayloadBytes)
+            {
+                throw new ArgumentException($"The '{name}' signal payload is {payload.Length:N0} bytes, over the {Options.Defaults.MaxPayloadBytes:N0}-byte limit.", nameof(payload));
+            }
+
+            try
+            {
+                using var document = System.Text.Json.JsonDocument.Parse(payload);
+            }
+            catch (System.Text.Json.JsonException ex)
+            {
+                throw new ArgumentException($"The '{name}' signal payload is not valid JSON: {ex.Message}", nameof(payload), ex);
+            }
+
+            json = System.Text.Encoding.UTF8.GetString(payload);
+        }
+
+        var outcome = await Store.SignalAsync(workflowId, name, json, cancellationToken).ConfigureAwait(false);
+        switch (outcome)
+        {
+            case SignalOutcome.NotFound:
+                throw new InvalidOperationException($"No workflow with id {workflowId}; the '{name}' signal was not stored.");
+            case SignalOutcome.NotAWorkflow:
+                throw new InvalidOperationException($"Execution {workflowId} is not a workflow; only workflows take signals. The '{name}' signal was not stored.");
+            case SignalOutcome.Finished:
+                var info = await Store.GetAsync(workflowId, cancellationToken).ConfigureAwait(false);
+                throw new InvalidOperationException(
+                    $"Workflow {workflowId} has already finished ({info?.State.ToString().ToLowerInvariant() ?? "gone"}); the '{name}' signal was not stored.");
+        }
+    }
+
+    /// <summary>Sends a signal whose payload is serialized with <see cref="SerializerOptions"/>.</summary>
+    public Task SendSignalAsync<T>(Guid workflowId, string name, T payload, CancellationToken cancellationToken = default)
+        => SendSignalAsync(workflowId, name, CurrantJson.Serialize(payload, SerializerOptions), cancellationToken);
+
+    /// <summary>A workflow's history, step by step (what <c>currant history</c> prints).</summary>
+    public Task<IReadOnlyList<HistoryRow>> GetHistoryAsync(Guid workflowId, CancellationToken cancellationToken = default)
+        => Store.GetHistoryAsync(workflowId, cancellationToken);
+
+    /// <summary>
+    /// Gives a failed execution (or a parked workflow) another attempt. Returns false when it is not failed or parked.
+    /// </summary>
+    public Task<bool> RetryAsync(Guid id, CancellationToken cancellationToken = default) => Store.RetryAsync(id, cancellationToken);
+
+    /// <inheritdoc />
     public async Task<ExecutionInfo> WaitForCompletionAsync(Guid id, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         var listener = EnsureListener();

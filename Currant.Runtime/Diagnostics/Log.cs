@@ -52,4 +52,10 @@ internal static partial class Log
 
     [LoggerMessage(24, LogLevel.Information, "Execution {ExecutionId} ({Kind} {Name} on {Queue}, attempt {Attempt}) cancelled")]
     public static partial void ExecutionCancelled(ILogger logger, Guid executionId, ExecutionKind kind, string name, string queue, int attempt);
+
+    [LoggerMessage(30, LogLevel.Error, "Workflow {ExecutionId} ({Name}) parked: fix the code and restart a worker, or run 'currant retry'")]
+    public static partial void WorkflowParked(ILogger logger, Exception exception, Guid executionId, string name);
+
+    [LoggerMessage(31, LogLevel.Information, "Resumed {Count} parked workflows on queues {Queues}")]
+    public static partial void ResumedParked(ILogger logger, long count, string queues);
 }

@@ -7,7 +7,7 @@ using NpgsqlTypes;
 namespace Currant.Persistence;
 
 /// <summary>The only type that talks to Npgsql. Every statement is a named constant in <c>Queries/</c>.</summary>
-internal sealed class CurrantStore(NpgsqlDataSource dataSource)
+internal sealed partial class CurrantStore(NpgsqlDataSource dataSource)
 {
     public NpgsqlDataSource DataSource => dataSource;
 

@@ -50,6 +50,17 @@ public sealed class CurrantWorker : IAsyncDisposable
         Id = Guid.CreateVersion7();
         _completer = new Completer(_store, Id, _logger, options.TimeProvider);
         _executor = new Executor(client, options, services ?? EmptyServiceProvider.Instance, _completer, _logger, _abortRunning.Token);
+        _executor.Workflows = new Workflows.WorkflowRunner(client, Id, services ?? EmptyServiceProvider.Instance, _logger,
+            new Workflows.WorkflowHooks(
+                queue => Array.IndexOf(_queues, queue) >= 0,
+                TryReserveSlot,
+                () => ReleaseSlot(),
+                StartClaimed,
+                () =>
+                {
+                    _queueMayHaveWork = true;
+                    _wake.Set();
+                }));
         _rescuer = new Rescuer(_store, options.HeartbeatTimeout, _logger);
     }
 
@@ -66,6 +77,11 @@ public sealed class CurrantWorker : IAsyncDisposable
     {
         // The first heartbeat is synchronous so a database problem surfaces from StartWorker itself.
         _store.HeartbeatAsync(Id, Environment.MachineName, Environment.ProcessId, _queues, CancellationToken.None).GetAwaiter().GetResult();
+        var resumed = _store.ResumeParkedAsync(_queues, CancellationToken.None).GetAwaiter().GetResult();
+        if (resumed > 0)
+        {
+            Log.ResumedParked(_logger, resumed, string.Join(",", _queues));
+        }
         if (!_options.PollOnly && _client.Listener is { } listener)
         {
             listener.Subscribe(OnNotification);
@@ -117,8 +133,7 @@ public sealed class CurrantWorker : IAsyncDisposable
                     foreach (var row in claimed)
                     {
                         Interlocked.Decrement(ref _freeSlots);
-                        var task = Task.Run(() => RunAsync(row));
-                        _inFlight[row.Id] = task;
+                        StartClaimed(row);
                     }
 
                     if (_queueMayHaveWork && Volatile.Read(ref _freeSlots) > 0)
@@ -152,6 +167,45 @@ public sealed class CurrantWorker : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs a row this worker holds; its slot is already taken and is given back when it ends.</summary>
+    private void StartClaimed(ClaimedExecution row)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var task = Task.Run(async () =>
+        {
+            await started.Task.ConfigureAwait(false);
+            await RunAsync(row).ConfigureAwait(false);
+        });
+        _inFlight[row.Id] = task;
+        started.SetResult();
+    }
+
+    private bool TryReserveSlot()
+    {
+        var free = Volatile.Read(ref _freeSlots);
+        while (free > 0)
+        {
+            var seen = Interlocked.CompareExchange(ref _freeSlots, free - 1, free);
+            if (seen == free)
+            {
+                return true;
+            }
+
+            free = seen;
+        }
+
+        return false;
+    }
+
+    private void ReleaseSlot()
+    {
+        Interlocked.Increment(ref _freeSlots);
+        if (_queueMayHaveWork)
+        {
+            _wake.Set();
+        }
+    }
+
     private async Task RunAsync(ClaimedExecution row)
     {
         try
@@ -161,11 +215,7 @@ public sealed class CurrantWorker : IAsyncDisposable
         finally
         {
             _inFlight.TryRemove(row.Id, out _);
-            Interlocked.Increment(ref _freeSlots);
-            if (_queueMayHaveWork)
-            {
-                _wake.Set();
-            }
+            ReleaseSlot();
         }
     }
 

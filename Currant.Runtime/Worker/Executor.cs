@@ -43,8 +43,35 @@ internal sealed class Executor
         }
     }
 
+    /// <summary>Runs workflow activations; set by the worker once it exists.</summary>
+    public Workflows.WorkflowRunner? Workflows { get; set; }
+
     public async Task RunAsync(ClaimedExecution row)
     {
+        if (row.Kind == ExecutionKind.Timer)
+        {
+            // A due timer has nothing to run: completing it records the outcome in its workflow and wakes it.
+            _completer.Enqueue(new Completion(row.Id, row.Attempt, ExecutionState.Completed, null, null, null, false), row.Name);
+            return;
+        }
+
+        if (row.Kind == ExecutionKind.Workflow && Workflows is { } workflows
+            && ExecutionRegistry.TryGet(row.Name, out var workflow) && workflow.Kind == ExecutionKind.Workflow)
+        {
+            try
+            {
+                await workflows.RunAsync(row, workflow).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is Npgsql.NpgsqlException or InvalidOperationException or TimeoutException)
+            {
+                // The activation could not be written: hand the workflow back so it is replayed, here or elsewhere.
+                Log.ExecutionRetrying(_logger, ex, row.Id, row.Kind, row.Name, row.Queue, row.Attempt, TimeSpan.Zero);
+                _completer.Enqueue(new Completion(row.Id, row.Attempt, ExecutionState.Pending, null, null, TimeSpan.FromSeconds(1), false), row.Name);
+            }
+
+            return;
+        }
+
         using var source = CancellationTokenSource.CreateLinkedTokenSource(_abort);
         var running = new Running(source);
         _running[row.Id] = running;

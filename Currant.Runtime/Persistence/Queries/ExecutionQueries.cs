@@ -117,22 +117,13 @@ internal static class ExecutionQueries
         LIMIT @limit
         """;
 
-    // Primary key. A pending or suspended execution is cancelled at once; a running one is asked to stop
-    // (its worker hears currant_cancel, or sees cancel_requested on its next heartbeat).
+    // Primary key, then currant.cancel_tree: a pending or suspended execution (and everything it started) is
+    // cancelled at once; a running one is asked to stop (its worker hears currant_cancel, or sees cancel_requested
+    // on its next heartbeat). A running workflow is cancelled at once: its activation's commit is fenced out.
     internal const string Cancel = """
-        WITH target AS (
-            SELECT id, state FROM currant.executions WHERE id = @id AND state IN ('pending', 'running', 'suspended') FOR UPDATE
-        ), updated AS (
-            UPDATE currant.executions e
-            SET cancel_requested = true,
-                state = CASE WHEN t.state IN ('pending', 'suspended') THEN 'cancelled' ELSE e.state END,
-                completed_at = CASE WHEN t.state IN ('pending', 'suspended') THEN now() ELSE e.completed_at END
-            FROM target t
-            WHERE e.id = t.id
-            RETURNING e.id, e.state
-        )
-        SELECT u.state,
-               pg_notify(CASE WHEN u.state = 'cancelled' THEN 'currant_finished' ELSE 'currant_cancel' END, u.id::text)
-        FROM updated u
+        SELECT e.state, currant.cancel_tree(e.id, 'cancelled',
+            '{"type": "System.OperationCanceledException", "message": "Cancelled on request.", "nonRetryable": true}'::jsonb)
+        FROM currant.executions e
+        WHERE e.id = @id AND e.state IN ('pending', 'running', 'suspended')
         """;
 }

@@ -32,8 +32,8 @@ internal static class WorkerQueries
             FOR UPDATE SKIP LOCKED
         ), rescued AS (
             UPDATE currant.executions e
-            SET state = CASE WHEN e.attempt < e.max_attempts THEN 'pending' ELSE 'failed' END,
-                completed_at = CASE WHEN e.attempt < e.max_attempts THEN NULL ELSE now() END,
+            SET state = CASE WHEN e.kind IN ('workflow', 'timer') OR e.attempt < e.max_attempts THEN 'pending' ELSE 'failed' END,
+                completed_at = CASE WHEN e.kind IN ('workflow', 'timer') OR e.attempt < e.max_attempts THEN NULL ELSE now() END,
                 error = jsonb_build_object('type', 'Currant.WorkerLostException',
                                            'message', 'The worker running attempt ' || e.attempt || ' stopped sending heartbeats.',
                                            'nonRetryable', false),
