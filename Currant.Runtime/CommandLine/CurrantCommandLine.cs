@@ -49,6 +49,9 @@ public static class CurrantCommandLine
         root.Subcommands.Add(StatusCommand());
         root.Subcommands.Add(ListCommand());
         root.Subcommands.Add(CancelCommand());
+        root.Subcommands.Add(SignalCommand());
+        root.Subcommands.Add(HistoryCommand());
+        root.Subcommands.Add(RetryCommand());
         root.Subcommands.Add(DevCommand());
         foreach (var command in extraCommands ?? [])
         {
@@ -198,6 +201,77 @@ public static class CurrantCommandLine
             throw new CommandLineException(info is null
                 ? $"No execution with id {executionId}."
                 : $"Execution {executionId} has already finished ({info.State.ToString().ToLowerInvariant()}); nothing to cancel.");
+        }));
+        return command;
+    }
+
+    private static Command SignalCommand()
+    {
+        var id = new Argument<string>("id") { Description = "Workflow id" };
+        var name = new Argument<string>("name") { Description = "Signal name" };
+        var payload = new Argument<string?>("json") { Description = "Payload as JSON (optional), e.g. '\"approved\"' or '{\"ok\":true}'", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("signal", "Send a signal to a workflow (stored until the workflow waits for it).") { id, name, payload };
+        command.SetAction((parse, ct) => RunAsync(parse, async output =>
+        {
+            var workflowId = ParseId(parse.GetValue(id));
+            var json = parse.GetValue(payload);
+            await using var client = await ConnectAsync(parse, ct).ConfigureAwait(false);
+            try
+            {
+                await client.SendSignalAsync(workflowId, parse.GetValue(name)!, json is null ? null : System.Text.Encoding.UTF8.GetBytes(json), ct).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new CommandLineException(ex.Message);
+            }
+
+            await output.WriteLineAsync($"Signal '{parse.GetValue(name)}' stored for workflow {workflowId}.").ConfigureAwait(false);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command HistoryCommand()
+    {
+        var id = new Argument<string>("id") { Description = "Workflow id" };
+        var json = new Option<bool>("--json") { Description = "Print JSON" };
+        var command = new Command("history", "Show a workflow's steps: seq, kind, name, state, timing, result or error.") { id, json };
+        command.SetAction((parse, ct) => RunAsync(parse, async output =>
+        {
+            var workflowId = ParseId(parse.GetValue(id));
+            await using var client = await ConnectAsync(parse, ct).ConfigureAwait(false);
+            var info = await client.GetExecutionAsync(workflowId, ct).ConfigureAwait(false)
+                ?? throw new CommandLineException($"No execution with id {workflowId}.");
+            if (info.Kind != ExecutionKind.Workflow)
+            {
+                throw new CommandLineException($"Execution {workflowId} is a {info.Kind.ToString().ToLowerInvariant()}; only workflows have a history (try 'currant status').");
+            }
+
+            var rows = await client.GetHistoryAsync(workflowId, ct).ConfigureAwait(false);
+            await output.WriteLineAsync(parse.GetValue(json) ? HistoryText.Json(rows) : HistoryText.Table(info, rows)).ConfigureAwait(false);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command RetryCommand()
+    {
+        var id = new Argument<string>("id") { Description = "Execution id" };
+        var command = new Command("retry", "Give a failed execution (or a parked workflow) another attempt.") { id };
+        command.SetAction((parse, ct) => RunAsync(parse, async output =>
+        {
+            var executionId = ParseId(parse.GetValue(id));
+            await using var client = await ConnectAsync(parse, ct).ConfigureAwait(false);
+            if (await client.RetryAsync(executionId, ct).ConfigureAwait(false))
+            {
+                await output.WriteLineAsync($"Execution {executionId} is pending again.").ConfigureAwait(false);
+                return 0;
+            }
+
+            var info = await client.GetExecutionAsync(executionId, ct).ConfigureAwait(false);
+            throw new CommandLineException(info is null
+                ? $"No execution with id {executionId}."
+                : $"Execution {executionId} is {info.State.ToString().ToLowerInvariant()}; only failed executions and parked workflows can be retried.");
         }));
         return command;
     }

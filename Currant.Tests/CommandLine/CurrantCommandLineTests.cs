@@ -25,7 +25,7 @@ public sealed class CurrantCommandLineTests : CurrantFixture
         Assert.That(await CurrantCommandLine.InvokeAsync(["migrate", "-d", fresh], output: output), Is.Zero);
         Assert.That(await CurrantCommandLine.InvokeAsync(["migrate", "-d", fresh], output: output), Is.Zero);
 
-        Assert.That(output.ToString(), Does.Contain("Applied 1 migration(s): 0001_init").And.Contain("Schema is up to date."));
+        Assert.That(output.ToString(), Does.Contain("Applied 2 migration(s): 0001_init, 0002_workflows").And.Contain("Schema is up to date."));
     }
 
     [Test]
@@ -103,6 +103,65 @@ public sealed class CurrantCommandLineTests : CurrantFixture
         Assert.That(first.Out, Does.Contain("Cancellation requested"));
         Assert.That(second.Code, Is.EqualTo(1));
         Assert.That(second.Err, Does.Contain("already finished (cancelled)"));
+    }
+
+    [Test]
+    public async Task Signal_ToAWaitingWorkflow_IsStoredAndMalformedJsonIsRefused()
+    {
+        var queue = NewQueue("wf");
+        await using var worker = StartWorker(queue);
+        var handle = await Workflows.Approval.Options(queue: queue, client: Client).Queue(NewKey(), 30);
+
+        var bad = await RunAsync("signal", handle.Id.ToString(), "decision", "{not json");
+        var good = await RunAsync("signal", handle.Id.ToString(), "decision", "\"ship it\"");
+
+        Assert.That(bad.Code, Is.EqualTo(1));
+        Assert.That(bad.Err, Does.Contain("not valid JSON"));
+        Assert.That(good.Code, Is.Zero, good.Err);
+        Assert.That(await handle.GetResultAsync(Wait), Is.EqualTo("decided:ship it"));
+        var late = await RunAsync("signal", handle.Id.ToString(), "decision", "\"again\"");
+        Assert.That(late.Code, Is.EqualTo(1));
+        Assert.That(late.Err, Does.Contain("has already finished (completed)"));
+    }
+
+    [Test]
+    public async Task History_OfAWorkflow_ListsEachStepAndRefusesJobs()
+    {
+        var queue = NewQueue("wf");
+        await using var worker = StartWorker(queue);
+        var handle = await Workflows.Chain.Options(queue: queue, client: Client).Queue(NewKey(), 2);
+        await handle.GetResultAsync(Wait);
+        var job = await Greet.Options(queue: NewQueue(), client: Client).Queue("x");
+
+        var (code, table, _) = await RunAsync("history", handle.Id.ToString());
+        var (_, json, _) = await RunAsync("history", handle.Id.ToString(), "--json");
+        var notWorkflow = await RunAsync("history", job.Id.ToString());
+
+        Assert.That(code, Is.Zero);
+        Assert.That(table, Does.Contain("activity").And.Contain("Echo").And.Contain("\"STEP1\"").And.Contain("completed"));
+        using var doc = JsonDocument.Parse(json);
+        Assert.That(doc.RootElement.EnumerateArray().Count(e => e.GetProperty("kind").GetString() == "activity"), Is.EqualTo(2));
+        Assert.That(notWorkflow.Code, Is.EqualTo(1));
+        Assert.That(notWorkflow.Err, Does.Contain("only workflows have a history"));
+    }
+
+    [Test]
+    public async Task Retry_OfAFailedJob_RunsItOnceMore()
+    {
+        var queue = NewQueue();
+        var key = NewKey();
+        await using var worker = StartWorker(queue);
+        var handle = await Flaky.Options(queue: queue, retries: 0, client: Client).Queue(key, 1);
+        await Assert.ThrowsAsync<ExecutionFailedException>(async () => await handle.GetResultAsync(Wait));
+
+        var (code, output, _) = await RunAsync("retry", handle.Id.ToString());
+
+        Assert.That(code, Is.Zero);
+        Assert.That(output, Does.Contain("pending again"));
+        Assert.That(await handle.GetResultAsync(Wait), Is.EqualTo(2));
+        var second = await RunAsync("retry", handle.Id.ToString());
+        Assert.That(second.Code, Is.EqualTo(1));
+        Assert.That(second.Err, Does.Contain("only failed executions and parked workflows"));
     }
 
     [Test]
