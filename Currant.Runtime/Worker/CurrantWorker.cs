@@ -27,6 +27,7 @@ public sealed class CurrantWorker : IAsyncDisposable
     private readonly ConcurrentDictionary<Guid, Task> _inFlight = new();
     private int _freeSlots;
     private volatile bool _queueMayHaveWork = true;
+    private int _wakeups;
     private volatile bool _heartbeatHealthy = true;
     private Task? _producer;
     private Task? _heartbeat;
@@ -56,11 +57,7 @@ public sealed class CurrantWorker : IAsyncDisposable
                 TryReserveSlot,
                 () => ReleaseSlot(),
                 StartClaimed,
-                () =>
-                {
-                    _queueMayHaveWork = true;
-                    _wake.Set();
-                }));
+                MarkWork));
         _rescuer = new Rescuer(_store, options.HeartbeatTimeout, _logger);
     }
 
@@ -101,8 +98,7 @@ public sealed class CurrantWorker : IAsyncDisposable
         {
             if (Array.IndexOf(_queues, payload) >= 0)
             {
-                _queueMayHaveWork = true;
-                _wake.Set();
+                MarkWork();
             }
         }
         else if (channel == NotificationListener.CancelChannel && Guid.TryParse(payload, out var id))
@@ -111,8 +107,12 @@ public sealed class CurrantWorker : IAsyncDisposable
         }
     }
 
-    private void OnReconnected()
+    private void OnReconnected() => MarkWork();
+
+    /// <summary>Something may be claimable: counted, so a wake-up that lands during a claim is not lost.</summary>
+    private void MarkWork()
     {
+        Interlocked.Increment(ref _wakeups);
         _queueMayHaveWork = true;
         _wake.Set();
     }
@@ -127,9 +127,10 @@ public sealed class CurrantWorker : IAsyncDisposable
                 var free = Volatile.Read(ref _freeSlots);
                 if (free > 0 && _heartbeatHealthy && _queueMayHaveWork)
                 {
+                    var seen = Volatile.Read(ref _wakeups);
                     var claimed = await _store.ClaimAsync(Id, _queues, free, stop).ConfigureAwait(false);
-                    // A short batch means the queue is drained for now; only NOTIFY or the poll says otherwise.
-                    _queueMayHaveWork = claimed.Count == free;
+                    // A short batch means the queue is drained for now, unless a NOTIFY arrived while we claimed.
+                    _queueMayHaveWork = claimed.Count == free || Volatile.Read(ref _wakeups) != seen;
                     foreach (var row in claimed)
                     {
                         Interlocked.Decrement(ref _freeSlots);

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using Spectre.Console;
+
+namespace Currant.Benchmarks;
+
+/// <summary>
+/// The workflows workload: throughput of many multi-step workflows, and the end-to-end latency of one workflow
+/// run alone (enqueue to result, woken by NOTIFY).
+/// </summary>
+internal sealed class WorkflowBenchmark(CurrantClient client, int workflows, int steps, int concurrency, bool quiet)
+{
+    private const int LatencySamples = 50;
+
+    public async Task<WorkflowResults> RunAsync(CancellationToken cancellationToken)
+    {
+        var queue = $"benchwf-{Guid.NewGuid():N}"[..22];
+        var handles = await BenchFlow.Options(queue: queue, client: client).QueueMany(Enumerable.Repeat(steps, workflows)).ConfigureAwait(false);
+        var run = Stopwatch.StartNew();
+        await using var worker = client.StartWorker(new WorkerOptions { Queues = [queue], MaxConcurrency = concurrency });
+        await Progress("Workflows", workflows, async report =>
+        {
+            for (var i = 0; i < handles.Count; i++)
+            {
+                await handles[i].GetResultAsync(TimeSpan.FromMinutes(5), cancellationToken).ConfigureAwait(false);
+                report(i + 1);
+            }
+        }).ConfigureAwait(false);
+        run.Stop();
+
+        var latencies = new double[LatencySamples];
+        await Progress("Single workflow", LatencySamples, async report =>
+        {
+            for (var i = 0; i < LatencySamples; i++)
+            {
+                var sent = Stopwatch.GetTimestamp();
+                var handle = await BenchFlow.Options(queue: queue, client: client).Queue(steps).ConfigureAwait(false);
+                await handle.GetResultAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+                latencies[i] = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
+                report(i + 1);
+            }
+        }).ConfigureAwait(false);
+        Array.Sort(latencies);
+
+        return new WorkflowResults(workflows, steps, concurrency, run.Elapsed, workflows / run.Elapsed.TotalSeconds,
+            workflows * steps / run.Elapsed.TotalSeconds, JobBenchmark.Percentile(latencies, 0.5), JobBenchmark.Percentile(latencies, 0.95));
+    }
+
+    private async Task Progress(string title, int total, Func<Action<int>, Task> work)
+    {
+        if (quiet)
+        {
+            await work(_ => { }).ConfigureAwait(false);
+            return;
+        }
+
+        await AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async ctx =>
+            {
+                var task = ctx.AddTask(title, maxValue: total);
+                await work(n => task.Value = n).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+    }
+}
+
+internal sealed record WorkflowResults(
+    int Workflows,
+    int Steps,
+    int Concurrency,
+    TimeSpan Elapsed,
+    double WorkflowsPerSecond,
+    double StepsPerSecond,
+    double SingleP50Ms,
+    double SingleP95Ms);
