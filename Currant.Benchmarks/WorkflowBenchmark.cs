@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Spectre.Console;
 
 namespace Currant.Benchmarks;
 
@@ -17,7 +16,7 @@ internal sealed class WorkflowBenchmark(CurrantClient client, int workflows, int
         var handles = await BenchFlow.Options(queue: queue, client: client).QueueMany(Enumerable.Repeat(steps, workflows)).ConfigureAwait(false);
         var run = Stopwatch.StartNew();
         await using var worker = client.StartWorker(new WorkerOptions { Queues = [queue], MaxConcurrency = concurrency });
-        await Progress("Workflows", workflows, async report =>
+        await BenchProgress.RunAsync(quiet, "Workflows", workflows, async report =>
         {
             for (var i = 0; i < handles.Count; i++)
             {
@@ -28,7 +27,7 @@ internal sealed class WorkflowBenchmark(CurrantClient client, int workflows, int
         run.Stop();
 
         var latencies = new double[LatencySamples];
-        await Progress("Single workflow", LatencySamples, async report =>
+        await BenchProgress.RunAsync(quiet, "Single workflow", LatencySamples, async report =>
         {
             for (var i = 0; i < LatencySamples; i++)
             {
@@ -45,22 +44,6 @@ internal sealed class WorkflowBenchmark(CurrantClient client, int workflows, int
             workflows * steps / run.Elapsed.TotalSeconds, JobBenchmark.Percentile(latencies, 0.5), JobBenchmark.Percentile(latencies, 0.95));
     }
 
-    private async Task Progress(string title, int total, Func<Action<int>, Task> work)
-    {
-        if (quiet)
-        {
-            await work(_ => { }).ConfigureAwait(false);
-            return;
-        }
-
-        await AnsiConsole.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .StartAsync(async ctx =>
-            {
-                var task = ctx.AddTask(title, maxValue: total);
-                await work(n => task.Value = n).ConfigureAwait(false);
-            }).ConfigureAwait(false);
-    }
 }
 
 internal sealed record WorkflowResults(
