@@ -28,6 +28,7 @@ public sealed class CurrantWorker : IAsyncDisposable
     private int _freeSlots;
     private volatile bool _queueMayHaveWork = true;
     private int _wakeups;
+    private int _delayedWake;
     private volatile bool _heartbeatHealthy = true;
     private Task? _producer;
     private Task? _heartbeat;
@@ -200,10 +201,31 @@ public sealed class CurrantWorker : IAsyncDisposable
 
     private void ReleaseSlot()
     {
-        Interlocked.Increment(ref _freeSlots);
-        if (_queueMayHaveWork)
+        var free = Interlocked.Increment(ref _freeSlots);
+        if (!_queueMayHaveWork)
+        {
+            return;
+        }
+
+        // Claim in batches while the queue is busy: wake at once when half the slots are free, otherwise a moment
+        // later, so short executions finishing one by one do not each cost a claim round trip.
+        if (free * 2 >= _options.MaxConcurrency)
         {
             _wake.Set();
+        }
+        else if (Interlocked.Exchange(ref _delayedWake, 1) == 0)
+        {
+            _ = Task.Delay(2).ContinueWith(
+                static (_, state) =>
+                {
+                    var worker = (CurrantWorker)state!;
+                    Volatile.Write(ref worker._delayedWake, 0);
+                    worker._wake.Set();
+                },
+                this,
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
         }
     }
 
