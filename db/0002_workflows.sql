@@ -90,5 +90,14 @@ BEGIN
     RETURN touched;
 END $$;
 
+-- An activation commits in one round trip: its batch runs as one implicit transaction, and these checks abort
+-- all of it (SQLSTATE CU001, the message says which) when the fence or a signal consumption does not hold.
+CREATE FUNCTION currant.require(ok boolean, reason text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF ok IS NOT TRUE THEN
+        RAISE EXCEPTION '%', reason USING ERRCODE = 'CU001';
+    END IF;
+END $$;
+
 -- Workflows parked by a nondeterminism error are found by this (and resumed when a worker starts).
 CREATE INDEX executions_parked_idx ON currant.executions (queue) WHERE state = 'suspended' AND error IS NOT NULL;

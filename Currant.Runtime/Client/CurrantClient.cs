@@ -18,11 +18,14 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
     private NotificationListener? _listener;
     private int _disposed;
 
-    private CurrantClient(NpgsqlDataSource dataSource, bool ownsDataSource, CurrantClientOptions options)
+    private readonly NpgsqlDataSource? _relaxed;
+
+    private CurrantClient(NpgsqlDataSource dataSource, bool ownsDataSource, CurrantClientOptions options, NpgsqlDataSource? relaxed = null)
     {
         _ownsDataSource = ownsDataSource;
+        _relaxed = relaxed;
         Options = options;
-        Store = new CurrantStore(dataSource);
+        Store = new CurrantStore(dataSource, relaxed);
         LoggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         Logger = LoggerFactory.CreateLogger("Currant");
         SerializerOptions = options.SerializerOptions ?? CurrantJson.CreateDefaultOptions();
@@ -76,7 +79,12 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
                 $"Check the database URL ({CurrantEnvironment.DatabaseUrl} or --database-url) and that the server is running.", ex);
         }
 
-        var client = new CurrantClient(dataSource, ownsDataSource: true, options ?? new CurrantClientOptions());
+        var relaxed = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(builder.ConnectionString)
+        {
+            Options = $"{builder.Options} -c synchronous_commit=off".Trim(),
+            MaxPoolSize = Math.Min(builder.MaxPoolSize, 10),
+        }.ConnectionString) { Name = "Currant.Claims" }.Build();
+        var client = new CurrantClient(dataSource, ownsDataSource: true, options ?? new CurrantClientOptions(), relaxed);
         Default = client;
         return client;
     }
@@ -376,6 +384,10 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
         if (_ownsDataSource)
         {
             await Store.DataSource.DisposeAsync().ConfigureAwait(false);
+            if (_relaxed is not null)
+            {
+                await _relaxed.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 }

@@ -56,18 +56,18 @@ internal sealed partial class CurrantStore
     /// </summary>
     public async Task<(ActivationOutcome Outcome, string? Queue)> CommitActivationAsync(ActivationCommit commit, CancellationToken cancellationToken)
     {
+        // No explicit transaction: a batch is one implicit transaction, so the whole commit is one round trip and
+        // a failed check (currant.require) or a unique violation rolls all of it back.
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using var batch = new NpgsqlBatch(connection, tx);
+        await using var batch = new NpgsqlBatch(connection);
 
         var fence = Add(batch, WorkflowQueries.Fence, commit);
         fence.Parameters.AddWithValue("worker_id", commit.WorkerId);
         fence.Parameters.AddWithValue("attempt", commit.Attempt);
 
-        NpgsqlBatchCommand? history = null;
         if (commit.History.Count > 0)
         {
-            history = Add(batch, WorkflowQueries.InsertHistory, commit);
+            var history = Add(batch, WorkflowQueries.InsertHistory, commit);
             var rows = commit.History;
             history.Parameters.AddWithValue("seqs", rows.Select(r => r.Seq).ToArray());
             history.Parameters.AddWithValue("kinds", rows.Select(r => r.Kind).ToArray());
@@ -78,19 +78,16 @@ internal sealed partial class CurrantStore
             history.Parameters.AddWithValue("errors", NpgsqlDbType.Array | NpgsqlDbType.Jsonb, rows.Select(r => r.Error).ToArray());
         }
 
-        var waits = new List<NpgsqlBatchCommand>();
         foreach (var consumed in commit.Consumed.Where(c => c.WaitWasScheduled).OrderBy(c => c.Seq))
         {
             var wait = Add(batch, WorkflowQueries.CompleteSignalWait, commit);
             wait.Parameters.AddWithValue("seq", consumed.Seq);
             wait.Parameters.AddWithValue("payload", NpgsqlDbType.Jsonb, consumed.Payload ?? (object)DBNull.Value);
-            waits.Add(wait);
         }
 
-        NpgsqlBatchCommand? signals = null;
         if (commit.Consumed.Count > 0)
         {
-            signals = Add(batch, WorkflowQueries.ConsumeSignals, commit);
+            var signals = Add(batch, WorkflowQueries.ConsumeSignals, commit);
             signals.Parameters.AddWithValue("signal_ids", commit.Consumed.Select(c => c.SignalId).ToArray());
             signals.Parameters.AddWithValue("seqs", commit.Consumed.Select(c => c.Seq).ToArray());
         }
@@ -138,18 +135,11 @@ internal sealed partial class CurrantStore
             notify.Parameters.AddWithValue("queues", wake);
         }
 
-        bool fenced = true, cancelled = false;
         string? state = null, queue = null;
-        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
-            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                fenced = false;
-                cancelled = reader.GetBoolean(0);
-            }
-
-            // Walk to the Finish result (the statements in between return no rows).
-            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            do
             {
                 if (reader.FieldCount == 2 && reader.GetName(0) == "state" && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
@@ -157,16 +147,28 @@ internal sealed partial class CurrantStore
                     queue = reader.GetString(1);
                 }
             }
+            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
         }
-
-        var conflict = waits.Any(w => w.RecordsAffected != 1) || (signals is not null && signals.RecordsAffected != commit.Consumed.Count);
-        if (fenced || cancelled || conflict || state is null)
+        catch (PostgresException ex) when (ex.SqlState == "CU001")
         {
-            await tx.RollbackAsync(cancellationToken).ConfigureAwait(false);
-            return (fenced || state is null ? ActivationOutcome.Fenced : cancelled ? ActivationOutcome.Cancelled : ActivationOutcome.Conflict, null);
+            return (ex.MessageText switch
+            {
+                "cancelled" => ActivationOutcome.Cancelled,
+                "conflict" => ActivationOutcome.Conflict,
+                _ => ActivationOutcome.Fenced,
+            }, null);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // History already has one of these steps: another activation got there first.
+            return (ActivationOutcome.Conflict, null);
         }
 
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (state is null)
+        {
+            return (ActivationOutcome.Fenced, null);
+        }
+
         var woken = commit.State == ExecutionState.Suspended && state == "pending";
         return (woken ? ActivationOutcome.CommittedAndWoken : ActivationOutcome.Committed, queue);
     }

@@ -7,8 +7,14 @@ using NpgsqlTypes;
 namespace Currant.Persistence;
 
 /// <summary>The only type that talks to Npgsql. Every statement is a named constant in <c>Queries/</c>.</summary>
-internal sealed partial class CurrantStore(NpgsqlDataSource dataSource)
+internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDataSource? relaxedDataSource = null)
 {
+    // Claims and heartbeats commit without waiting for the WAL flush (synchronous_commit=off on these connections
+    // only). Losing one in a database crash is harmless: a lost claim leaves the row pending (or running under
+    // an attempt the fence rejects), a lost heartbeat is repeated. Results, enqueues and workflow commits stay
+    // fully durable.
+    private readonly NpgsqlDataSource _relaxed = relaxedDataSource ?? dataSource;
+
     public NpgsqlDataSource DataSource => dataSource;
 
     public static string SerializeError(ExecutionError error) => JsonSerializer.Serialize(error, InternalJsonContext.Default.ExecutionError);
@@ -274,7 +280,7 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource)
     /// <summary>Claims up to <paramref name="limit"/> due executions of <paramref name="queues"/> for one attempt each.</summary>
     public async Task<List<ClaimedExecution>> ClaimAsync(Guid workerId, string[] queues, int limit, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(ExecutionQueries.Claim);
+        await using var command = _relaxed.CreateCommand(ExecutionQueries.Claim);
         command.Parameters.AddWithValue("queues", queues);
         command.Parameters.AddWithValue("limit", limit);
         command.Parameters.AddWithValue("worker_id", workerId);
@@ -353,7 +359,7 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource)
     /// <summary>Upserts this worker's heartbeat; returns the running executions it holds that were asked to cancel.</summary>
     public async Task<List<Guid>> HeartbeatAsync(Guid workerId, string hostname, int pid, string[] queues, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(WorkerQueries.Heartbeat);
+        await using var command = _relaxed.CreateCommand(WorkerQueries.Heartbeat);
         command.Parameters.AddWithValue("id", workerId);
         command.Parameters.AddWithValue("hostname", hostname);
         command.Parameters.AddWithValue("pid", pid);

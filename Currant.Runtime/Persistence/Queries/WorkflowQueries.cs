@@ -17,11 +17,13 @@ internal static class WorkflowQueries
 
     internal const string LoadWorkflow = "SELECT wake_count, created_at FROM currant.executions WHERE id = @id";
 
-    // The fence: only the worker holding this attempt may commit, and the row stays locked until it does.
+    // The fence: only the worker holding this attempt may commit, and the row stays locked until it does. The
+    // batch is one implicit transaction, so a failed currant.require undoes every statement of the activation.
     internal const string Fence = """
-        SELECT cancel_requested FROM currant.executions
-        WHERE id = @id AND worker_id = @worker_id AND attempt = @attempt AND state = 'running'
-        FOR UPDATE
+        SELECT currant.require(count(*) = 1, 'fenced'), currant.require(bool_and(NOT cancel_requested), 'cancelled')
+        FROM (SELECT cancel_requested FROM currant.executions
+              WHERE id = @id AND worker_id = @worker_id AND attempt = @attempt AND state = 'running'
+              FOR UPDATE) AS held
         """;
 
     internal const string InsertHistory = """
@@ -34,16 +36,24 @@ internal static class WorkflowQueries
     // A wait recorded by an earlier activation takes the signal now; its outcome arrived after the call, so it
     // gets an arrival order like a child's. Zero rows means a timeout got there first: the activation conflicts.
     internal const string CompleteSignalWait = """
-        UPDATE currant.history
-        SET state = 'completed', result = @payload, completed_at = now(), completed_order = nextval('currant.history_order')
-        WHERE workflow_id = @id AND seq = @seq AND state = 'scheduled'
+        WITH taken AS (
+            UPDATE currant.history
+            SET state = 'completed', result = @payload, completed_at = now(), completed_order = nextval('currant.history_order')
+            WHERE workflow_id = @id AND seq = @seq AND state = 'scheduled'
+            RETURNING 1
+        )
+        SELECT currant.require((SELECT count(*) FROM taken) = 1, 'conflict')
         """;
 
     // signals primary key; consumed exactly once.
     internal const string ConsumeSignals = """
-        UPDATE currant.signals s SET consumed_seq = v.seq
-        FROM unnest(@signal_ids::bigint[], @seqs::int[]) AS v(id, seq)
-        WHERE s.id = v.id AND s.consumed_seq IS NULL
+        WITH consumed AS (
+            UPDATE currant.signals s SET consumed_seq = v.seq
+            FROM unnest(@signal_ids::bigint[], @seqs::int[]) AS v(id, seq)
+            WHERE s.id = v.id AND s.consumed_seq IS NULL
+            RETURNING 1
+        )
+        SELECT currant.require((SELECT count(*) FROM consumed) = cardinality(@signal_ids::bigint[]), 'conflict')
         """;
 
     // Children start pending, or running on this worker when dispatched eagerly (no claim round trip).
