@@ -8,8 +8,6 @@ using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Formatting;
-using Microsoft.CodeAnalysis.Simplification;
 
 namespace Currant.Analyzers.CodeFixes;
 
@@ -53,9 +51,8 @@ public sealed class RecordEnqueueCodeFixProvider : CodeFixProvider
         }
 
         // await Workflow.Step("SendEmail.Queue", async _ => { await SendEmail.Queue(...); });
-        var lambda = SyntaxFactory.ParenthesizedLambdaExpression()
+        var lambda = SyntaxFactory.SimpleLambdaExpression(SyntaxFactory.Parameter(SyntaxFactory.Identifier("_")))
             .WithAsyncKeyword(SyntaxFactory.Token(SyntaxKind.AsyncKeyword))
-            .WithParameterList(SyntaxFactory.ParameterList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Parameter(SyntaxFactory.Identifier("_")))))
             .WithBlock(SyntaxFactory.Block(SyntaxFactory.ExpressionStatement(SyntaxFactory.AwaitExpression(invocation.WithoutTrivia()))));
         var step = SyntaxFactory.InvocationExpression(
             SyntaxFactory.ParseExpression("global::Currant.Workflow.Step"),
@@ -64,9 +61,6 @@ public sealed class RecordEnqueueCodeFixProvider : CodeFixProvider
                 SyntaxFactory.Argument(SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(stepName))),
                 SyntaxFactory.Argument(lambda),
             })));
-        var replacement = awaitExpression
-            .WithExpression(step)
-            .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation, Formatter.Annotation);
-        return document.WithSyntaxRoot(root.ReplaceNode(awaitExpression, replacement));
+        return await FixSyntax.ReplaceAsync(document, root, awaitExpression, awaitExpression.WithExpression(step), cancellationToken).ConfigureAwait(false);
     }
 }

@@ -9,8 +9,6 @@ using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Formatting;
-using Microsoft.CodeAnalysis.Simplification;
 
 namespace Currant.Analyzers.CodeFixes;
 
@@ -110,10 +108,7 @@ public sealed class UseWorkflowApiCodeFixProvider : CodeFixProvider
             return document;
         }
 
-        var annotated = replacement
-            .WithTriviaFrom(target)
-            .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation, Formatter.Annotation);
-        return document.WithSyntaxRoot(root.ReplaceNode(target, annotated));
+        return await FixSyntax.ReplaceAsync(document, root, target, replacement.WithTriviaFrom(target), cancellationToken).ConfigureAwait(false);
     }
 
     private static ExpressionSyntax Workflow(string member)
