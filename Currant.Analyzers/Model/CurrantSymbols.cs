@@ -8,7 +8,7 @@ namespace Currant.Analyzers.Model;
 
 /// <summary>
 /// Currant's own types, resolved once per compilation. <see cref="TryCreate"/> returns null when the compilation does
-/// not reference Currant.Runtime, and every analyzer then registers nothing.
+/// not reference Currant.Runtime (or is Currant.Runtime itself), and every analyzer then registers nothing.
 /// </summary>
 internal sealed class CurrantSymbols
 {
@@ -88,7 +88,13 @@ internal sealed class CurrantSymbols
         var activity = compilation.GetTypeByMetadataName("Currant.ActivityAttribute");
         var workflowAttribute = compilation.GetTypeByMetadataName("Currant.WorkflowAttribute");
         var workflow = compilation.GetTypeByMetadataName("Currant.Workflow");
-        return job is null || activity is null || workflowAttribute is null || workflow is null
+        if (job is null || activity is null || workflowAttribute is null || workflow is null)
+        {
+            return null;
+        }
+
+        // Currant.Runtime implements these contracts; its own Workflow class is not a user calling Workflow.*.
+        return SymbolEqualityComparer.Default.Equals(workflow.ContainingAssembly, compilation.Assembly)
             ? null
             : new CurrantSymbols(compilation, job, activity, workflowAttribute, workflow);
     }

@@ -69,4 +69,22 @@ public sealed class WorkflowApiOutsideWorkflowRuleTests
             public static DateTime Now() => Workflow.UtcNow;
         }
         """);
+
+    [Test]
+    public Task WorkflowApi_InTheAssemblyThatDefinesIt_IsSilent() => Verify.VerifyWithoutCurrantAsync("""
+        using System;
+
+        namespace Currant
+        {
+            public sealed class JobAttribute : Attribute { }
+            public sealed class ActivityAttribute : Attribute { }
+            public sealed class WorkflowAttribute : Attribute { }
+
+            public static class Workflow
+            {
+                public static DateTime UtcNow => Current;
+                private static DateTime Current => DateTime.UtcNow;
+            }
+        }
+        """);
 }
