@@ -1,1 +1,4 @@
-return 0;
+using Currant.Benchmarks;
+using Currant.CommandLine;
+
+return await CurrantCommandLine.InvokeAsync(args, [BenchCommand.Create()]);

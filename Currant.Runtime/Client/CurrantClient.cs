@@ -1,11 +1,32 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
+using Currant.Persistence;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
 
 namespace Currant;
 
 /// <summary>The connection to Currant's Postgres schema: enqueues, reads state, starts workers.</summary>
-public sealed partial class CurrantClient : ICurrantClient, IAsyncDisposable
+public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
 {
     private static CurrantClient? _default;
+
+    private readonly bool _ownsDataSource;
+    private readonly ConcurrentDictionary<Guid, TaskCompletionSource> _waiters = new();
+    private readonly Lock _listenerGate = new();
+    private NotificationListener? _listener;
+    private int _disposed;
+
+    private CurrantClient(NpgsqlDataSource dataSource, bool ownsDataSource, CurrantClientOptions options)
+    {
+        _ownsDataSource = ownsDataSource;
+        Options = options;
+        Store = new CurrantStore(dataSource);
+        LoggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
+        Logger = LoggerFactory.CreateLogger("Currant");
+        SerializerOptions = options.SerializerOptions ?? CurrantJson.CreateDefaultOptions();
+    }
 
     /// <summary>The client static stubs use; set by <c>ConnectAsync</c> and by the host.</summary>
     public static CurrantClient? Default
@@ -14,12 +35,347 @@ public sealed partial class CurrantClient : ICurrantClient, IAsyncDisposable
         set => Volatile.Write(ref _default, value);
     }
 
+    /// <inheritdoc />
+    public JsonSerializerOptions SerializerOptions { get; }
+
+    /// <summary>The settings this client was made with.</summary>
+    public CurrantClientOptions Options { get; }
+
+    /// <summary>The underlying data source (for the application's own transactions).</summary>
+    public NpgsqlDataSource DataSource => Store.DataSource;
+
+    internal CurrantStore Store { get; }
+
+    internal ILoggerFactory LoggerFactory { get; }
+
+    internal ILogger Logger { get; }
+
     /// <summary>Returns <paramref name="explicitClient"/>, else <see cref="Default"/>, else a clear error.</summary>
     public static ICurrantClient Resolve(ICurrantClient? explicitClient)
         => explicitClient ?? Default ?? throw new InvalidOperationException(
             "No Currant client: call 'await CurrantClient.ConnectAsync(url)' (or services.AddCurrant(...)) before queuing, " +
             "or pass one with Options(client: ...).");
 
+    /// <summary>
+    /// Connects (checking the database answers) and makes this client <see cref="Default"/>.
+    /// Accepts Npgsql keyword strings and <c>postgres://</c> URLs; null or empty reads <c>CURRANT_DATABASE_URL</c>.
+    /// </summary>
+    public static async Task<CurrantClient> ConnectAsync(string? connectionString = null, CurrantClientOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var builder = ConnectionStrings.Parse(connectionString ?? Environment.GetEnvironmentVariable(CurrantEnvironment.DatabaseUrl) ?? "");
+        var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString) { Name = "Currant" }.Build();
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            await dataSource.DisposeAsync().ConfigureAwait(false);
+            throw new CurrantConnectionException(
+                $"Cannot connect to PostgreSQL at {ConnectionStrings.Describe(builder)}: {ex.Message} " +
+                $"Check the database URL ({CurrantEnvironment.DatabaseUrl} or --database-url) and that the server is running.", ex);
+        }
+
+        var client = new CurrantClient(dataSource, ownsDataSource: true, options ?? new CurrantClientOptions());
+        Default = client;
+        return client;
+    }
+
+    /// <summary>Synchronous <see cref="ConnectAsync"/>.</summary>
+    public static CurrantClient Connect(string? connectionString = null, CurrantClientOptions? options = null)
+        => ConnectAsync(connectionString, options).GetAwaiter().GetResult();
+
+    /// <summary>Wraps a data source the application already has (it stays the application's to dispose).</summary>
+    public static CurrantClient Create(NpgsqlDataSource dataSource, CurrantClientOptions? options = null)
+        => new(dataSource, ownsDataSource: false, options ?? new CurrantClientOptions());
+
+    /// <summary>Applies missing migrations from <c>db/</c> under an advisory lock; returns the names applied.</summary>
+    public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        var applied = await new Migrator(Store.DataSource).MigrateAsync(cancellationToken).ConfigureAwait(false);
+        return applied.Select(m => m.Name).ToArray();
+    }
+
+    /// <summary>Throws <see cref="CurrantConnectionException"/> with the fix when the schema is missing or old.</summary>
+    public async Task EnsureSchemaAsync(CancellationToken cancellationToken = default)
+        => ThrowIfSchemaOutdated(await Store.GetSchemaVersionAsync(cancellationToken).ConfigureAwait(false));
+
+    internal void EnsureSchema() => ThrowIfSchemaOutdated(Store.GetSchemaVersion());
+
+    private static void ThrowIfSchemaOutdated(int version)
+    {
+        if (version < 0)
+        {
+            throw new CurrantConnectionException(
+                "The Currant schema does not exist in this database. Run 'currant migrate' (or call client.MigrateAsync(), " +
+                "or set MigrateOnStartup when hosted) before starting a worker.");
+        }
+
+        if (version < Migrator.LatestVersion)
+        {
+            throw new CurrantConnectionException(
+                $"The Currant schema is at migration {version}, but this version of Currant needs {Migrator.LatestVersion}. " +
+                "Run 'currant migrate' (or client.MigrateAsync()).");
+        }
+    }
+
+    /// <summary>Starts a worker in this process. Fails at once if the schema is missing.</summary>
+    public CurrantWorker StartWorker(WorkerOptions? options = null, IServiceProvider? services = null)
+    {
+        EnsureSchema();
+        var worker = new CurrantWorker(this, options ?? new WorkerOptions(), services);
+        worker.Start();
+        return worker;
+    }
+
     /// <inheritdoc />
-    public JsonSerializerOptions SerializerOptions { get; } = CurrantJson.CreateDefaultOptions();
+    public async Task<Guid> EnqueueAsync(ExecutionDefinition definition, byte[] arguments, EnqueueOptions? options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var row = BuildRow(definition, arguments, options, options?.IdempotencyKey);
+        return await Store.InsertAsync(row, options?.Transaction, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Guid>> EnqueueManyAsync(ExecutionDefinition definition, IReadOnlyList<byte[]> arguments, EnqueueOptions? options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(arguments);
+        var rows = new NewExecution[arguments.Count];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            // One key per item, derived from the call's key, so a repeated QueueMany is a no-op item by item.
+            var key = options?.IdempotencyKey is { } k ? $"{k}:{i}" : null;
+            rows[i] = BuildRow(definition, arguments[i], options, key);
+        }
+
+        return await Store.InsertManyAsync(rows, options?.Transaction, cancellationToken).ConfigureAwait(false);
+    }
+
+    internal NewExecution BuildRow(ExecutionDefinition definition, byte[] arguments, EnqueueOptions? options, string? idempotencyKey)
+    {
+        if (arguments.Length > Options.Defaults.MaxPayloadBytes)
+        {
+            throw new ArgumentException(
+                $"The arguments of '{definition.Name}' are {arguments.Length:N0} bytes, over the {Options.Defaults.MaxPayloadBytes:N0}-byte limit " +
+                "(CurrantClientOptions.Defaults.MaxPayloadBytes). Store large data elsewhere and pass a reference.", nameof(arguments));
+        }
+
+        var retries = options?.Retries ?? definition.Retries ?? Options.Defaults.Retries;
+        if (retries < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), retries, "Retries cannot be negative.");
+        }
+
+        var queue = options?.Queue ?? definition.Queue ?? Options.Defaults.Queue;
+        if (string.IsNullOrWhiteSpace(queue))
+        {
+            throw new ArgumentException("The queue name cannot be empty.", nameof(options));
+        }
+
+        var timeout = options?.Timeout ?? definition.Timeout
+            ?? (definition.Kind == ExecutionKind.Workflow ? Options.Defaults.WorkflowTimeout : Options.Defaults.Timeout);
+        if (timeout is { } t && t <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), t, "The timeout must be positive.");
+        }
+
+        return new NewExecution
+        {
+            Id = Guid.CreateVersion7(),
+            Kind = definition.Kind,
+            Name = definition.Name,
+            Queue = queue,
+            Priority = options?.Priority ?? definition.Priority,
+            Arguments = arguments,
+            MaxAttempts = retries + 1,
+            Timeout = timeout,
+            RunAt = options?.RunAt,
+            Delay = options?.Delay is { } d && d > TimeSpan.Zero ? d : TimeSpan.Zero,
+            IdempotencyKey = idempotencyKey,
+            TraceContext = System.Diagnostics.Activity.Current?.Id,
+        };
+    }
+
+    /// <inheritdoc />
+    public Task<ExecutionInfo?> GetExecutionAsync(Guid id, CancellationToken cancellationToken = default)
+        => Store.GetAsync(id, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ExecutionInfo>> ListAsync(ExecutionFilter? filter = null, CancellationToken cancellationToken = default)
+        => Store.ListAsync(filter ?? new ExecutionFilter(), cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<bool> CancelAsync(Guid id, CancellationToken cancellationToken = default)
+        => await Store.CancelAsync(id, cancellationToken).ConfigureAwait(false) is not null;
+
+    /// <inheritdoc />
+    public async Task SendSignalAsync(Guid workflowId, string name, byte[]? payload, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        string? json = null;
+        if (payload is not null)
+        {
+            if (payload.Length > Options.Defaults.MaxPayloadBytes)
+            {
+                throw new ArgumentException($"The '{name}' signal payload is {payload.Length:N0} bytes, over the {Options.Defaults.MaxPayloadBytes:N0}-byte limit.", nameof(payload));
+            }
+
+            try
+            {
+                using var document = System.Text.Json.JsonDocument.Parse(payload);
+            }
+            catch (System.Text.Json.JsonException ex)
+            {
+                throw new ArgumentException($"The '{name}' signal payload is not valid JSON: {ex.Message}", nameof(payload), ex);
+            }
+
+            json = System.Text.Encoding.UTF8.GetString(payload);
+        }
+
+        var outcome = await Store.SignalAsync(workflowId, name, json, cancellationToken).ConfigureAwait(false);
+        switch (outcome)
+        {
+            case SignalOutcome.NotFound:
+                throw new InvalidOperationException($"No workflow with id {workflowId}; the '{name}' signal was not stored.");
+            case SignalOutcome.NotAWorkflow:
+                throw new InvalidOperationException($"Execution {workflowId} is not a workflow; only workflows take signals. The '{name}' signal was not stored.");
+            case SignalOutcome.Finished:
+                var info = await Store.GetAsync(workflowId, cancellationToken).ConfigureAwait(false);
+                throw new InvalidOperationException(
+                    $"Workflow {workflowId} has already finished ({info?.State.ToString().ToLowerInvariant() ?? "gone"}); the '{name}' signal was not stored.");
+        }
+    }
+
+    /// <summary>Sends a signal whose payload is serialized with <see cref="SerializerOptions"/>.</summary>
+    public Task SendSignalAsync<T>(Guid workflowId, string name, T payload, CancellationToken cancellationToken = default)
+        => SendSignalAsync(workflowId, name, CurrantJson.Serialize(payload, SerializerOptions), cancellationToken);
+
+    /// <summary>A workflow's history, step by step (what <c>currant history</c> prints).</summary>
+    public Task<IReadOnlyList<HistoryRow>> GetHistoryAsync(Guid workflowId, CancellationToken cancellationToken = default)
+        => Store.GetHistoryAsync(workflowId, cancellationToken);
+
+    /// <summary>
+    /// Gives a failed execution (or a parked workflow) another attempt. Returns false when it is not failed or parked.
+    /// </summary>
+    public Task<bool> RetryAsync(Guid id, CancellationToken cancellationToken = default) => Store.RetryAsync(id, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<ExecutionInfo> WaitForCompletionAsync(Guid id, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var listener = EnsureListener();
+        using var timeoutCts = timeout is { } t ? new CancellationTokenSource(t) : null;
+        using var linked = timeoutCts is null
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken)
+            : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutCts.Token);
+        var poll = Options.ResultPollInterval;
+        if (listener is not null)
+        {
+            await listener.Ready.WaitAsync(linked.Token).ConfigureAwait(false);
+        }
+
+        try
+        {
+            while (true)
+            {
+                // Register before reading so a completion between the read and the wait is never missed.
+                var waiter = _waiters.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+                var info = await Store.GetAsync(id, linked.Token).ConfigureAwait(false)
+                    ?? throw new InvalidOperationException($"Execution {id} does not exist.");
+                if (info.IsFinished)
+                {
+                    return info;
+                }
+
+                await Task.WhenAny(waiter.Task, Task.Delay(poll, linked.Token)).ConfigureAwait(false);
+                _waiters.TryRemove(new KeyValuePair<Guid, TaskCompletionSource>(id, waiter));
+                linked.Token.ThrowIfCancellationRequested();
+            }
+        }
+        catch (OperationCanceledException) when (timeoutCts?.IsCancellationRequested == true && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Execution {id} did not finish within {timeout}.");
+        }
+    }
+
+    private NotificationListener? EnsureListener()
+    {
+        if (Options.PollOnly)
+        {
+            return null;
+        }
+
+        lock (_listenerGate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed != 0, this);
+            if (_listener is null)
+            {
+                _listener = new NotificationListener(Store.DataSource, Logger);
+                _listener.Subscribe(OnNotification);
+                _listener.Reconnected += WakeAllWaiters;
+                _listener.Start();
+            }
+
+            return _listener;
+        }
+    }
+
+    internal NotificationListener? Listener => EnsureListener();
+
+    private void OnNotification(string channel, string payload)
+    {
+        if (channel != NotificationListener.FinishedChannel)
+        {
+            return;
+        }
+
+        foreach (var part in payload.Split(','))
+        {
+            if (Guid.TryParse(part, out var id) && _waiters.TryRemove(id, out var waiter))
+            {
+                waiter.TrySetResult();
+            }
+        }
+    }
+
+    private void WakeAllWaiters()
+    {
+        foreach (var key in _waiters.Keys)
+        {
+            if (_waiters.TryRemove(key, out var waiter))
+            {
+                waiter.TrySetResult();
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        NotificationListener? listener;
+        lock (_listenerGate)
+        {
+            listener = _listener;
+        }
+
+        if (listener is not null)
+        {
+            await listener.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (ReferenceEquals(Default, this))
+        {
+            Default = null;
+        }
+
+        if (_ownsDataSource)
+        {
+            await Store.DataSource.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 }

@@ -21,6 +21,14 @@ public class ExecutionHandle
         => await Client.GetExecutionAsync(Id, cancellationToken).ConfigureAwait(false)
            ?? throw new InvalidOperationException($"Execution {Id} does not exist (deleted by retention?).");
 
+    /// <summary>Sends a signal to this workflow (buffered until it waits for it).</summary>
+    public Task SignalAsync<TPayload>(string name, TPayload payload, CancellationToken cancellationToken = default)
+        => Client.SendSignalAsync(Id, name, CurrantJson.Serialize(payload, Client.SerializerOptions), cancellationToken);
+
+    /// <summary>Sends a signal without a payload.</summary>
+    public Task SignalAsync(string name, CancellationToken cancellationToken = default)
+        => Client.SendSignalAsync(Id, name, null, cancellationToken);
+
     /// <summary>Requests cancellation; false if it had already finished.</summary>
     public Task<bool> CancelAsync(CancellationToken cancellationToken = default) => Client.CancelAsync(Id, cancellationToken);
 

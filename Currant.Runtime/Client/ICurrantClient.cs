@@ -25,4 +25,11 @@ public interface ICurrantClient
 
     /// <summary>Lists executions, newest first.</summary>
     Task<IReadOnlyList<ExecutionInfo>> ListAsync(ExecutionFilter? filter = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores a signal for a workflow (UTF-8 JSON payload, or null) and wakes it. Throws
+    /// <see cref="InvalidOperationException"/> when the id names no workflow or one that has finished.
+    /// </summary>
+    Task SendSignalAsync(Guid workflowId, string name, byte[]? payload, CancellationToken cancellationToken = default)
+        => throw new NotSupportedException($"{GetType().Name} does not deliver signals.");
 }

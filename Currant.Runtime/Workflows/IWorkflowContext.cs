@@ -24,4 +24,14 @@ internal interface IWorkflowContext
     int GetVersion(string changeId, int minSupported, int maxSupported);
 
     Task<T> StepAsync<T>(string name, Func<CancellationToken, Task<T>> step);
+
+    System.Text.Json.JsonSerializerOptions SerializerOptions { get; }
+
+    ICurrantClient Client { get; }
+
+    /// <summary>Schedules an activity or child workflow (or returns its recorded outcome) and returns its result JSON.</summary>
+    Task<byte[]?> RunAsync(ExecutionDefinition definition, byte[] arguments, EnqueueOptions? options);
+
+    /// <summary>Enqueues a job or workflow once: replay returns the recorded ids instead of enqueuing again.</summary>
+    IReadOnlyList<Guid> Queue(ExecutionDefinition definition, IReadOnlyList<byte[]> arguments, EnqueueOptions? options);
 }

@@ -1,3 +1,0 @@
-namespace Currant.Benchmarks;
-
-internal static class BenchmarkMarker;

@@ -1,0 +1,325 @@
+using System.CommandLine;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Loader;
+using Microsoft.Extensions.Logging;
+
+namespace Currant.CommandLine;
+
+/// <summary>
+/// The <c>currant</c> commands. The <c>currant</c> tool is a thin shell over this class, and an application can
+/// expose the same commands from its own <c>Program.cs</c> so its registrations are used.
+/// </summary>
+public static class CurrantCommandLine
+{
+    /// <summary>Parses <paramref name="args"/> and runs the command; returns the process exit code.</summary>
+    public static async Task<int> InvokeAsync(string[] args, IEnumerable<Command>? extraCommands = null, TextWriter? output = null, TextWriter? error = null)
+    {
+        var root = Build(extraCommands);
+        // Ctrl-C and SIGTERM cancel the command's token so workers drain and 'currant dev' stops its server;
+        // the process is not killed underneath them.
+        var configuration = new InvocationConfiguration { Output = output ?? Console.Out, Error = error ?? Console.Error, ProcessTerminationTimeout = null };
+        using var stop = new CancellationTokenSource();
+        void Cancel(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        }
+
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
+        return await root.Parse(args).InvokeAsync(configuration, stop.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>The database URL option every command shares (falls back to <c>CURRANT_DATABASE_URL</c>).</summary>
+    public static Option<string?> DatabaseUrl { get; } = new("--database-url", "-d")
+    {
+        Description = $"PostgreSQL connection string or postgres:// URL (default: ${CurrantEnvironment.DatabaseUrl})",
+        Recursive = true,
+    };
+
+    /// <summary>Builds the root command with every built-in command plus <paramref name="extraCommands"/>.</summary>
+    public static RootCommand Build(IEnumerable<Command>? extraCommands = null)
+    {
+        var root = new RootCommand("Currant: durable jobs and workflows on PostgreSQL.");
+        root.Options.Add(DatabaseUrl);
+        root.Subcommands.Add(MigrateCommand());
+        root.Subcommands.Add(WorkerCommand());
+        root.Subcommands.Add(StatusCommand());
+        root.Subcommands.Add(ListCommand());
+        root.Subcommands.Add(CancelCommand());
+        root.Subcommands.Add(SignalCommand());
+        root.Subcommands.Add(HistoryCommand());
+        root.Subcommands.Add(RetryCommand());
+        root.Subcommands.Add(DevCommand());
+        foreach (var command in extraCommands ?? [])
+        {
+            root.Subcommands.Add(command);
+        }
+
+        return root;
+    }
+
+    /// <summary>Connects with the URL from the parse result or the environment, with a clear error when absent.</summary>
+    public static Task<CurrantClient> ConnectAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var url = parse.GetValue(DatabaseUrl) ?? Environment.GetEnvironmentVariable(CurrantEnvironment.DatabaseUrl);
+        if (string.IsNullOrWhiteSpace(url))
+        {
+            throw new CommandLineException($"No database given: pass --database-url or set {CurrantEnvironment.DatabaseUrl}. (For a throwaway local one, run 'currant dev'.)");
+        }
+
+        return CurrantClient.ConnectAsync(url, cancellationToken: cancellationToken);
+    }
+
+    private static Command MigrateCommand()
+    {
+        var command = new Command("migrate", "Create or upgrade the currant schema (idempotent, safe to run concurrently).");
+        command.SetAction((parse, ct) => RunAsync(parse, async output =>
+        {
+            await using var client = await ConnectAsync(parse, ct).ConfigureAwait(false);
+            var applied = await client.MigrateAsync(ct).ConfigureAwait(false);
+            await output.WriteLineAsync(applied.Count == 0
+                ? "Schema is up to date."
+                : $"Applied {applied.Count} migration(s): {string.Join(", ", applied)}").ConfigureAwait(false);
+            return 0;
+        }));
+        return command;
+    }
+
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "--assembly is for the untrimmed 'currant' tool.")]
+    private static Command WorkerCommand()
+    {
+        var queues = new Option<string[]>("--queue", "-q") { Description = "Queue to serve (repeatable; default: default)", AllowMultipleArgumentsPerToken = true };
+        var concurrency = new Option<int?>("--concurrency", "-c") { Description = "Executions run at once (default: $CURRANT_WORKER_MAX_CONCURRENT or 16)" };
+        var assemblies = new Option<string[]>("--assembly", "-a") { Description = "Path to an application .dll whose [Job]/[Activity]/[Workflow] classes to load (repeatable)" };
+        var pollOnly = new Option<bool>("--poll-only") { Description = "Do not LISTEN (PgBouncer transaction pooling)" };
+        var command = new Command("worker", "Run a worker until Ctrl-C (then shut down gracefully).") { queues, concurrency, assemblies, pollOnly };
+        command.SetAction((parse, ct) => RunAsync(parse, async output =>
+        {
+            foreach (var path in parse.GetValue(assemblies) ?? [])
+            {
+                LoadApplicationAssembly(path);
+            }
+
+            using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
+            var url = parse.GetValue(DatabaseUrl) ?? Environment.GetEnvironmentVariable(CurrantEnvironment.DatabaseUrl);
+            if (string.IsNullOrWhiteSpace(url))
+            {
+                throw new CommandLineException($"No database given: pass --database-url or set {CurrantEnvironment.DatabaseUrl}.");
+            }
+
+            await using var client = await CurrantClient.ConnectAsync(url, new CurrantClientOptions { LoggerFactory = loggerFactory }, ct).ConfigureAwait(false);
+            var options = new WorkerOptions { PollOnly = parse.GetValue(pollOnly) };
+            var q = parse.GetValue(queues);
+            if (q is { Length: > 0 })
+            {
+                options = options with { Queues = q };
+            }
+
+            if (parse.GetValue(concurrency) is { } c)
+            {
+                options = options with { MaxConcurrency = c };
+            }
+
+            var names = string.Join(", ", ExecutionRegistry.All.Select(d => d.Name).Order(StringComparer.Ordinal));
+            await using var worker = client.StartWorker(options);
+            await output.WriteLineAsync($"Worker {worker.Id} serving [{string.Join(", ", options.Queues)}] with concurrency {options.MaxConcurrency}; knows: {(names.Length == 0 ? "(nothing: pass --assembly)" : names)}").ConfigureAwait(false);
+            await output.FlushAsync(ct).ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                await output.WriteLineAsync("Stopping: finishing in-flight executions...").ConfigureAwait(false);
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command StatusCommand()
+    {
+        var id = new Argument<string>("id") { Description = "Execution id" };
+        var json = new Option<bool>("--json") { Description = "Print JSON" };
+        var command = new Command("status", "Show one execution.") { id, json };
+        command.SetAction((parse, ct) => RunAsync(parse, async output =>
+        {
+            var executionId = ParseId(parse.GetValue(id));
+            await using var client = await ConnectAsync(parse, ct).ConfigureAwait(false);
+            var info = await client.GetExecutionAsync(executionId, ct).ConfigureAwait(false)
+                ?? throw new CommandLineException($"No execution with id {executionId}.");
+            await output.WriteLineAsync(parse.GetValue(json) ? ExecutionJson.Write(info) : ExecutionText.Details(info)).ConfigureAwait(false);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command ListCommand()
+    {
+        var queue = new Option<string?>("--queue", "-q") { Description = "Only this queue" };
+        var status = new Option<string?>("--status", "-s") { Description = "Only this state: pending, running, suspended, completed, failed, cancelled" };
+        var limit = new Option<int>("--limit", "-n") { Description = "At most this many (default 50)", DefaultValueFactory = _ => 50 };
+        var json = new Option<bool>("--json") { Description = "Print JSON" };
+        var command = new Command("list", "List executions, newest first.") { queue, status, limit, json };
+        command.SetAction((parse, ct) => RunAsync(parse, async output =>
+        {
+            ExecutionState? state = null;
+            if (parse.GetValue(status) is { } s)
+            {
+                state = Enum.TryParse<ExecutionState>(s, ignoreCase: true, out var parsed) && !int.TryParse(s, out _)
+                    ? parsed
+                    : throw new CommandLineException($"Unknown status '{s}'. Use one of: pending, running, suspended, completed, failed, cancelled.");
+            }
+
+            await using var client = await ConnectAsync(parse, ct).ConfigureAwait(false);
+            var rows = await client.ListAsync(new ExecutionFilter { Queue = parse.GetValue(queue), State = state, Limit = parse.GetValue(limit) }, ct).ConfigureAwait(false);
+            await output.WriteLineAsync(parse.GetValue(json) ? ExecutionJson.Write(rows) : ExecutionText.Table(rows)).ConfigureAwait(false);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command CancelCommand()
+    {
+        var id = new Argument<string>("id") { Description = "Execution id" };
+        var command = new Command("cancel", "Cancel an execution (running code sees its CancellationToken fire).") { id };
+        command.SetAction((parse, ct) => RunAsync(parse, async output =>
+        {
+            var executionId = ParseId(parse.GetValue(id));
+            await using var client = await ConnectAsync(parse, ct).ConfigureAwait(false);
+            if (await client.CancelAsync(executionId, ct).ConfigureAwait(false))
+            {
+                await output.WriteLineAsync($"Cancellation requested for {executionId}.").ConfigureAwait(false);
+                return 0;
+            }
+
+            var info = await client.GetExecutionAsync(executionId, ct).ConfigureAwait(false);
+            throw new CommandLineException(info is null
+                ? $"No execution with id {executionId}."
+                : $"Execution {executionId} has already finished ({info.State.ToString().ToLowerInvariant()}); nothing to cancel.");
+        }));
+        return command;
+    }
+
+    private static Command SignalCommand()
+    {
+        var id = new Argument<string>("id") { Description = "Workflow id" };
+        var name = new Argument<string>("name") { Description = "Signal name" };
+        var payload = new Argument<string?>("json") { Description = "Payload as JSON (optional), e.g. '\"approved\"' or '{\"ok\":true}'", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("signal", "Send a signal to a workflow (stored until the workflow waits for it).") { id, name, payload };
+        command.SetAction((parse, ct) => RunAsync(parse, async output =>
+        {
+            var workflowId = ParseId(parse.GetValue(id));
+            var json = parse.GetValue(payload);
+            await using var client = await ConnectAsync(parse, ct).ConfigureAwait(false);
+            try
+            {
+                await client.SendSignalAsync(workflowId, parse.GetValue(name)!, json is null ? null : System.Text.Encoding.UTF8.GetBytes(json), ct).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new CommandLineException(ex.Message);
+            }
+
+            await output.WriteLineAsync($"Signal '{parse.GetValue(name)}' stored for workflow {workflowId}.").ConfigureAwait(false);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command HistoryCommand()
+    {
+        var id = new Argument<string>("id") { Description = "Workflow id" };
+        var json = new Option<bool>("--json") { Description = "Print JSON" };
+        var command = new Command("history", "Show a workflow's steps: seq, kind, name, state, timing, result or error.") { id, json };
+        command.SetAction((parse, ct) => RunAsync(parse, async output =>
+        {
+            var workflowId = ParseId(parse.GetValue(id));
+            await using var client = await ConnectAsync(parse, ct).ConfigureAwait(false);
+            var info = await client.GetExecutionAsync(workflowId, ct).ConfigureAwait(false)
+                ?? throw new CommandLineException($"No execution with id {workflowId}.");
+            if (info.Kind != ExecutionKind.Workflow)
+            {
+                throw new CommandLineException($"Execution {workflowId} is a {info.Kind.ToString().ToLowerInvariant()}; only workflows have a history (try 'currant status').");
+            }
+
+            var rows = await client.GetHistoryAsync(workflowId, ct).ConfigureAwait(false);
+            await output.WriteLineAsync(parse.GetValue(json) ? HistoryText.Json(rows) : HistoryText.Table(info, rows)).ConfigureAwait(false);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command RetryCommand()
+    {
+        var id = new Argument<string>("id") { Description = "Execution id" };
+        var command = new Command("retry", "Give a failed execution (or a parked workflow) another attempt.") { id };
+        command.SetAction((parse, ct) => RunAsync(parse, async output =>
+        {
+            var executionId = ParseId(parse.GetValue(id));
+            await using var client = await ConnectAsync(parse, ct).ConfigureAwait(false);
+            if (await client.RetryAsync(executionId, ct).ConfigureAwait(false))
+            {
+                await output.WriteLineAsync($"Execution {executionId} is pending again.").ConfigureAwait(false);
+                return 0;
+            }
+
+            var info = await client.GetExecutionAsync(executionId, ct).ConfigureAwait(false);
+            throw new CommandLineException(info is null
+                ? $"No execution with id {executionId}."
+                : $"Execution {executionId} is {info.State.ToString().ToLowerInvariant()}; only failed executions and parked workflows can be retried.");
+        }));
+        return command;
+    }
+
+    private static Command DevCommand()
+    {
+        var command = new Command("dev", "Start a throwaway local PostgreSQL (migrated), print its URL, stop it on Ctrl-C.");
+        command.SetAction((parse, ct) => RunAsync(parse, output => DevServer.RunAsync(output, ct)));
+        return command;
+    }
+
+    internal static Guid ParseId(string? text)
+        => Guid.TryParse(text, out var id) ? id : throw new CommandLineException($"'{text}' is not an execution id (a UUID like 0190a5c4-...).");
+
+    /// <summary>Runs a command body and turns the errors a user can cause into one readable line and exit code 1.</summary>
+    public static async Task<int> RunAsync(ParseResult parse, Func<TextWriter, Task<int>> body)
+    {
+        var output = parse.InvocationConfiguration.Output;
+        var error = parse.InvocationConfiguration.Error;
+        try
+        {
+            return await body(output).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is CommandLineException or CurrantConnectionException or ArgumentException or FormatException or FileNotFoundException or BadImageFormatException)
+        {
+            await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return 1;
+        }
+    }
+
+    /// <summary>
+    /// Loads an application assembly into the default context (so it shares Currant.Runtime and its registry) and
+    /// runs its module initializer, which registers its generated definitions.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode("Loads an assembly from disk; only for the 'currant' tool, which is not trimmed.")]
+    public static Assembly LoadApplicationAssembly(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (!File.Exists(full))
+        {
+            throw new FileNotFoundException($"Assembly '{full}' does not exist. Build your application and pass the path to its .dll.", full);
+        }
+
+        var resolver = new AssemblyDependencyResolver(full);
+        AssemblyLoadContext.Default.Resolving += (context, name) =>
+            resolver.ResolveAssemblyToPath(name) is { } dependency ? context.LoadFromAssemblyPath(dependency) : null;
+        var assembly = AssemblyLoadContext.Default.LoadFromAssemblyPath(full);
+        RuntimeHelpers.RunModuleConstructor(assembly.ManifestModule.ModuleHandle);
+        return assembly;
+    }
+}

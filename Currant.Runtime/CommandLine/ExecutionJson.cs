@@ -1,0 +1,107 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Currant.CommandLine;
+
+/// <summary>The <c>--json</c> form of executions: stored JSON (arguments, result) is embedded as JSON, not as strings.</summary>
+internal static class ExecutionJson
+{
+    public static string Write(ExecutionInfo info) => Write(w => WriteOne(w, info));
+
+    public static string Write(IReadOnlyList<ExecutionInfo> rows) => Write(w =>
+    {
+        w.WriteStartArray();
+        foreach (var row in rows)
+        {
+            WriteOne(w, row);
+        }
+
+        w.WriteEndArray();
+    });
+
+    private static string Write(Action<Utf8JsonWriter> body)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            body(writer);
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static void WriteOne(Utf8JsonWriter w, ExecutionInfo e)
+    {
+        w.WriteStartObject();
+        w.WriteString("id", e.Id);
+        w.WriteString("kind", e.Kind.ToString().ToLowerInvariant());
+        w.WriteString("name", e.Name);
+        w.WriteString("queue", e.Queue);
+        w.WriteString("state", e.State.ToString().ToLowerInvariant());
+        w.WriteNumber("priority", e.Priority);
+        w.WriteNumber("attempt", e.Attempt);
+        w.WriteNumber("maxAttempts", e.MaxAttempts);
+        Raw(w, "arguments", e.Arguments);
+        Raw(w, "result", e.Result);
+        if (e.Error is { } error)
+        {
+            w.WriteStartObject("error");
+            w.WriteString("type", error.Type);
+            w.WriteString("message", error.Message);
+            w.WriteString("stackTrace", error.StackTrace);
+            w.WriteBoolean("nonRetryable", error.NonRetryable);
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("error");
+        }
+
+        w.WriteString("scheduledAt", e.ScheduledAt);
+        w.WriteString("createdAt", e.CreatedAt);
+        Time(w, "startedAt", e.StartedAt);
+        Time(w, "completedAt", e.CompletedAt);
+        Id(w, "workerId", e.WorkerId);
+        Id(w, "parentId", e.ParentId);
+        w.WriteString("idempotencyKey", e.IdempotencyKey);
+        w.WriteBoolean("cancelRequested", e.CancelRequested);
+        w.WriteEndObject();
+    }
+
+    private static void Raw(Utf8JsonWriter w, string name, string? json)
+    {
+        w.WritePropertyName(name);
+        if (json is null)
+        {
+            w.WriteNullValue();
+        }
+        else
+        {
+            w.WriteRawValue(json);
+        }
+    }
+
+    private static void Time(Utf8JsonWriter w, string name, DateTimeOffset? value)
+    {
+        if (value is { } v)
+        {
+            w.WriteString(name, v);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
+    }
+
+    private static void Id(Utf8JsonWriter w, string name, Guid? value)
+    {
+        if (value is { } v)
+        {
+            w.WriteString(name, v);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Logging;
+
+namespace Currant;
+
+/// <summary>All of Currant's log events, source-generated (no boxing, no formatting when disabled).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Warning, "Currant notification listener failed; reconnecting in {DelayMs} ms")]
+    public static partial void ListenerFailed(ILogger logger, Exception exception, double delayMs);
+
+    [LoggerMessage(2, LogLevel.Error, "A Currant notification subscriber failed on channel {Channel}")]
+    public static partial void SubscriberFailed(ILogger logger, Exception exception, string channel);
+
+    [LoggerMessage(10, LogLevel.Information, "Currant worker {WorkerId} started on queues {Queues} with concurrency {Concurrency}")]
+    public static partial void WorkerStarted(ILogger logger, Guid workerId, string queues, int concurrency);
+
+    [LoggerMessage(11, LogLevel.Information, "Currant worker {WorkerId} stopped")]
+    public static partial void WorkerStopped(ILogger logger, Guid workerId);
+
+    [LoggerMessage(12, LogLevel.Error, "Currant worker {WorkerId} failed to claim; retrying")]
+    public static partial void ClaimFailed(ILogger logger, Exception exception, Guid workerId);
+
+    [LoggerMessage(13, LogLevel.Error, "Currant worker {WorkerId} heartbeat failed; claiming paused until it succeeds")]
+    public static partial void HeartbeatFailed(ILogger logger, Exception exception, Guid workerId);
+
+    [LoggerMessage(14, LogLevel.Error, "Currant worker {WorkerId} failed to write {Count} completions; retrying")]
+    public static partial void CompleteFailed(ILogger logger, Exception exception, Guid workerId, int count);
+
+    [LoggerMessage(15, LogLevel.Warning, "Execution {ExecutionId} ({Name}, attempt {Attempt}) result was rejected: this worker no longer owns it")]
+    public static partial void CompletionFenced(ILogger logger, Guid executionId, string name, int attempt);
+
+    [LoggerMessage(16, LogLevel.Warning, "Rescued {Count} executions from workers that stopped sending heartbeats")]
+    public static partial void Rescued(ILogger logger, long count);
+
+    [LoggerMessage(17, LogLevel.Error, "Currant rescue pass failed")]
+    public static partial void RescueFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(18, LogLevel.Warning, "Currant worker {WorkerId} handed back {Count} executions it could not finish within the shutdown grace period")]
+    public static partial void HandedBack(ILogger logger, Guid workerId, int count);
+
+    [LoggerMessage(20, LogLevel.Debug, "Execution {ExecutionId} ({Kind} {Name} on {Queue}, attempt {Attempt}) started")]
+    public static partial void ExecutionStarted(ILogger logger, Guid executionId, ExecutionKind kind, string name, string queue, int attempt);
+
+    [LoggerMessage(21, LogLevel.Debug, "Execution {ExecutionId} ({Kind} {Name} on {Queue}, attempt {Attempt}) completed")]
+    public static partial void ExecutionCompleted(ILogger logger, Guid executionId, ExecutionKind kind, string name, string queue, int attempt);
+
+    [LoggerMessage(22, LogLevel.Warning, "Execution {ExecutionId} ({Kind} {Name} on {Queue}, attempt {Attempt}) failed; retrying in {RetryIn}")]
+    public static partial void ExecutionRetrying(ILogger logger, Exception exception, Guid executionId, ExecutionKind kind, string name, string queue, int attempt, TimeSpan retryIn);
+
+    [LoggerMessage(23, LogLevel.Error, "Execution {ExecutionId} ({Kind} {Name} on {Queue}, attempt {Attempt}) failed for good")]
+    public static partial void ExecutionFailed(ILogger logger, Exception exception, Guid executionId, ExecutionKind kind, string name, string queue, int attempt);
+
+    [LoggerMessage(24, LogLevel.Information, "Execution {ExecutionId} ({Kind} {Name} on {Queue}, attempt {Attempt}) cancelled")]
+    public static partial void ExecutionCancelled(ILogger logger, Guid executionId, ExecutionKind kind, string name, string queue, int attempt);
+
+    [LoggerMessage(30, LogLevel.Error, "Workflow {ExecutionId} ({Name}) parked: fix the code and restart a worker, or run 'currant retry'")]
+    public static partial void WorkflowParked(ILogger logger, Exception exception, Guid executionId, string name);
+
+    [LoggerMessage(31, LogLevel.Information, "Resumed {Count} parked workflows on queues {Queues}")]
+    public static partial void ResumedParked(ILogger logger, long count, string queues);
+}

@@ -1,0 +1,259 @@
+using Currant.Persistence.Queries;
+using Currant.Workflows;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Currant.Persistence;
+
+internal sealed partial class CurrantStore
+{
+    /// <summary>History, buffered signals and the wake counter of a workflow, in one round trip.</summary>
+    public async Task<WorkflowState> LoadWorkflowAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var sql in new[] { WorkflowQueries.LoadHistory, WorkflowQueries.LoadSignals, WorkflowQueries.LoadWorkflow })
+        {
+            var command = new NpgsqlBatchCommand(sql);
+            command.Parameters.AddWithValue("id", id);
+            batch.BatchCommands.Add(command);
+        }
+
+        var history = new List<HistoryEvent>();
+        var signals = new List<BufferedSignal>();
+        var wakeCount = 0;
+        var createdAt = DateTimeOffset.UtcNow;
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            history.Add(new HistoryEvent(
+                reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetGuid(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.IsDBNull(6) ? null : reader.GetString(6),
+                reader.IsDBNull(7) ? null : reader.GetInt64(7)));
+        }
+
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            signals.Add(new BufferedSignal(reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+        }
+
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            wakeCount = reader.GetInt32(0);
+            createdAt = reader.GetFieldValue<DateTimeOffset>(1);
+        }
+
+        return new WorkflowState(history, signals, wakeCount, createdAt);
+    }
+
+    /// <summary>
+    /// Commits an activation: new history, signal consumption, children and the workflow's next state, all or
+    /// nothing, fenced by (worker, attempt). Pending children are announced on commit.
+    /// </summary>
+    public async Task<(ActivationOutcome Outcome, string? Queue)> CommitActivationAsync(ActivationCommit commit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection, tx);
+
+        var fence = Add(batch, WorkflowQueries.Fence, commit);
+        fence.Parameters.AddWithValue("worker_id", commit.WorkerId);
+        fence.Parameters.AddWithValue("attempt", commit.Attempt);
+
+        NpgsqlBatchCommand? history = null;
+        if (commit.History.Count > 0)
+        {
+            history = Add(batch, WorkflowQueries.InsertHistory, commit);
+            var rows = commit.History;
+            history.Parameters.AddWithValue("seqs", rows.Select(r => r.Seq).ToArray());
+            history.Parameters.AddWithValue("kinds", rows.Select(r => r.Kind).ToArray());
+            history.Parameters.AddWithValue("names", rows.Select(r => r.Name).ToArray());
+            history.Parameters.AddWithValue("states", rows.Select(r => r.State).ToArray());
+            history.Parameters.AddWithValue("child_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid, rows.Select(r => r.ChildId).ToArray());
+            history.Parameters.AddWithValue("results", NpgsqlDbType.Array | NpgsqlDbType.Jsonb, rows.Select(r => r.Result).ToArray());
+            history.Parameters.AddWithValue("errors", NpgsqlDbType.Array | NpgsqlDbType.Jsonb, rows.Select(r => r.Error).ToArray());
+        }
+
+        var waits = new List<NpgsqlBatchCommand>();
+        foreach (var consumed in commit.Consumed.Where(c => c.WaitWasScheduled).OrderBy(c => c.Seq))
+        {
+            var wait = Add(batch, WorkflowQueries.CompleteSignalWait, commit);
+            wait.Parameters.AddWithValue("seq", consumed.Seq);
+            wait.Parameters.AddWithValue("payload", NpgsqlDbType.Jsonb, consumed.Payload ?? (object)DBNull.Value);
+            waits.Add(wait);
+        }
+
+        NpgsqlBatchCommand? signals = null;
+        if (commit.Consumed.Count > 0)
+        {
+            signals = Add(batch, WorkflowQueries.ConsumeSignals, commit);
+            signals.Parameters.AddWithValue("signal_ids", commit.Consumed.Select(c => c.SignalId).ToArray());
+            signals.Parameters.AddWithValue("seqs", commit.Consumed.Select(c => c.Seq).ToArray());
+        }
+
+        if (commit.Children.Count > 0)
+        {
+            var children = Add(batch, WorkflowQueries.InsertChildren, commit);
+            var c = commit.Children;
+            children.Parameters.AddWithValue("worker_id", commit.WorkerId);
+            children.Parameters.AddWithValue("trace_context", NpgsqlDbType.Text, commit.TraceContext ?? (object)DBNull.Value);
+            children.Parameters.AddWithValue("child_ids", c.Select(x => x.Id).ToArray());
+            children.Parameters.AddWithValue("kinds", c.Select(x => x.Kind.ToDb()).ToArray());
+            children.Parameters.AddWithValue("names", c.Select(x => x.Name).ToArray());
+            children.Parameters.AddWithValue("queues", c.Select(x => x.Queue).ToArray());
+            children.Parameters.AddWithValue("priorities", c.Select(x => x.Priority).ToArray());
+            children.Parameters.AddWithValue("args", NpgsqlDbType.Array | NpgsqlDbType.Jsonb, c.Select(x => x.Arguments).ToArray());
+            children.Parameters.AddWithValue("max_attempts", c.Select(x => x.MaxAttempts).ToArray());
+            children.Parameters.AddWithValue("timeouts", NpgsqlDbType.Array | NpgsqlDbType.Integer,
+                c.Select(x => x.Timeout is { } t ? (int?)Math.Max(1, Math.Min(int.MaxValue, t.TotalMilliseconds)) : null).ToArray());
+            children.Parameters.AddWithValue("delays", c.Select(x => x.Delay < TimeSpan.Zero ? TimeSpan.Zero : x.Delay).ToArray());
+            children.Parameters.AddWithValue("parent_seqs", NpgsqlDbType.Array | NpgsqlDbType.Integer, c.Select(x => x.ParentSeq).ToArray());
+            children.Parameters.AddWithValue("keys", NpgsqlDbType.Array | NpgsqlDbType.Text, c.Select(x => x.IdempotencyKey).ToArray());
+            children.Parameters.AddWithValue("eager", c.Select(x => x.Eager).ToArray());
+        }
+
+        var finish = Add(batch, WorkflowQueries.Finish, commit);
+        finish.Parameters.AddWithValue("state", commit.State.ToDb());
+        finish.Parameters.AddWithValue("seen_wake_count", commit.SeenWakeCount);
+        finish.Parameters.AddWithValue("result", NpgsqlDbType.Jsonb, commit.Result ?? (object)DBNull.Value);
+        finish.Parameters.AddWithValue("error", NpgsqlDbType.Jsonb, commit.Error ?? (object)DBNull.Value);
+        finish.Parameters.AddWithValue("worker_id", commit.WorkerId);
+        finish.Parameters.AddWithValue("attempt", commit.Attempt);
+
+        var finished = commit.State is ExecutionState.Completed or ExecutionState.Failed;
+        if (finished)
+        {
+            Add(batch, WorkflowQueries.CancelTimers, commit);
+            Add(batch, WorkflowQueries.NotifyFinished, commit);
+        }
+
+        var wake = commit.Children.Where(c => !c.Eager && c.Delay <= TimeSpan.Zero).Select(c => c.Queue).Distinct().ToArray();
+        if (wake.Length > 0)
+        {
+            var notify = Add(batch, WorkflowQueries.NotifyQueues, commit);
+            notify.Parameters.AddWithValue("queues", wake);
+        }
+
+        bool fenced = true, cancelled = false;
+        string? state = null, queue = null;
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                fenced = false;
+                cancelled = reader.GetBoolean(0);
+            }
+
+            // Walk to the Finish result (the statements in between return no rows).
+            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (reader.FieldCount == 2 && reader.GetName(0) == "state" && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    state = reader.GetString(0);
+                    queue = reader.GetString(1);
+                }
+            }
+        }
+
+        var conflict = waits.Any(w => w.RecordsAffected != 1) || (signals is not null && signals.RecordsAffected != commit.Consumed.Count);
+        if (fenced || cancelled || conflict || state is null)
+        {
+            await tx.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            return (fenced || state is null ? ActivationOutcome.Fenced : cancelled ? ActivationOutcome.Cancelled : ActivationOutcome.Conflict, null);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        var woken = commit.State == ExecutionState.Suspended && state == "pending";
+        return (woken ? ActivationOutcome.CommittedAndWoken : ActivationOutcome.Committed, queue);
+    }
+
+    private static NpgsqlBatchCommand Add(NpgsqlBatch batch, string sql, ActivationCommit commit)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.AddWithValue("id", commit.WorkflowId);
+        batch.BatchCommands.Add(command);
+        return command;
+    }
+
+    /// <summary>Puts a workflow back to pending after a conflicting commit (nothing was written).</summary>
+    public async Task RequeueAsync(Guid id, Guid workerId, int attempt, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(WorkflowQueries.Requeue);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("worker_id", workerId);
+        command.Parameters.AddWithValue("attempt", attempt);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Ends an execution and its descendants (see <c>currant.cancel_tree</c>).</summary>
+    public async Task<int> CancelTreeAsync(Guid id, ExecutionState finalState, ExecutionError reason, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(WorkflowQueries.CancelTree);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("state", finalState.ToDb());
+        command.Parameters.AddWithValue("error", SerializeError(reason));
+        return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    public async Task<long> ResumeParkedAsync(string[] queues, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(WorkflowQueries.ResumeParked);
+        command.Parameters.AddWithValue("queues", queues);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    public async Task<SignalOutcome> SignalAsync(Guid id, string name, string? payload, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(WorkflowQueries.Signal);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("name", name);
+        command.Parameters.AddWithValue("payload", NpgsqlDbType.Jsonb, payload ?? (object)DBNull.Value);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        if (reader.IsDBNull(0))
+        {
+            return SignalOutcome.NotFound;
+        }
+
+        if (reader.GetString(0) != "workflow")
+        {
+            return SignalOutcome.NotAWorkflow;
+        }
+
+        return reader.IsDBNull(2) ? SignalOutcome.Finished : SignalOutcome.Stored;
+    }
+
+    public async Task<IReadOnlyList<HistoryRow>> GetHistoryAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(WorkflowQueries.History);
+        command.Parameters.AddWithValue("id", id);
+        var rows = new List<HistoryRow>();
+        await using var r = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(new HistoryRow(
+                r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3),
+                r.IsDBNull(4) ? null : r.GetGuid(4),
+                r.IsDBNull(5) ? null : r.GetString(5),
+                DeserializeError(r.IsDBNull(6) ? null : r.GetString(6)),
+                r.GetFieldValue<DateTimeOffset>(7),
+                r.IsDBNull(8) ? null : r.GetFieldValue<DateTimeOffset>(8),
+                r.IsDBNull(9) ? null : r.GetString(9),
+                r.IsDBNull(10) ? null : r.GetInt32(10)));
+        }
+
+        return rows;
+    }
+
+    public async Task<bool> RetryAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(WorkflowQueries.Retry);
+        command.Parameters.AddWithValue("id", id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,446 @@
+using System.Text;
+using System.Text.Json;
+using Currant.Persistence.Queries;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Currant.Persistence;
+
+/// <summary>The only type that talks to Npgsql. Every statement is a named constant in <c>Queries/</c>.</summary>
+internal sealed partial class CurrantStore(NpgsqlDataSource dataSource)
+{
+    public NpgsqlDataSource DataSource => dataSource;
+
+    public static string SerializeError(ExecutionError error) => JsonSerializer.Serialize(error, InternalJsonContext.Default.ExecutionError);
+
+    public static ExecutionError? DeserializeError(string? json)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(json, InternalJsonContext.Default.ExecutionError);
+        }
+        catch (JsonException)
+        {
+            return new ExecutionError("Unknown", json, null);
+        }
+    }
+
+    /// <summary>-1 when the schema is missing, else the newest applied migration.</summary>
+    public async Task<int> GetSchemaVersionAsync(CancellationToken cancellationToken)
+    {
+        await using var exists = dataSource.CreateCommand(WorkerQueries.SchemaExists);
+        if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+        {
+            return -1;
+        }
+
+        await using var command = dataSource.CreateCommand(WorkerQueries.SchemaVersion);
+        return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    public int GetSchemaVersion()
+    {
+        using var exists = dataSource.CreateCommand(WorkerQueries.SchemaExists);
+        if (!(bool)exists.ExecuteScalar()!)
+        {
+            return -1;
+        }
+
+        using var command = dataSource.CreateCommand(WorkerQueries.SchemaVersion);
+        return (int)command.ExecuteScalar()!;
+    }
+
+    /// <summary>Inserts one execution (or finds the one with the same idempotency key) and wakes workers.</summary>
+    public async Task<Guid> InsertAsync(NewExecution row, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    {
+        NpgsqlConnection? owned = null;
+        var connection = transaction?.Connection;
+        if (connection is null)
+        {
+            owned = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            connection = owned;
+        }
+
+        try
+        {
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            var insert = new NpgsqlBatchCommand(ExecutionQueries.Insert);
+            AddInsertParameters(insert.Parameters, row);
+            batch.BatchCommands.Add(insert);
+
+            // NOTIFY inside the caller's transaction is delivered at its commit, never for a rolled-back enqueue.
+            var notify = new NpgsqlBatchCommand(ExecutionQueries.NotifyPending);
+            notify.Parameters.AddWithValue("queue", row.Queue);
+            var runsNow = row.RunAt is null && row.Delay <= TimeSpan.Zero;
+            if (runsNow)
+            {
+                batch.BatchCommands.Add(notify);
+            }
+
+            Guid? id = null;
+            await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    id = reader.GetGuid(0);
+                }
+            }
+
+            if (id is { } inserted)
+            {
+                return inserted;
+            }
+
+            // The idempotency key exists already: return the execution it names.
+            await using var select = new NpgsqlCommand(ExecutionQueries.SelectByIdempotencyKey, connection, transaction);
+            select.Parameters.AddWithValue("idempotency_key", row.IdempotencyKey!);
+            return (Guid)(await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Idempotency key '{row.IdempotencyKey}' conflicted but no execution holds it."));
+        }
+        finally
+        {
+            if (owned is not null)
+            {
+                await owned.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static void AddInsertParameters(NpgsqlParameterCollection p, NewExecution row)
+    {
+        p.AddWithValue("id", row.Id);
+        p.AddWithValue("kind", row.Kind.ToDb());
+        p.AddWithValue("name", row.Name);
+        p.AddWithValue("queue", row.Queue);
+        p.AddWithValue("priority", row.Priority);
+        p.AddWithValue("args", NpgsqlDbType.Jsonb, row.Arguments);
+        p.AddWithValue("max_attempts", row.MaxAttempts);
+        p.AddWithValue("timeout_ms", NpgsqlDbType.Integer, ToMilliseconds(row.Timeout) ?? (object)DBNull.Value);
+        p.AddWithValue("run_at", NpgsqlDbType.TimestampTz, row.RunAt?.UtcDateTime ?? (object)DBNull.Value);
+        p.AddWithValue("delay", NpgsqlDbType.Interval, row.Delay);
+        p.AddWithValue("idempotency_key", NpgsqlDbType.Text, row.IdempotencyKey ?? (object)DBNull.Value);
+        p.AddWithValue("parent_id", NpgsqlDbType.Uuid, row.ParentId ?? (object)DBNull.Value);
+        p.AddWithValue("parent_seq", NpgsqlDbType.Integer, row.ParentSeq ?? (object)DBNull.Value);
+        p.AddWithValue("trace_context", NpgsqlDbType.Text, row.TraceContext ?? (object)DBNull.Value);
+    }
+
+    private static int? ToMilliseconds(TimeSpan? timeout)
+        => timeout is { } t ? (int)Math.Min(int.MaxValue, Math.Max(1, t.TotalMilliseconds)) : null;
+
+    /// <summary>
+    /// Inserts many executions of one definition. Binary COPY when there are no idempotency keys; otherwise an
+    /// unnest insert that skips keys already taken. Returns ids in input order.
+    /// </summary>
+    public async Task<IReadOnlyList<Guid>> InsertManyAsync(IReadOnlyList<NewExecution> rows, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        NpgsqlConnection? owned = null;
+        var connection = transaction?.Connection;
+        if (connection is null)
+        {
+            owned = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            connection = owned;
+        }
+
+        try
+        {
+            IReadOnlyList<Guid> ids = rows[0].IdempotencyKey is null
+                ? await CopyAsync(connection, rows, cancellationToken).ConfigureAwait(false)
+                : await InsertKeyedAsync(connection, transaction, rows, cancellationToken).ConfigureAwait(false);
+
+            var runsNow = rows[0].RunAt is null && rows[0].Delay <= TimeSpan.Zero;
+            if (runsNow)
+            {
+                await using var notify = new NpgsqlCommand(ExecutionQueries.NotifyPending, connection, transaction);
+                notify.Parameters.AddWithValue("queue", rows[0].Queue);
+                await notify.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return ids;
+        }
+        finally
+        {
+            if (owned is not null)
+            {
+                await owned.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task<IReadOnlyList<Guid>> CopyAsync(NpgsqlConnection connection, IReadOnlyList<NewExecution> rows, CancellationToken cancellationToken)
+    {
+        var ids = new Guid[rows.Count];
+        var now = DateTime.UtcNow;
+        await using (var writer = await connection.BeginBinaryImportAsync(ExecutionQueries.Copy, cancellationToken).ConfigureAwait(false))
+        {
+            for (var i = 0; i < rows.Count; i++)
+            {
+                var row = rows[i];
+                ids[i] = row.Id;
+                await writer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(row.Id, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(row.Kind.ToDb(), NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(row.Name, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(row.Queue, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(row.Priority, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(row.Arguments, NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(row.MaxAttempts, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+                if (ToMilliseconds(row.Timeout) is { } ms)
+                {
+                    await writer.WriteAsync(ms, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await writer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                // COPY cannot call now(): the client clock decides scheduled_at, which only matters for delays.
+                var scheduled = row.RunAt?.UtcDateTime ?? now + row.Delay;
+                await writer.WriteAsync(scheduled, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+                await WriteNullableAsync(writer, row.ParentId, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+                await WriteNullableAsync(writer, row.ParentSeq, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+                if (row.TraceContext is { } trace)
+                {
+                    await writer.WriteAsync(trace, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await writer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return ids;
+    }
+
+    private static async Task WriteNullableAsync<T>(NpgsqlBinaryImporter writer, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
+        where T : struct
+    {
+        if (value is { } v)
+        {
+            await writer.WriteAsync(v, type, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await writer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<IReadOnlyList<Guid>> InsertKeyedAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<NewExecution> rows, CancellationToken cancellationToken)
+    {
+        var first = rows[0];
+        var keys = rows.Select(r => r.IdempotencyKey!).ToArray();
+        await using (var insert = new NpgsqlCommand(ExecutionQueries.InsertMany, connection, transaction))
+        {
+            var p = insert.Parameters;
+            p.AddWithValue("ids", rows.Select(r => r.Id).ToArray());
+            p.AddWithValue("args", NpgsqlDbType.Array | NpgsqlDbType.Jsonb, rows.Select(r => Encoding.UTF8.GetString(r.Arguments)).ToArray());
+            p.AddWithValue("keys", keys);
+            p.AddWithValue("kind", first.Kind.ToDb());
+            p.AddWithValue("name", first.Name);
+            p.AddWithValue("queue", first.Queue);
+            p.AddWithValue("priority", first.Priority);
+            p.AddWithValue("max_attempts", first.MaxAttempts);
+            p.AddWithValue("timeout_ms", NpgsqlDbType.Integer, ToMilliseconds(first.Timeout) ?? (object)DBNull.Value);
+            p.AddWithValue("run_at", NpgsqlDbType.TimestampTz, first.RunAt?.UtcDateTime ?? (object)DBNull.Value);
+            p.AddWithValue("delay", NpgsqlDbType.Interval, first.Delay);
+            p.AddWithValue("trace_context", NpgsqlDbType.Text, first.TraceContext ?? (object)DBNull.Value);
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var ids = new Guid[rows.Count];
+        await using var select = new NpgsqlCommand(ExecutionQueries.SelectIdsByKeys, connection, transaction);
+        select.Parameters.AddWithValue("keys", keys);
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            ids[reader.GetInt64(0) - 1] = reader.GetGuid(1);
+        }
+
+        return ids;
+    }
+
+    /// <summary>Claims up to <paramref name="limit"/> due executions of <paramref name="queues"/> for one attempt each.</summary>
+    public async Task<List<ClaimedExecution>> ClaimAsync(Guid workerId, string[] queues, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(ExecutionQueries.Claim);
+        command.Parameters.AddWithValue("queues", queues);
+        command.Parameters.AddWithValue("limit", limit);
+        command.Parameters.AddWithValue("worker_id", workerId);
+        var claimed = new List<ClaimedExecution>(limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            claimed.Add(new ClaimedExecution(
+                reader.GetGuid(0),
+                StateNames.ParseKind(reader.GetString(1)),
+                reader.GetString(2),
+                reader.GetString(3),
+                reader.GetString(4),
+                reader.GetInt32(5),
+                reader.GetInt32(6),
+                reader.IsDBNull(7) ? null : TimeSpan.FromMilliseconds(reader.GetInt32(7)),
+                reader.IsDBNull(8) ? null : reader.GetGuid(8),
+                reader.IsDBNull(9) ? null : reader.GetInt32(9),
+                reader.IsDBNull(10) ? null : reader.GetString(10),
+                reader.GetBoolean(11)));
+        }
+
+        return claimed;
+    }
+
+    /// <summary>Writes a batch of outcomes in one statement; returns the ids the fence accepted.</summary>
+    public async Task<HashSet<Guid>> CompleteAsync(Guid workerId, IReadOnlyList<Completion> completions, CancellationToken cancellationToken)
+    {
+        var n = completions.Count;
+        var ids = new Guid[n];
+        var attempts = new int[n];
+        var states = new string[n];
+        var results = new string?[n];
+        var errors = new string?[n];
+        var retryIn = new TimeSpan?[n];
+        var released = new bool[n];
+        for (var i = 0; i < n; i++)
+        {
+            var c = completions[i];
+            ids[i] = c.Id;
+            attempts[i] = c.Attempt;
+            states[i] = c.State.ToDb();
+            results[i] = c.Result;
+            errors[i] = c.Error;
+            retryIn[i] = c.RetryIn;
+            released[i] = c.Released;
+        }
+
+        await using var command = dataSource.CreateCommand(ExecutionQueries.Complete);
+        var p = command.Parameters;
+        p.AddWithValue("ids", ids);
+        p.AddWithValue("attempts", attempts);
+        p.AddWithValue("states", states);
+        p.AddWithValue("results", NpgsqlDbType.Array | NpgsqlDbType.Jsonb, results);
+        p.AddWithValue("errors", NpgsqlDbType.Array | NpgsqlDbType.Jsonb, errors);
+        p.AddWithValue("retry_in", NpgsqlDbType.Array | NpgsqlDbType.Interval, retryIn);
+        p.AddWithValue("released", released);
+        p.AddWithValue("worker_id", workerId);
+        var accepted = new HashSet<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            accepted.Add(reader.GetGuid(0));
+        }
+
+        return accepted;
+    }
+
+    public async Task ReleaseAllAsync(Guid workerId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(ExecutionQueries.ReleaseAll);
+        command.Parameters.AddWithValue("worker_id", workerId);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Upserts this worker's heartbeat; returns the running executions it holds that were asked to cancel.</summary>
+    public async Task<List<Guid>> HeartbeatAsync(Guid workerId, string hostname, int pid, string[] queues, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(WorkerQueries.Heartbeat);
+        command.Parameters.AddWithValue("id", workerId);
+        command.Parameters.AddWithValue("hostname", hostname);
+        command.Parameters.AddWithValue("pid", pid);
+        command.Parameters.AddWithValue("queues", queues);
+        var cancelled = new List<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            cancelled.Add(reader.GetGuid(0));
+        }
+
+        return cancelled;
+    }
+
+    public async Task DeleteWorkerAsync(Guid workerId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(WorkerQueries.Delete);
+        command.Parameters.AddWithValue("id", workerId);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Returns the running executions of silent workers to the queue; returns how many.</summary>
+    public async Task<long> RescueAsync(TimeSpan heartbeatTimeout, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(WorkerQueries.Rescue);
+        command.Parameters.AddWithValue("timeout", heartbeatTimeout);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return reader.GetInt64(0);
+    }
+
+    public async Task<ExecutionInfo?> GetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(ExecutionQueries.SelectById);
+        command.Parameters.AddWithValue("id", id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadInfo(reader) : null;
+    }
+
+    public async Task<IReadOnlyList<ExecutionInfo>> ListAsync(ExecutionFilter filter, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(ExecutionQueries.List);
+        var p = command.Parameters;
+        p.AddWithValue("queue", NpgsqlDbType.Text, filter.Queue ?? (object)DBNull.Value);
+        p.AddWithValue("state", NpgsqlDbType.Text, filter.State?.ToDb() ?? (object)DBNull.Value);
+        p.AddWithValue("kind", NpgsqlDbType.Text, filter.Kind?.ToDb() ?? (object)DBNull.Value);
+        p.AddWithValue("name", NpgsqlDbType.Text, filter.Name ?? (object)DBNull.Value);
+        p.AddWithValue("limit", Math.Clamp(filter.Limit, 1, 10_000));
+        var list = new List<ExecutionInfo>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(ReadInfo(reader));
+        }
+
+        return list;
+    }
+
+    /// <summary>Null when the execution does not exist or had finished; else its state after the request.</summary>
+    public async Task<ExecutionState?> CancelAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(ExecutionQueries.Cancel);
+        command.Parameters.AddWithValue("id", id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? StateNames.ParseState(reader.GetString(0)) : null;
+    }
+
+    private static ExecutionInfo ReadInfo(NpgsqlDataReader r) => new()
+    {
+        Id = r.GetGuid(0),
+        Kind = StateNames.ParseKind(r.GetString(1)),
+        Name = r.GetString(2),
+        Queue = r.GetString(3),
+        Priority = r.GetInt32(4),
+        State = StateNames.ParseState(r.GetString(5)),
+        Arguments = r.IsDBNull(6) ? null : r.GetString(6),
+        Result = r.IsDBNull(7) ? null : r.GetString(7),
+        Error = DeserializeError(r.IsDBNull(8) ? null : r.GetString(8)),
+        Attempt = r.GetInt32(9),
+        MaxAttempts = r.GetInt32(10),
+        ScheduledAt = r.GetFieldValue<DateTimeOffset>(11),
+        CreatedAt = r.GetFieldValue<DateTimeOffset>(12),
+        StartedAt = r.IsDBNull(13) ? null : r.GetFieldValue<DateTimeOffset>(13),
+        CompletedAt = r.IsDBNull(14) ? null : r.GetFieldValue<DateTimeOffset>(14),
+        WorkerId = r.IsDBNull(15) ? null : r.GetGuid(15),
+        ParentId = r.IsDBNull(16) ? null : r.GetGuid(16),
+        IdempotencyKey = r.IsDBNull(17) ? null : r.GetString(17),
+        CancelRequested = r.GetBoolean(18),
+    };
+}

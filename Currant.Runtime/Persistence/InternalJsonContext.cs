@@ -1,0 +1,10 @@
+using System.Text.Json.Serialization;
+
+namespace Currant.Persistence;
+
+/// <summary>Source-generated JSON for Currant's own records (no reflection).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ExecutionError))]
+[JsonSerializable(typeof(DateTime))]
+[JsonSerializable(typeof(Guid[]))]
+internal sealed partial class InternalJsonContext : JsonSerializerContext;

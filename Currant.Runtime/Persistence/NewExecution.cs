@@ -1,0 +1,20 @@
+namespace Currant.Persistence;
+
+/// <summary>A row to insert into <c>currant.executions</c>.</summary>
+internal sealed record NewExecution
+{
+    public required Guid Id { get; init; }
+    public required ExecutionKind Kind { get; init; }
+    public required string Name { get; init; }
+    public required string Queue { get; init; }
+    public int Priority { get; init; }
+    public required byte[] Arguments { get; init; }
+    public int MaxAttempts { get; init; } = 1;
+    public TimeSpan? Timeout { get; init; }
+    public DateTimeOffset? RunAt { get; init; }
+    public TimeSpan Delay { get; init; }
+    public string? IdempotencyKey { get; init; }
+    public Guid? ParentId { get; init; }
+    public int? ParentSeq { get; init; }
+    public string? TraceContext { get; init; }
+}

@@ -1,0 +1,129 @@
+namespace Currant.Persistence.Queries;
+
+/// <summary>The SQL for the executions table. Each query names the index it relies on.</summary>
+internal static class ExecutionQueries
+{
+    internal const string Columns = """
+        id, kind, name, queue, priority, state, args::text, result::text, error::text, attempt, max_attempts,
+        scheduled_at, created_at, started_at, completed_at, worker_id, parent_id, idempotency_key, cancel_requested
+        """;
+
+    // Primary key insert; the idempotency index (executions_idempotency_key_idx) turns a repeat into a no-op.
+    internal const string Insert = """
+        INSERT INTO currant.executions
+            (id, kind, name, queue, priority, args, max_attempts, timeout_ms, scheduled_at, idempotency_key, parent_id, parent_seq, trace_context)
+        VALUES
+            (@id, @kind, @name, @queue, @priority, @args, @max_attempts, @timeout_ms,
+             COALESCE(@run_at, now() + @delay), @idempotency_key, @parent_id, @parent_seq, @trace_context)
+        ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+        RETURNING id, scheduled_at <= now()
+        """;
+
+    // executions_idempotency_key_idx
+    internal const string SelectByIdempotencyKey = "SELECT id FROM currant.executions WHERE idempotency_key = @idempotency_key";
+
+    internal const string NotifyPending = "SELECT pg_notify('currant_pending', @queue)";
+
+    // Bulk insert for QueueMany: binary COPY, the fastest way into Postgres.
+    internal const string Copy = """
+        COPY currant.executions (id, kind, name, queue, priority, args, max_attempts, timeout_ms, scheduled_at, parent_id, parent_seq, trace_context)
+        FROM STDIN (FORMAT BINARY)
+        """;
+
+    // Bulk insert with idempotency keys (COPY cannot skip conflicts).
+    internal const string InsertMany = """
+        WITH input AS (
+            SELECT * FROM unnest(@ids::uuid[], @args::jsonb[], @keys::text[]) AS t(id, args, idempotency_key)
+        )
+        INSERT INTO currant.executions
+            (id, kind, name, queue, priority, args, max_attempts, timeout_ms, scheduled_at, idempotency_key, trace_context)
+        SELECT id, @kind, @name, @queue, @priority, args, @max_attempts, @timeout_ms, COALESCE(@run_at, now() + @delay), idempotency_key, @trace_context
+        FROM input
+        ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+        """;
+
+    // executions_idempotency_key_idx
+    internal const string SelectIdsByKeys = """
+        SELECT k.ord, e.id FROM unnest(@keys::text[]) WITH ORDINALITY AS k(key, ord)
+        JOIN currant.executions e ON e.idempotency_key = k.key
+        """;
+
+    // executions_claim_idx: pending rows of the queue in priority order; SKIP LOCKED lets workers claim side by side.
+    internal const string Claim = """
+        WITH next AS (
+            SELECT id FROM currant.executions
+            WHERE state = 'pending' AND queue = ANY(@queues) AND scheduled_at <= now()
+            ORDER BY priority DESC, scheduled_at
+            LIMIT @limit
+            FOR UPDATE SKIP LOCKED
+        )
+        UPDATE currant.executions e
+        SET state = 'running', attempt = e.attempt + 1, worker_id = @worker_id, started_at = now()
+        FROM next
+        WHERE e.id = next.id
+        RETURNING e.id, e.kind, e.name, e.queue, e.args::text, e.attempt, e.max_attempts, e.timeout_ms, e.parent_id, e.parent_seq, e.trace_context, e.cancel_requested
+        """;
+
+    // Primary key. The fence (worker_id, attempt, state) rejects writes from a worker that lost its claim.
+    // Finished ids are announced on currant_finished in chunks that stay far below NOTIFY's 8000-byte payload limit.
+    internal const string Complete = """
+        WITH input AS (
+            SELECT * FROM unnest(@ids::uuid[], @attempts::int[], @states::text[], @results::jsonb[], @errors::jsonb[], @retry_in::interval[], @released::bool[])
+                AS t(id, attempt, state, result, error, retry_in, released)
+        ), done AS (
+            UPDATE currant.executions e
+            SET state = i.state,
+                result = i.result,
+                error = COALESCE(i.error, e.error),
+                completed_at = CASE WHEN i.state IN ('completed', 'failed', 'cancelled') THEN now() END,
+                scheduled_at = CASE WHEN i.retry_in IS NOT NULL THEN now() + i.retry_in ELSE e.scheduled_at END,
+                attempt = CASE WHEN i.released THEN e.attempt - 1 ELSE e.attempt END,
+                worker_id = NULL
+            FROM input i
+            WHERE e.id = i.id AND e.worker_id = @worker_id AND e.attempt = i.attempt AND e.state = 'running'
+            RETURNING e.id, e.state, e.queue
+        ), finished AS (
+            SELECT pg_notify('currant_finished', string_agg(id::text, ',')) AS n
+            FROM (SELECT id, (row_number() OVER ()) / 100 AS chunk FROM done WHERE state IN ('completed', 'failed', 'cancelled')) c
+            GROUP BY chunk
+        ), pending AS (
+            SELECT pg_notify('currant_pending', queue) AS n FROM (SELECT DISTINCT queue FROM done WHERE state = 'pending') q
+        )
+        SELECT d.id, (SELECT count(*) FROM finished) + (SELECT count(*) FROM pending) FROM done d
+        """;
+
+    // executions_running_idx: hand back everything this worker still holds (shutdown past the grace period).
+    internal const string ReleaseAll = """
+        WITH released AS (
+            UPDATE currant.executions
+            SET state = 'pending', worker_id = NULL, attempt = attempt - 1
+            WHERE worker_id = @worker_id AND state = 'running'
+            RETURNING queue
+        )
+        SELECT pg_notify('currant_pending', queue) FROM (SELECT DISTINCT queue FROM released) q
+        """;
+
+    // Primary key.
+    internal const string SelectById = $"SELECT {Columns} FROM currant.executions WHERE id = @id";
+
+    // Newest first by the time-ordered UUIDv7 primary key; the filters are optional.
+    internal const string List = $"""
+        SELECT {Columns} FROM currant.executions
+        WHERE (@queue::text IS NULL OR queue = @queue)
+          AND (@state::text IS NULL OR state = @state)
+          AND (@kind::text IS NULL OR kind = @kind)
+          AND (@name::text IS NULL OR name = @name)
+        ORDER BY id DESC
+        LIMIT @limit
+        """;
+
+    // Primary key, then currant.cancel_tree: a pending or suspended execution (and everything it started) is
+    // cancelled at once; a running one is asked to stop (its worker hears currant_cancel, or sees cancel_requested
+    // on its next heartbeat). A running workflow is cancelled at once: its activation's commit is fenced out.
+    internal const string Cancel = """
+        SELECT e.state, currant.cancel_tree(e.id, 'cancelled',
+            '{"type": "System.OperationCanceledException", "message": "Cancelled on request.", "nonRetryable": true}'::jsonb)
+        FROM currant.executions e
+        WHERE e.id = @id AND e.state IN ('pending', 'running', 'suspended')
+        """;
+}

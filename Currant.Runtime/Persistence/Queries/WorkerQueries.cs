@@ -1,0 +1,55 @@
+namespace Currant.Persistence.Queries;
+
+/// <summary>The SQL for worker heartbeats and failover.</summary>
+internal static class WorkerQueries
+{
+    // Primary key upsert. Also returns the executions this worker runs that someone asked to cancel, so a missed
+    // NOTIFY costs at most one heartbeat interval (executions_running_idx).
+    internal const string Heartbeat = """
+        WITH beat AS (
+            INSERT INTO currant.workers (id, hostname, pid, queues)
+            VALUES (@id, @hostname, @pid, @queues)
+            ON CONFLICT (id) DO UPDATE SET heartbeat_at = now()
+            RETURNING id
+        )
+        SELECT e.id FROM currant.executions e
+        WHERE e.worker_id = @id AND e.state = 'running' AND e.cancel_requested AND EXISTS (SELECT 1 FROM beat)
+        """;
+
+    internal const string Delete = "DELETE FROM currant.workers WHERE id = @id";
+
+    // Failover without a leader: any live worker runs this. An execution is lost when its worker has no fresh
+    // heartbeat; the attempt it was on counts as failed (at-least-once), so it is retried while attempts remain.
+    // executions_running_idx keeps the scan to running rows.
+    internal const string Rescue = """
+        WITH dead AS (
+            DELETE FROM currant.workers WHERE heartbeat_at < now() - @timeout RETURNING id
+        ), lost AS (
+            SELECT e.id FROM currant.executions e
+            WHERE e.state = 'running'
+              AND e.started_at < now() - @timeout
+              AND NOT EXISTS (SELECT 1 FROM currant.workers w WHERE w.id = e.worker_id AND w.heartbeat_at >= now() - @timeout)
+            FOR UPDATE SKIP LOCKED
+        ), rescued AS (
+            UPDATE currant.executions e
+            SET state = CASE WHEN e.kind IN ('workflow', 'timer') OR e.attempt < e.max_attempts THEN 'pending' ELSE 'failed' END,
+                completed_at = CASE WHEN e.kind IN ('workflow', 'timer') OR e.attempt < e.max_attempts THEN NULL ELSE now() END,
+                error = jsonb_build_object('type', 'Currant.WorkerLostException',
+                                           'message', 'The worker running attempt ' || e.attempt || ' stopped sending heartbeats.',
+                                           'nonRetryable', false),
+                worker_id = NULL,
+                scheduled_at = now()
+            FROM lost
+            WHERE e.id = lost.id
+            RETURNING e.id, e.state, e.queue
+        ), notified AS (
+            SELECT pg_notify('currant_pending', queue) FROM (SELECT DISTINCT queue FROM rescued WHERE state = 'pending') q
+        )
+        SELECT (SELECT count(*) FROM rescued), (SELECT count(*) FROM notified), (SELECT count(*) FROM dead)
+        """;
+
+    // Two statements because a query naming a missing table fails at parse time, whatever CASE guards it.
+    internal const string SchemaExists = "SELECT to_regclass('currant.migrations') IS NOT NULL";
+
+    internal const string SchemaVersion = "SELECT COALESCE(max(version), 0) FROM currant.migrations";
+}

@@ -1,0 +1,142 @@
+namespace Currant.Persistence.Queries;
+
+/// <summary>The SQL of workflow activations, signals and history.</summary>
+internal static class WorkflowQueries
+{
+    // history primary key (workflow_id, seq).
+    internal const string LoadHistory = """
+        SELECT seq, kind, name, state, child_id, result::text, error::text, completed_order
+        FROM currant.history WHERE workflow_id = @id ORDER BY seq
+        """;
+
+    // signals_buffered_idx.
+    internal const string LoadSignals = """
+        SELECT id, name, payload::text FROM currant.signals
+        WHERE workflow_id = @id AND consumed_seq IS NULL ORDER BY id
+        """;
+
+    internal const string LoadWorkflow = "SELECT wake_count, created_at FROM currant.executions WHERE id = @id";
+
+    // The fence: only the worker holding this attempt may commit, and the row stays locked until it does.
+    internal const string Fence = """
+        SELECT cancel_requested FROM currant.executions
+        WHERE id = @id AND worker_id = @worker_id AND attempt = @attempt AND state = 'running'
+        FOR UPDATE
+        """;
+
+    internal const string InsertHistory = """
+        INSERT INTO currant.history (workflow_id, seq, kind, name, state, child_id, result, error, completed_at)
+        SELECT @id, seq, kind, name, state, child_id, result, error, CASE WHEN state <> 'scheduled' THEN now() END
+        FROM unnest(@seqs::int[], @kinds::text[], @names::text[], @states::text[], @child_ids::uuid[], @results::jsonb[], @errors::jsonb[])
+            AS t(seq, kind, name, state, child_id, result, error)
+        """;
+
+    // A wait recorded by an earlier activation takes the signal now; its outcome arrived after the call, so it
+    // gets an arrival order like a child's. Zero rows means a timeout got there first: the activation conflicts.
+    internal const string CompleteSignalWait = """
+        UPDATE currant.history
+        SET state = 'completed', result = @payload, completed_at = now(), completed_order = nextval('currant.history_order')
+        WHERE workflow_id = @id AND seq = @seq AND state = 'scheduled'
+        """;
+
+    // signals primary key; consumed exactly once.
+    internal const string ConsumeSignals = """
+        UPDATE currant.signals s SET consumed_seq = v.seq
+        FROM unnest(@signal_ids::bigint[], @seqs::int[]) AS v(id, seq)
+        WHERE s.id = v.id AND s.consumed_seq IS NULL
+        """;
+
+    // Children start pending, or running on this worker when dispatched eagerly (no claim round trip).
+    internal const string InsertChildren = """
+        INSERT INTO currant.executions
+            (id, kind, name, queue, priority, state, args, attempt, max_attempts, timeout_ms, scheduled_at, started_at,
+             worker_id, parent_id, parent_seq, idempotency_key, trace_context)
+        SELECT id, kind, name, queue, priority, CASE WHEN eager THEN 'running' ELSE 'pending' END, args,
+               CASE WHEN eager THEN 1 ELSE 0 END, max_attempts, timeout_ms, now() + delay,
+               CASE WHEN eager THEN now() END, CASE WHEN eager THEN @worker_id END, @id, parent_seq, key, @trace_context
+        FROM unnest(@child_ids::uuid[], @kinds::text[], @names::text[], @queues::text[], @priorities::int[], @args::jsonb[],
+                    @max_attempts::int[], @timeouts::int[], @delays::interval[], @parent_seqs::int[], @keys::text[], @eager::bool[])
+            AS t(id, kind, name, queue, priority, args, max_attempts, timeout_ms, delay, parent_seq, key, eager)
+        ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+        """;
+
+    // A workflow that is suspending but was woken while it ran (wake_count moved) goes straight back to pending.
+    internal const string Finish = """
+        UPDATE currant.executions
+        SET state = CASE WHEN @state = 'suspended' AND wake_count <> @seen_wake_count THEN 'pending' ELSE @state END,
+            result = @result,
+            error = @error,
+            completed_at = CASE WHEN @state IN ('completed', 'failed') THEN now() END,
+            scheduled_at = now(),
+            worker_id = NULL
+        WHERE id = @id AND worker_id = @worker_id AND attempt = @attempt AND state = 'running'
+        RETURNING state, queue
+        """;
+
+    // A finished workflow's pending timers (its own timeout, signal timeouts) are of no use any more.
+    internal const string CancelTimers = """
+        UPDATE currant.executions SET state = 'cancelled', completed_at = now()
+        WHERE parent_id = @id AND kind = 'timer' AND state = 'pending'
+        """;
+
+    internal const string NotifyQueues = "SELECT pg_notify('currant_pending', q) FROM unnest(@queues::text[]) AS q";
+
+    internal const string NotifyFinished = "SELECT pg_notify('currant_finished', @id::text)";
+
+    internal const string CancelTree = "SELECT currant.cancel_tree(@id, @state, @error::jsonb)";
+
+    // A workflow whose commit conflicted goes back to the queue at once, without spending anything.
+    internal const string Requeue = """
+        UPDATE currant.executions SET state = 'pending', worker_id = NULL, scheduled_at = now()
+        WHERE id = @id AND worker_id = @worker_id AND attempt = @attempt AND state = 'running'
+        """;
+
+    // executions_parked_idx: on start, a worker gives parked workflows of its queues another go (new code may fix them).
+    internal const string ResumeParked = """
+        WITH resumed AS (
+            UPDATE currant.executions SET state = 'pending', scheduled_at = now()
+            WHERE state = 'suspended' AND error IS NOT NULL AND kind = 'workflow' AND queue = ANY(@queues)
+              AND error->>'type' IN ('Currant.NondeterminismException', 'Currant.WorkflowBlockedException')
+            RETURNING queue
+        )
+        SELECT count(*) FROM resumed
+        """;
+
+    // A signal is stored (and wakes the workflow) only while the workflow can still consume it.
+    internal const string Signal = """
+        WITH wf AS (
+            SELECT id, kind, state FROM currant.executions WHERE id = @id FOR UPDATE
+        ), stored AS (
+            INSERT INTO currant.signals (workflow_id, name, payload)
+            SELECT id, @name, @payload FROM wf WHERE kind = 'workflow' AND state IN ('pending', 'running', 'suspended')
+            RETURNING id
+        ), woken AS (
+            UPDATE currant.executions e
+            SET wake_count = e.wake_count + 1,
+                scheduled_at = CASE WHEN e.state = 'suspended' AND e.error IS NULL THEN now() ELSE e.scheduled_at END,
+                state = CASE WHEN e.state = 'suspended' AND e.error IS NULL THEN 'pending' ELSE e.state END
+            FROM stored
+            WHERE e.id = @id
+            RETURNING e.queue, e.state
+        )
+        SELECT (SELECT kind FROM wf), (SELECT state FROM wf), (SELECT id FROM stored),
+               (SELECT pg_notify('currant_pending', queue) FROM woken WHERE state = 'pending')
+        """;
+
+    internal const string History = """
+        SELECT h.seq, h.kind, h.name, h.state, h.child_id, h.result::text, h.error::text, h.created_at, h.completed_at,
+               c.state, c.attempt
+        FROM currant.history h LEFT JOIN currant.executions c ON c.id = h.child_id
+        WHERE h.workflow_id = @id ORDER BY h.seq > 0 DESC, abs(h.seq)
+        """;
+
+    // Retry a failed (or parked) execution: one more attempt, from the top for jobs, by replay for workflows.
+    internal const string Retry = """
+        UPDATE currant.executions
+        SET state = 'pending', scheduled_at = now(), completed_at = NULL, worker_id = NULL, cancel_requested = false,
+            max_attempts = GREATEST(max_attempts, attempt + 1),
+            error = CASE WHEN kind = 'workflow' THEN NULL ELSE error END
+        WHERE id = @id AND (state = 'failed' OR (state = 'suspended' AND error IS NOT NULL))
+        RETURNING pg_notify('currant_pending', queue)
+        """;
+}

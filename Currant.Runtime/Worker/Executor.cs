@@ -1,0 +1,185 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Currant.Persistence;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Currant.Worker;
+
+/// <summary>Runs one attempt of a job or activity and turns its outcome into a <see cref="Completion"/>.</summary>
+internal sealed class Executor
+{
+    private readonly CurrantClient _client;
+    private readonly WorkerOptions _options;
+    private readonly IServiceProvider _services;
+    private readonly Completer _completer;
+    private readonly ILogger _logger;
+    private readonly CancellationToken _abort;
+    private readonly ConcurrentDictionary<Guid, Running> _running = new();
+
+    public Executor(CurrantClient client, WorkerOptions options, IServiceProvider services, Completer completer, ILogger logger, CancellationToken abort)
+    {
+        _client = client;
+        _options = options;
+        _services = services;
+        _completer = completer;
+        _logger = logger;
+        _abort = abort;
+    }
+
+    public void RequestCancel(Guid id)
+    {
+        if (_running.TryGetValue(id, out var running))
+        {
+            running.CancelRequested = true;
+            try
+            {
+                running.Source.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The attempt finished between the lookup and the cancel: nothing left to stop.
+            }
+        }
+    }
+
+    /// <summary>Runs workflow activations; set by the worker once it exists.</summary>
+    public Workflows.WorkflowRunner? Workflows { get; set; }
+
+    public async Task RunAsync(ClaimedExecution row)
+    {
+        if (row.Kind == ExecutionKind.Timer)
+        {
+            // A due timer has nothing to run: completing it records the outcome in its workflow and wakes it.
+            _completer.Enqueue(new Completion(row.Id, row.Attempt, ExecutionState.Completed, null, null, null, false), row.Name);
+            return;
+        }
+
+        if (row.Kind == ExecutionKind.Workflow && Workflows is { } workflows
+            && ExecutionRegistry.TryGet(row.Name, out var workflow) && workflow.Kind == ExecutionKind.Workflow)
+        {
+            try
+            {
+                await workflows.RunAsync(row, workflow).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is Npgsql.NpgsqlException or InvalidOperationException or TimeoutException)
+            {
+                // The activation could not be written: hand the workflow back so it is replayed, here or elsewhere.
+                Log.ExecutionRetrying(_logger, ex, row.Id, row.Kind, row.Name, row.Queue, row.Attempt, TimeSpan.Zero);
+                _completer.Enqueue(new Completion(row.Id, row.Attempt, ExecutionState.Pending, null, null, TimeSpan.FromSeconds(1), false), row.Name);
+            }
+
+            return;
+        }
+
+        using var source = CancellationTokenSource.CreateLinkedTokenSource(_abort);
+        var running = new Running(source);
+        _running[row.Id] = running;
+        if (row.CancelRequested)
+        {
+            running.CancelRequested = true;
+            source.Cancel();
+        }
+        else if (row.Timeout is { } timeout)
+        {
+            source.CancelAfter(timeout);
+        }
+
+        Completion completion;
+        try
+        {
+            completion = await InvokeAsync(row, running, source.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            _running.TryRemove(row.Id, out _);
+        }
+
+        _completer.Enqueue(completion, row.Name);
+    }
+
+    private async Task<Completion> InvokeAsync(ClaimedExecution row, Running running, CancellationToken token)
+    {
+        Log.ExecutionStarted(_logger, row.Id, row.Kind, row.Name, row.Queue, row.Attempt);
+        ExecutionDefinition? definition = null;
+        try
+        {
+            if (!ExecutionRegistry.TryGet(row.Name, out definition))
+            {
+                var known = string.Join(", ", ExecutionRegistry.All.Select(d => d.Name).Order(StringComparer.Ordinal));
+                throw new UnknownExecutionException(
+                    $"No [Job], [Activity] or [Workflow] named '{row.Name}' is registered in this worker " +
+                    $"(it knows: {(known.Length == 0 ? "none" : known)}). Deploy the code that defines it, then retry the execution.");
+            }
+
+            token.ThrowIfCancellationRequested();
+            byte[]? result;
+            var scopeFactory = _services.GetService<IServiceScopeFactory>();
+            if (scopeFactory is null)
+            {
+                result = await definition.Invoke(Context(row, _services, token)).ConfigureAwait(false);
+            }
+            else
+            {
+                // One scope per execution, like a request in ASP.NET Core.
+                var scope = scopeFactory.CreateAsyncScope();
+                await using (scope.ConfigureAwait(false))
+                {
+                    result = await definition.Invoke(Context(row, scope.ServiceProvider, token)).ConfigureAwait(false);
+                }
+            }
+
+            Log.ExecutionCompleted(_logger, row.Id, row.Kind, row.Name, row.Queue, row.Attempt);
+            return new Completion(row.Id, row.Attempt, ExecutionState.Completed, result is null ? null : Encoding.UTF8.GetString(result), null, null, false);
+        }
+        catch (Exception ex) when (token.IsCancellationRequested && ex is OperationCanceledException)
+        {
+            if (running.CancelRequested)
+            {
+                Log.ExecutionCancelled(_logger, row.Id, row.Kind, row.Name, row.Queue, row.Attempt);
+                var error = CurrantStore.SerializeError(new ExecutionError(typeof(OperationCanceledException).FullName!, "Cancelled on request.", null, true));
+                return new Completion(row.Id, row.Attempt, ExecutionState.Cancelled, null, error, null, false);
+            }
+
+            if (_abort.IsCancellationRequested)
+            {
+                // Shutdown past the grace period: hand it back without spending the attempt.
+                return new Completion(row.Id, row.Attempt, ExecutionState.Pending, null, null, TimeSpan.Zero, true);
+            }
+
+            var timeout = new TimeoutException($"Attempt {row.Attempt} of '{row.Name}' exceeded its timeout of {row.Timeout}.", ex);
+            return Failure(row, definition, timeout, nonRetryable: false);
+        }
+        catch (Exception ex)
+        {
+            var nonRetryable = ex is ArgumentDeserializationException or UnknownExecutionException or NonRetryableException
+                || definition?.IsNonRetryable?.Invoke(ex) == true;
+            return Failure(row, definition, ex, nonRetryable);
+        }
+    }
+
+    private InvocationContext Context(ClaimedExecution row, IServiceProvider services, CancellationToken token)
+        => new(row.Id, row.Name, row.Attempt, Encoding.UTF8.GetBytes(row.Arguments), services, _client.SerializerOptions, token);
+
+    private Completion Failure(ClaimedExecution row, ExecutionDefinition? definition, Exception exception, bool nonRetryable)
+    {
+        var error = CurrantStore.SerializeError(ExecutionError.From(exception, nonRetryable));
+        if (!nonRetryable && row.Attempt < row.MaxAttempts)
+        {
+            var retryIn = RetryBackoff.Compute(row.Attempt, _options.RetryBaseDelay, _options.RetryMaxDelay);
+            Log.ExecutionRetrying(_logger, exception, row.Id, row.Kind, row.Name, row.Queue, row.Attempt, retryIn);
+            return new Completion(row.Id, row.Attempt, ExecutionState.Pending, null, error, retryIn, false);
+        }
+
+        _ = definition;
+        Log.ExecutionFailed(_logger, exception, row.Id, row.Kind, row.Name, row.Queue, row.Attempt);
+        return new Completion(row.Id, row.Attempt, ExecutionState.Failed, null, error, null, false);
+    }
+
+    private sealed class Running(CancellationTokenSource source)
+    {
+        public CancellationTokenSource Source { get; } = source;
+
+        public volatile bool CancelRequested;
+    }
+}

@@ -1,0 +1,59 @@
+namespace Currant;
+
+/// <summary>How a worker claims and runs executions. Defaults come from the <c>CURRANT_WORKER_*</c> variables.</summary>
+public sealed record WorkerOptions
+{
+    /// <summary>The queues this worker serves (default: <c>["default"]</c>).</summary>
+    public IReadOnlyList<string> Queues { get; init; } = ["default"];
+
+    /// <summary>Executions run at once; the worker never claims more than its free slots (<c>CURRANT_WORKER_MAX_CONCURRENT</c>, default 16).</summary>
+    public int MaxConcurrency { get; init; } = CurrantEnvironment.GetInt("CURRANT_WORKER_MAX_CONCURRENT", 16);
+
+    /// <summary>Fallback poll when no NOTIFY arrives, jittered ±20% (<c>CURRANT_WORKER_POLL_INTERVAL</c>, default 1 s).</summary>
+    public TimeSpan PollInterval { get; init; } = CurrantEnvironment.GetDuration("CURRANT_WORKER_POLL_INTERVAL", TimeSpan.FromSeconds(1));
+
+    /// <summary>How often the worker proves it is alive (<c>CURRANT_WORKER_HEARTBEAT_INTERVAL</c>, default 5 s).</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = CurrantEnvironment.GetDuration("CURRANT_WORKER_HEARTBEAT_INTERVAL", TimeSpan.FromSeconds(5));
+
+    /// <summary>Silence after which any other worker takes a worker's executions back (<c>CURRANT_WORKER_HEARTBEAT_TIMEOUT</c>, default 30 s).</summary>
+    public TimeSpan HeartbeatTimeout { get; init; } = CurrantEnvironment.GetDuration("CURRANT_WORKER_HEARTBEAT_TIMEOUT", TimeSpan.FromSeconds(30));
+
+    /// <summary>On shutdown, how long in-flight executions may finish before they are cancelled and handed back (default 30 s).</summary>
+    public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>First retry delay; doubles each attempt, with ±25% jitter (default 1 s).</summary>
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Largest retry delay (default 10 minutes).</summary>
+    public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Never LISTEN; wake by polling only (PgBouncer transaction pooling).</summary>
+    public bool PollOnly { get; init; }
+
+    /// <summary>The clock for delays and backoff (tests substitute their own).</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    internal void Validate()
+    {
+        if (Queues.Count == 0 || Queues.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new ArgumentException("WorkerOptions.Queues must name at least one non-empty queue.");
+        }
+
+        if (MaxConcurrency < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxConcurrency), MaxConcurrency, "MaxConcurrency must be at least 1.");
+        }
+
+        if (PollInterval <= TimeSpan.Zero || HeartbeatInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(PollInterval), "PollInterval and HeartbeatInterval must be positive.");
+        }
+
+        if (HeartbeatTimeout <= HeartbeatInterval)
+        {
+            throw new ArgumentOutOfRangeException(nameof(HeartbeatTimeout), HeartbeatTimeout,
+                $"HeartbeatTimeout ({HeartbeatTimeout}) must be longer than HeartbeatInterval ({HeartbeatInterval}), or live workers would be taken for dead.");
+        }
+    }
+}

@@ -1,0 +1,518 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Currant.Persistence;
+using Microsoft.Extensions.Logging;
+
+namespace Currant.Workflows;
+
+/// <summary>
+/// One workflow in memory: its code running on a <see cref="WorkflowScheduler"/>, the history it replays from and
+/// the commands of the current activation. Kept between activations by the worker that owns it (sticky), so a new
+/// outcome costs a resume, not a replay; a fresh instance fed the same history reaches the same state.
+/// </summary>
+/// <remarks>
+/// Determinism rules: every durable call takes the next sequence number in call order; an outcome recorded with the
+/// call (inline steps, versions, clock reads, a signal that was waiting) completes the call synchronously; an outcome
+/// that arrived later is delivered in <see cref="HistoryEvent.Order"/> order, draining the scheduler after each one,
+/// in the first run and in every replay alike.
+/// </remarks>
+internal sealed class WorkflowInstance : IWorkflowContext
+{
+    private readonly WorkflowScheduler _scheduler = new();
+    private readonly Dictionary<int, HistoryEvent> _history = [];
+    private readonly Dictionary<string, int> _versions = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, TaskCompletionSource<HistoryEvent>> _waiting = [];
+    private readonly Dictionary<int, string> _signalWaits = [];
+    private readonly HashSet<int> _delivered = [];
+    private readonly List<BufferedSignal> _signals = [];
+    private readonly ILogger _logger;
+    private int _nextSeq = 1;
+    private int _maxHistorySeq;
+    private int _minVersionSeq;
+    private int _guids;
+    private int _localSteps;
+    private Task<byte[]?>? _run;
+
+    public WorkflowInstance(Guid id, string queue, ExecutionDefinition definition, CurrantClient client, ILogger logger)
+    {
+        WorkflowId = id;
+        QueueName = queue;
+        Definition = definition;
+        ClientImpl = client;
+        _logger = new ReplayAwareLogger(logger, () => IsReplaying);
+        Random = new Random(BitConverter.ToInt32(SHA256.HashData(id.ToByteArray()), 0));
+    }
+
+    public Guid WorkflowId { get; }
+
+    public string QueueName { get; }
+
+    public ExecutionDefinition Definition { get; }
+
+    private CurrantClient ClientImpl { get; }
+
+    public ICurrantClient Client => ClientImpl;
+
+    public JsonSerializerOptions SerializerOptions => ClientImpl.SerializerOptions;
+
+    public ILogger Logger => _logger;
+
+    public Random Random { get; }
+
+    public bool IsReplaying => _nextSeq <= _maxHistorySeq;
+
+    /// <summary>The scheduler, watched by the runner to detect code that blocks without yielding.</summary>
+    public WorkflowScheduler Scheduler => _scheduler;
+
+    /// <summary>Set when replayed code stopped matching its history; the activation parks the workflow.</summary>
+    public NondeterminismException? Nondeterminism { get; private set; }
+
+    /// <summary>The highest positive sequence number known to be in the database (sticky validity check).</summary>
+    public int KnownMaxSeq => _maxHistorySeq;
+
+    public int KnownVersionCount => _versions.Count;
+
+    public Task<byte[]?>? Run => _run;
+
+    /// <summary>True while the code awaits a durable outcome that has not arrived.</summary>
+    public bool IsWaiting => _waiting.Count > 0;
+
+    // Commands of the current activation.
+    public List<NewHistoryRow> NewHistory { get; } = [];
+
+    public List<NewChild> NewChildren { get; } = [];
+
+    public List<SignalConsumption> Consumed { get; } = [];
+
+    public DateTime UtcNow
+    {
+        get
+        {
+            var seq = _nextSeq++;
+            if (Recorded(seq, "now", "utcnow") is { } recorded)
+            {
+                return recorded.Result is null ? default : JsonSerializer.Deserialize(recorded.Result, InternalJsonContext.Default.DateTime);
+            }
+
+            var now = DateTime.UtcNow;
+            NewHistory.Add(new NewHistoryRow(seq, "now", "utcnow", HistoryEvent.Completed, null, JsonSerializer.Serialize(now, InternalJsonContext.Default.DateTime), null));
+            return now;
+        }
+    }
+
+    /// <summary>Deterministic: derived from the workflow id and a counter, so replay yields the same ids.</summary>
+    public Guid NewGuid()
+    {
+        Span<byte> input = stackalloc byte[20];
+        WorkflowId.TryWriteBytes(input);
+        BitConverter.TryWriteBytes(input[16..], ++_guids);
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(input, hash);
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x40);
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        return new Guid(hash[..16]);
+    }
+
+    /// <summary>Applies what the database holds now: new outcomes, new signals, the current wake counter.</summary>
+    public void Load(WorkflowState state)
+    {
+        foreach (var e in state.History)
+        {
+            if (e.Kind == "version")
+            {
+                _versions[e.Name] = e.Result is null ? 0 : int.Parse(e.Result, System.Globalization.CultureInfo.InvariantCulture);
+                _minVersionSeq = Math.Min(_minVersionSeq, e.Seq);
+                continue;
+            }
+
+            _history[e.Seq] = e;
+            _maxHistorySeq = Math.Max(_maxHistorySeq, e.Seq);
+        }
+
+        _signals.Clear();
+        _signals.AddRange(state.Signals);
+    }
+
+    /// <summary>
+    /// Runs the code as far as it can go: starts it on first activation, then delivers outcomes that arrived since,
+    /// in arrival order, then hands buffered signals to the waits that were recorded earlier.
+    /// </summary>
+    public void Activate(InvocationContext? start)
+    {
+        WorkflowContextAccessor.Current = this;
+        try
+        {
+            if (_run is null)
+            {
+                _run = Task.Factory.StartNew(() => Definition.Invoke(start!).AsTask(), CancellationToken.None, TaskCreationOptions.None, _scheduler).Unwrap();
+                Drain();
+            }
+
+            DeliverOutcomes();
+            ConsumeSignalsForEarlierWaits();
+        }
+        finally
+        {
+            WorkflowContextAccessor.Current = null;
+        }
+    }
+
+    /// <summary>Forgets the commands of an activation once they are committed (or abandoned).</summary>
+    public void CommitCommands()
+    {
+        foreach (var row in NewHistory)
+        {
+            if (row.Kind == "version")
+            {
+                continue;
+            }
+
+            // Committed rows are history now: replay checks (sticky) and IsReplaying must see them.
+            _history[row.Seq] = new HistoryEvent(row.Seq, row.Kind, row.Name, row.State, row.ChildId, row.Result, row.Error, null);
+            if (row.State != HistoryEvent.Scheduled)
+            {
+                _delivered.Add(row.Seq);
+            }
+
+            _maxHistorySeq = Math.Max(_maxHistorySeq, row.Seq);
+        }
+
+        foreach (var consumed in Consumed)
+        {
+            _delivered.Add(consumed.Seq);
+        }
+
+        NewHistory.Clear();
+        NewChildren.Clear();
+        Consumed.Clear();
+    }
+
+    private void Drain()
+    {
+        _scheduler.Drain(() => Volatile.Read(ref _localSteps) > 0 && Nondeterminism is null);
+        if (_run is { IsCompleted: true } && Nondeterminism is null && _run.IsCompletedSuccessfully && _maxHistorySeq >= _nextSeq)
+        {
+            var extra = _history[_maxHistorySeq];
+            Nondeterminism = new NondeterminismException(
+                $"Workflow '{Definition.Name}' ({WorkflowId}) finished at step {_nextSeq - 1}, but its history continues to step {_maxHistorySeq} " +
+                $"({extra.Kind} '{extra.Name}'): the code no longer makes that call. Guard the change with Workflow.GetVersion.");
+        }
+    }
+
+    private void DeliverOutcomes()
+    {
+        var pending = _history.Values
+            .Where(e => e.Order is not null && e.State != HistoryEvent.Scheduled && !_delivered.Contains(e.Seq))
+            .OrderBy(e => e.Order)
+            .ToList();
+        bool progressed;
+        do
+        {
+            progressed = false;
+            foreach (var e in pending.ToArray())
+            {
+                if (Nondeterminism is not null)
+                {
+                    return;
+                }
+
+                if (_waiting.Remove(e.Seq, out var waiter))
+                {
+                    pending.Remove(e);
+                    _delivered.Add(e.Seq);
+                    _signalWaits.Remove(e.Seq);
+                    waiter.SetResult(e);
+                    Drain();
+                    progressed = true;
+                    break;
+                }
+            }
+        }
+        while (progressed);
+    }
+
+    private void ConsumeSignalsForEarlierWaits()
+    {
+        foreach (var (seq, name) in _signalWaits.OrderBy(w => w.Key).ToArray())
+        {
+            if (Nondeterminism is not null || !_history.TryGetValue(seq, out var recorded) || recorded.State != HistoryEvent.Scheduled)
+            {
+                continue;
+            }
+
+            var signal = _signals.FirstOrDefault(s => s.Name == name);
+            if (signal is null || !_waiting.Remove(seq, out var waiter))
+            {
+                continue;
+            }
+
+            _signals.Remove(signal);
+            _signalWaits.Remove(seq);
+            Consumed.Add(new SignalConsumption(signal.Id, seq, signal.Payload, WaitWasScheduled: true));
+            waiter.SetResult(recorded with { State = HistoryEvent.Completed, Result = signal.Payload });
+            Drain();
+        }
+    }
+
+    /// <summary>The recorded event for <paramref name="seq"/>, checked against the call the code makes now.</summary>
+    private HistoryEvent? Recorded(int seq, string kind, string name)
+    {
+        if (!_history.TryGetValue(seq, out var e))
+        {
+            return null;
+        }
+
+        if (e.Kind != kind || e.Name != name)
+        {
+            Nondeterminism ??= new NondeterminismException(
+                $"Workflow '{Definition.Name}' ({WorkflowId}) is not deterministic at step {seq}: history expected {e.Kind} '{e.Name}', " +
+                $"but the code now calls {kind} '{name}'. Restore the old code path, or guard the change with Workflow.GetVersion.");
+        }
+
+        return e;
+    }
+
+    private bool HasSynchronousOutcome(HistoryEvent e) => e.Order is null && e.State != HistoryEvent.Scheduled;
+
+    private Task<HistoryEvent> Wait(int seq)
+    {
+        var waiter = new TaskCompletionSource<HistoryEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _waiting[seq] = waiter;
+        return waiter.Task;
+    }
+
+    private static Task<HistoryEvent> Never() => new TaskCompletionSource<HistoryEvent>().Task;
+
+    public Task<byte[]?> RunAsync(ExecutionDefinition definition, byte[] arguments, EnqueueOptions? options)
+    {
+        var kind = definition.Kind == ExecutionKind.Workflow ? "workflow" : "activity";
+        if (definition.Kind is not (ExecutionKind.Activity or ExecutionKind.Workflow))
+        {
+            throw new InvalidOperationException($"'{definition.Name}' is a {definition.Kind}; only activities and workflows can be Run from a workflow. Use Queue(...) for jobs.");
+        }
+
+        var seq = _nextSeq++;
+        Task<HistoryEvent> outcome;
+        if (Recorded(seq, kind, definition.Name) is { } e)
+        {
+            outcome = Nondeterminism is not null ? Never()
+                : HasSynchronousOutcome(e) ? Task.FromResult(e)
+                : Wait(seq);
+        }
+        else
+        {
+            var childId = Guid.CreateVersion7();
+            var row = ClientImpl.BuildRow(definition, arguments, (options ?? new EnqueueOptions()) with { Queue = options?.Queue ?? definition.Queue ?? (definition.Kind == ExecutionKind.Activity ? QueueName : null) }, options?.IdempotencyKey);
+            NewHistory.Add(new NewHistoryRow(seq, kind, definition.Name, HistoryEvent.Scheduled, childId, null, null));
+            NewChildren.Add(new NewChild(childId, definition.Kind, definition.Name, row.Queue, row.Priority, Encoding.UTF8.GetString(arguments),
+                row.MaxAttempts, row.Timeout, TimeSpan.Zero, seq, row.IdempotencyKey, Eager: definition.Kind == ExecutionKind.Activity));
+            outcome = Wait(seq);
+        }
+
+        return Unwrap(outcome);
+    }
+
+    private static async Task<byte[]?> Unwrap(Task<HistoryEvent> outcome)
+    {
+        var e = await outcome.ConfigureAwait(true);
+        if (e.State == HistoryEvent.Completed)
+        {
+            return e.Result is null ? null : Encoding.UTF8.GetBytes(e.Result);
+        }
+
+        var error = CurrantStore.DeserializeError(e.Error) ?? new ExecutionError("Unknown", "The step failed without a recorded error.", null);
+        if (error.Type == typeof(OperationCanceledException).FullName)
+        {
+            throw new ExecutionCancelledException(e.ChildId ?? Guid.Empty, e.Name);
+        }
+
+        throw new ExecutionFailedException(e.ChildId ?? Guid.Empty, e.Name, error);
+    }
+
+    public IReadOnlyList<Guid> Queue(ExecutionDefinition definition, IReadOnlyList<byte[]> arguments, EnqueueOptions? options)
+    {
+        var seq = _nextSeq++;
+        if (Recorded(seq, "queue", definition.Name) is { Result: { } ids })
+        {
+            return JsonSerializer.Deserialize(ids, InternalJsonContext.Default.GuidArray) ?? [];
+        }
+
+        if (Nondeterminism is not null)
+        {
+            return [];
+        }
+
+        var result = new Guid[arguments.Count];
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            var key = options?.IdempotencyKey is { } k && arguments.Count > 1 ? $"{k}:{i}" : options?.IdempotencyKey;
+            var row = ClientImpl.BuildRow(definition, arguments[i], options, key);
+            result[i] = row.Id;
+            NewChildren.Add(new NewChild(row.Id, definition.Kind, definition.Name, row.Queue, row.Priority, Encoding.UTF8.GetString(arguments[i]),
+                row.MaxAttempts, row.Timeout, row.RunAt is { } at ? at - DateTimeOffset.UtcNow : row.Delay, null, key, Eager: false));
+        }
+
+        NewHistory.Add(new NewHistoryRow(seq, "queue", definition.Name, HistoryEvent.Completed, null, JsonSerializer.Serialize(result, InternalJsonContext.Default.GuidArray), null));
+        return result;
+    }
+
+    public Task SleepAsync(TimeSpan duration)
+    {
+        if (duration <= TimeSpan.Zero)
+        {
+            return Task.CompletedTask;
+        }
+
+        var seq = _nextSeq++;
+        if (Recorded(seq, "timer", "sleep") is { } e)
+        {
+            return Nondeterminism is not null ? Never() : HasSynchronousOutcome(e) ? Task.CompletedTask : Unwrap(Wait(seq));
+        }
+
+        var timerId = Guid.CreateVersion7();
+        NewHistory.Add(new NewHistoryRow(seq, "timer", "sleep", HistoryEvent.Scheduled, timerId, null, null));
+        NewChildren.Add(Timer(timerId, "sleep", duration, seq));
+        return Unwrap(Wait(seq));
+    }
+
+    internal NewChild Timer(Guid id, string name, TimeSpan delay, int parentSeq)
+        => new(id, ExecutionKind.Timer, name, QueueName, int.MaxValue, "[]", 1, null, delay, parentSeq, null, Eager: false);
+
+    public async Task<T> WaitForSignalAsync<T>(string name, TimeSpan? timeout)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var seq = _nextSeq++;
+        HistoryEvent outcome;
+        if (Recorded(seq, "signal", name) is { } e)
+        {
+            if (Nondeterminism is not null)
+            {
+                await Never().ConfigureAwait(true);
+            }
+
+            if (HasSynchronousOutcome(e))
+            {
+                outcome = e;
+            }
+            else
+            {
+                _signalWaits[seq] = name;
+                outcome = await Wait(seq).ConfigureAwait(true);
+            }
+        }
+        else if (_signals.FirstOrDefault(s => s.Name == name) is { } buffered)
+        {
+            // Sent before the wait: consumed at once, recorded as the outcome of the call.
+            _signals.Remove(buffered);
+            NewHistory.Add(new NewHistoryRow(seq, "signal", name, HistoryEvent.Completed, null, buffered.Payload, null));
+            Consumed.Add(new SignalConsumption(buffered.Id, seq, buffered.Payload, WaitWasScheduled: false));
+            outcome = new HistoryEvent(seq, "signal", name, HistoryEvent.Completed, null, buffered.Payload, null, null);
+        }
+        else
+        {
+            Guid? timerId = timeout is { } t && t > TimeSpan.Zero ? Guid.CreateVersion7() : null;
+            NewHistory.Add(new NewHistoryRow(seq, "signal", name, HistoryEvent.Scheduled, timerId, null, null));
+            if (timerId is { } id)
+            {
+                NewChildren.Add(Timer(id, "signal-timeout", timeout!.Value, seq));
+            }
+            else if (timeout is { } zero && zero <= TimeSpan.Zero)
+            {
+                throw new TimeoutException($"No '{name}' signal was waiting.");
+            }
+
+            _signalWaits[seq] = name;
+            outcome = await Wait(seq).ConfigureAwait(true);
+        }
+
+        if (outcome.State != HistoryEvent.Completed)
+        {
+            throw new TimeoutException($"No '{name}' signal arrived within {timeout}.");
+        }
+
+        return outcome.Result is null ? default! : CurrantJson.Deserialize<T>(Encoding.UTF8.GetBytes(outcome.Result), SerializerOptions);
+    }
+
+    public int GetVersion(string changeId, int minSupported, int maxSupported)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(changeId);
+        if (minSupported > maxSupported)
+        {
+            throw new ArgumentOutOfRangeException(nameof(minSupported), $"GetVersion(\"{changeId}\", {minSupported}, {maxSupported}): min is greater than max.");
+        }
+
+        if (_versions.TryGetValue(changeId, out var recorded))
+        {
+            if (recorded < minSupported || recorded > maxSupported)
+            {
+                Nondeterminism ??= new NondeterminismException(
+                    $"Workflow '{Definition.Name}' ({WorkflowId}) recorded version {recorded} of change '{changeId}', " +
+                    $"but this code supports only {minSupported}..{maxSupported}. Keep the old branch until such workflows finish.");
+            }
+
+            return recorded;
+        }
+
+        if (IsReplaying)
+        {
+            // History already went past this point without recording the change: it ran the old code.
+            return minSupported;
+        }
+
+        var seq = --_minVersionSeq;
+        _versions[changeId] = maxSupported;
+        NewHistory.Add(new NewHistoryRow(seq, "version", changeId, HistoryEvent.Completed, null, maxSupported.ToString(System.Globalization.CultureInfo.InvariantCulture), null));
+        return maxSupported;
+    }
+
+    public Task<T> StepAsync<T>(string name, Func<CancellationToken, Task<T>> step)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(step);
+        var seq = _nextSeq++;
+        if (Recorded(seq, "step", name) is { } e)
+        {
+            return Nondeterminism is not null ? new TaskCompletionSource<T>().Task : StepResult<T>(Task.FromResult(e), fresh: false);
+        }
+
+        Interlocked.Increment(ref _localSteps);
+        var waiter = new TaskCompletionSource<HistoryEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _ = Task.Run(async () =>
+        {
+            HistoryEvent outcome;
+            try
+            {
+                var value = await step(CancellationToken.None).ConfigureAwait(false);
+                outcome = new HistoryEvent(seq, "step", name, HistoryEvent.Completed, null, Encoding.UTF8.GetString(CurrantJson.Serialize(value, SerializerOptions)), null, null);
+            }
+            catch (Exception ex)
+            {
+                outcome = new HistoryEvent(seq, "step", name, HistoryEvent.Failed, null, null, CurrantStore.SerializeError(ExecutionError.From(ex, nonRetryable: true)), null);
+            }
+
+            waiter.SetResult(outcome);
+            Interlocked.Decrement(ref _localSteps);
+        });
+        return StepResult<T>(waiter.Task, fresh: true);
+    }
+
+    private async Task<T> StepResult<T>(Task<HistoryEvent> outcome, bool fresh)
+    {
+        var e = await outcome.ConfigureAwait(true);
+        if (fresh)
+        {
+            // Back on the workflow scheduler: commands are only ever touched from here.
+            NewHistory.Add(new NewHistoryRow(e.Seq, "step", e.Name, e.State, null, e.Result, e.Error));
+        }
+
+        if (e.State != HistoryEvent.Completed)
+        {
+            // The same exception type on the first run and in replay, so catch blocks behave alike.
+            var error = CurrantStore.DeserializeError(e.Error) ?? new ExecutionError("Unknown", "The step failed.", null);
+            throw new ExecutionFailedException(WorkflowId, e.Name, error);
+        }
+
+        return e.Result is null ? default! : CurrantJson.Deserialize<T>(Encoding.UTF8.GetBytes(e.Result), SerializerOptions);
+    }
+}

@@ -1,0 +1,244 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+using Currant.Persistence;
+using Microsoft.Extensions.Logging;
+
+namespace Currant.Workflows;
+
+/// <summary>
+/// Runs one activation of a claimed workflow: load history, resume the cached instance (or replay a fresh one),
+/// run the code until it can go no further, and commit what it did in one transaction.
+/// </summary>
+internal sealed class WorkflowRunner
+{
+    private const int MaxCachedInstances = 2000;
+
+    private readonly CurrantClient _client;
+    private readonly CurrantStore _store;
+    private readonly Guid _workerId;
+    private readonly IServiceProvider _services;
+    private readonly ILogger _logger;
+    private readonly WorkflowHooks _hooks;
+    private readonly ConcurrentDictionary<Guid, WorkflowInstance> _sticky = new();
+
+    public WorkflowRunner(CurrantClient client, Guid workerId, IServiceProvider services, ILogger logger, WorkflowHooks hooks)
+    {
+        _client = client;
+        _store = client.Store;
+        _workerId = workerId;
+        _services = services;
+        _logger = logger;
+        _hooks = hooks;
+    }
+
+    /// <summary>How long one slice of workflow code may hold its thread before it counts as blocked.</summary>
+    public TimeSpan DeadlockTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    internal int CachedInstances => _sticky.Count;
+
+    public async Task RunAsync(ClaimedExecution row, ExecutionDefinition definition)
+    {
+        var state = await _store.LoadWorkflowAsync(row.Id, CancellationToken.None).ConfigureAwait(false);
+        var instance = Reuse(row.Id, state) ?? new WorkflowInstance(row.Id, row.Queue, definition, _client, _logger);
+        var firstActivation = instance.Run is null;
+        var firstCommit = state.History.Count == 0;
+        instance.Load(state);
+
+        var start = firstActivation
+            ? new InvocationContext(row.Id, row.Name, row.Attempt, Encoding.UTF8.GetBytes(row.Arguments), _services, _client.SerializerOptions, CancellationToken.None)
+            : null;
+        var blocked = await ActivateAsync(instance, start).ConfigureAwait(false);
+
+        ExecutionState next;
+        string? result = null, error = null;
+        var commands = true;
+        if (blocked is not null || instance.Nondeterminism is not null)
+        {
+            // Parked: not failed, not lost. Nothing of this activation is written; a worker with fixed code resumes it.
+            Exception reason = (Exception?)blocked ?? instance.Nondeterminism!;
+            next = ExecutionState.Suspended;
+            error = CurrantStore.SerializeError(ExecutionError.From(reason, nonRetryable: true));
+            commands = false;
+            Log.WorkflowParked(_logger, reason, row.Id, row.Name);
+        }
+        else if (instance.Run!.IsCompletedSuccessfully)
+        {
+            next = ExecutionState.Completed;
+            result = instance.Run.Result is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
+        }
+        else if (instance.Run.IsFaulted || instance.Run.IsCanceled)
+        {
+            next = ExecutionState.Failed;
+            var exception = instance.Run.Exception?.InnerException ?? new OperationCanceledException("The workflow was cancelled.");
+            error = CurrantStore.SerializeError(ExecutionError.From(exception, nonRetryable: true));
+        }
+        else if (instance.NewHistory.Count == 0 && instance.NewChildren.Count == 0 && instance.Consumed.Count == 0 && !instance.IsWaiting)
+        {
+            var reason = new WorkflowBlockedException(
+                $"Workflow '{row.Name}' ({row.Id}) is waiting on something that is not a Currant call (a Task.Delay, a TaskCompletionSource, I/O?). " +
+                "Only Workflow.*, activity Run(...) and child workflows can be awaited in workflow code.");
+            next = ExecutionState.Suspended;
+            error = CurrantStore.SerializeError(ExecutionError.From(reason, nonRetryable: true));
+            commands = false;
+            blocked = reason;
+            Log.WorkflowParked(_logger, reason, row.Id, row.Name);
+        }
+        else
+        {
+            next = ExecutionState.Suspended;
+        }
+
+        var children = commands ? instance.NewChildren.ToList() : [];
+        if (commands && firstCommit && row.Timeout is { } timeout && next == ExecutionState.Suspended)
+        {
+            var elapsed = DateTimeOffset.UtcNow - state.CreatedAt;
+            children.Add(instance.Timer(Guid.CreateVersion7(), "workflow-timeout", timeout - elapsed, 0));
+        }
+
+        // Eager dispatch: run a just-scheduled activity here when this worker serves its queue and has a slot free.
+        var eager = new List<NewChild>();
+        for (var i = 0; i < children.Count; i++)
+        {
+            var child = children[i];
+            if (child.Eager && _hooks.Serves(child.Queue) && _hooks.TryReserveSlot())
+            {
+                eager.Add(child);
+            }
+            else if (child.Eager)
+            {
+                children[i] = child with { Eager = false };
+            }
+        }
+
+        var commit = new ActivationCommit(row.Id, _workerId, row.Attempt, state.WakeCount, next, result, error,
+            commands ? instance.NewHistory.ToList() : [], children, commands ? instance.Consumed.ToList() : [], row.TraceContext);
+        ActivationOutcome outcome;
+        try
+        {
+            (outcome, _) = await _store.CommitActivationAsync(commit, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Npgsql.PostgresException ex) when (ex.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation)
+        {
+            // History already has one of our steps: another activation got there first. Replay from the database.
+            outcome = ActivationOutcome.Conflict;
+        }
+        catch
+        {
+            ReleaseSlots(eager.Count);
+            _sticky.TryRemove(row.Id, out _);
+            throw;
+        }
+
+        switch (outcome)
+        {
+            case ActivationOutcome.Committed or ActivationOutcome.CommittedAndWoken:
+                instance.CommitCommands();
+                if (next == ExecutionState.Suspended && blocked is null && instance.Nondeterminism is null)
+                {
+                    Remember(row.Id, instance);
+                }
+                else
+                {
+                    _sticky.TryRemove(row.Id, out _);
+                }
+
+                foreach (var child in eager)
+                {
+                    _hooks.StartEager(new ClaimedExecution(child.Id, child.Kind, child.Name, child.Queue, child.Arguments, 1, child.MaxAttempts,
+                        child.Timeout, row.Id, child.ParentSeq, row.TraceContext, false));
+                }
+
+                if (outcome == ActivationOutcome.CommittedAndWoken)
+                {
+                    _hooks.Wake();
+                }
+
+                break;
+            case ActivationOutcome.Conflict:
+                ReleaseSlots(eager.Count);
+                _sticky.TryRemove(row.Id, out _);
+                await _store.RequeueAsync(row.Id, _workerId, row.Attempt, CancellationToken.None).ConfigureAwait(false);
+                _hooks.Wake();
+                break;
+            case ActivationOutcome.Cancelled:
+                ReleaseSlots(eager.Count);
+                _sticky.TryRemove(row.Id, out _);
+                await _store.CancelTreeAsync(row.Id, ExecutionState.Cancelled,
+                    new ExecutionError(typeof(OperationCanceledException).FullName!, "Cancelled on request.", null, true), CancellationToken.None).ConfigureAwait(false);
+                break;
+            default:
+                ReleaseSlots(eager.Count);
+                _sticky.TryRemove(row.Id, out _);
+                break;
+        }
+    }
+
+    private void ReleaseSlots(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            _hooks.ReleaseSlot();
+        }
+    }
+
+    /// <summary>The cached instance, if the database holds exactly the history it last committed.</summary>
+    private WorkflowInstance? Reuse(Guid id, WorkflowState state)
+    {
+        if (!_sticky.TryRemove(id, out var cached))
+        {
+            return null;
+        }
+
+        var maxSeq = 0;
+        var versions = 0;
+        foreach (var e in state.History)
+        {
+            if (e.Kind == "version")
+            {
+                versions++;
+            }
+            else
+            {
+                maxSeq = Math.Max(maxSeq, e.Seq);
+            }
+        }
+
+        return maxSeq == cached.KnownMaxSeq && versions == cached.KnownVersionCount ? cached : null;
+    }
+
+    private void Remember(Guid id, WorkflowInstance instance)
+    {
+        if (_sticky.Count >= MaxCachedInstances)
+        {
+            // Crude but bounded: a dropped instance only costs one replay.
+            foreach (var key in _sticky.Keys.Take(MaxCachedInstances / 10))
+            {
+                _sticky.TryRemove(key, out _);
+            }
+        }
+
+        _sticky[id] = instance;
+    }
+
+    /// <summary>Runs the activation on a pool thread and watches it; returns an exception if the code blocked.</summary>
+    private async Task<WorkflowBlockedException?> ActivateAsync(WorkflowInstance instance, InvocationContext? start)
+    {
+        var activation = Task.Run(() => instance.Activate(start));
+        while (!activation.IsCompleted)
+        {
+            await Task.WhenAny(activation, Task.Delay(50)).ConfigureAwait(false);
+            var since = instance.Scheduler.ExecutingSince;
+            if (!activation.IsCompleted && since != 0 && Stopwatch.GetElapsedTime(since) > DeadlockTimeout)
+            {
+                // The thread stays blocked; the instance is abandoned and the workflow parked.
+                return new WorkflowBlockedException(
+                    $"Workflow '{instance.Definition.Name}' ({instance.WorkflowId}) held its thread for over {DeadlockTimeout.TotalSeconds:0.#} s without yielding " +
+                    "(Thread.Sleep, .Result, .Wait() or a busy loop?). Await Currant calls and use Workflow.Sleep instead.");
+            }
+        }
+
+        await activation.ConfigureAwait(false);
+        return null;
+    }
+}

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+
+namespace Currant.Workflows;
+
+/// <summary>
+/// Runs workflow code one task at a time, in the order tasks become ready, on whichever thread drains it. Every
+/// continuation of workflow code comes back here (awaits capture <see cref="TaskScheduler.Current"/>), so the
+/// code is single-threaded and replays in the same order every time.
+/// </summary>
+internal sealed class WorkflowScheduler : TaskScheduler
+{
+    private readonly Queue<Task> _ready = new();
+    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _arrived = new(0, int.MaxValue);
+    private long _executingSince;
+
+    public override int MaximumConcurrencyLevel => 1;
+
+    /// <summary>Stopwatch timestamp when the task now running started, or 0 when none runs.</summary>
+    public long ExecutingSince => Interlocked.Read(ref _executingSince);
+
+    protected override void QueueTask(Task task)
+    {
+        lock (_gate)
+        {
+            _ready.Enqueue(task);
+        }
+
+        _arrived.Release();
+    }
+
+    // Never inline: a continuation must not run on a thread-pool thread that completed some I/O.
+    protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) => false;
+
+    protected override IEnumerable<Task> GetScheduledTasks()
+    {
+        lock (_gate)
+        {
+            return _ready.ToArray();
+        }
+    }
+
+    /// <summary>Runs every ready task, then waits for more while <paramref name="busy"/> says work is outstanding.</summary>
+    public void Drain(Func<bool> busy)
+    {
+        while (true)
+        {
+            Task? next;
+            lock (_gate)
+            {
+                _ready.TryDequeue(out next);
+            }
+
+            if (next is not null)
+            {
+                _arrived.Wait(0);
+                Interlocked.Exchange(ref _executingSince, Stopwatch.GetTimestamp());
+                TryExecuteTask(next);
+                Interlocked.Exchange(ref _executingSince, 0);
+                continue;
+            }
+
+            if (!busy())
+            {
+                return;
+            }
+
+            // Inline steps are still running on the thread pool: wait for one of them to post its continuation.
+            _arrived.Wait(TimeSpan.FromMilliseconds(50));
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using Currant.Tests.Jobs;
+using Currant.Tests.Worker;
+
+namespace Currant.Tests.Crash;
+
+/// <summary>Kills real worker processes with SIGKILL and checks that the survivors finish everything exactly once.</summary>
+public sealed class WorkerCrashTests : CurrantFixture
+{
+    private static readonly Dictionary<string, string> FastFailover = new()
+    {
+        ["CURRANT_WORKER_HEARTBEAT_INTERVAL"] = "0.3",
+        ["CURRANT_WORKER_HEARTBEAT_TIMEOUT"] = "2",
+        ["CURRANT_WORKER_POLL_INTERVAL"] = "0.2",
+    };
+
+    [OneTimeSetUp]
+    public async Task CreateAuditTablesAsync()
+    {
+        // crash_log: one row each time a job body finished. completions: one row each time the store recorded a
+        // completion, written by a trigger so it sees every transition, whoever made it.
+        await ScalarAsync<object>("""
+            CREATE TABLE crash_log (n integer NOT NULL, pid integer NOT NULL);
+            CREATE TABLE completions (id uuid NOT NULL, worker_id uuid, at timestamptz NOT NULL DEFAULT clock_timestamp());
+            CREATE FUNCTION record_completion() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.state = 'completed' AND OLD.state IS DISTINCT FROM 'completed' THEN
+                    INSERT INTO completions (id, worker_id) VALUES (NEW.id, OLD.worker_id);
+                END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER executions_completed AFTER UPDATE ON currant.executions FOR EACH ROW EXECUTE FUNCTION record_completion();
+            SELECT 1;
+            """);
+    }
+
+    [Test]
+    public async Task Worker_KilledWhileHoldingJobs_HasThemFinishedByAnotherWorkerNoneLostNoneCompletedTwice()
+    {
+        const int jobs = 300;
+        var queue = NewQueue("crash");
+        var handles = await CrashJob.Options(queue: queue, client: Client).QueueMany(Enumerable.Range(0, jobs).Select(n => (n, 40 + (n % 7) * 30)));
+        var ids = handles.Select(h => h.Id).ToArray();
+
+        await using var doomed = WorkerProcess.Start(ConnectionString, queue, concurrency: 8, FastFailover);
+        await WaitForAsync(async () => await CountAsync("state = 'completed'", queue) >= 40, doomed);
+        doomed.Kill();
+        var heldAtDeath = await CountAsync("state = 'running'", queue);
+        var completedAtDeath = await CountAsync("state = 'completed'", queue);
+        Assert.That(doomed.HasExited, Is.True);
+        Assert.That(heldAtDeath, Is.GreaterThan(0), "the worker must die while holding jobs for this test to mean anything");
+        Assert.That(completedAtDeath, Is.LessThan(jobs), "the worker must die before finishing everything");
+
+        await using (var survivor = WorkerProcess.Start(ConnectionString, queue, concurrency: 8, FastFailover))
+        {
+            await WaitForAsync(async () => await CountAsync("state = 'completed'", queue) == jobs, survivor, TimeSpan.FromSeconds(90));
+        }
+
+        Assert.That(await CountAsync("state <> 'completed'", queue), Is.Zero, "none lost");
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM completions WHERE id = ANY(@ids)", ("ids", ids)), Is.EqualTo(jobs), "none completed twice in the store");
+        Assert.That(await ScalarAsync<long>("SELECT count(DISTINCT id) FROM completions WHERE id = ANY(@ids)", ("ids", ids)), Is.EqualTo(jobs));
+        Assert.That(await ScalarAsync<long>("SELECT count(DISTINCT n) FROM crash_log"), Is.EqualTo(jobs), "every job body ran to the end at least once");
+        var reruns = await ScalarAsync<long>("SELECT count(*) FROM crash_log") - jobs;
+        Assert.That(reruns, Is.LessThanOrEqualTo(heldAtDeath), "only the attempts in flight at the kill may have run twice");
+        Assert.That(await ScalarAsync<long>("SELECT count(DISTINCT pid) FROM crash_log"), Is.EqualTo(2), "both processes did part of the work");
+        TestContext.Progress.WriteLine($"crash: {heldAtDeath} held at kill, {completedAtDeath} completed before, {reruns} bodies re-ran");
+    }
+
+    private Task<long> CountAsync(string condition, string queue)
+        => ScalarAsync<long>($"SELECT count(*) FROM currant.executions WHERE queue = @q AND {condition}", ("q", queue));
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition, WorkerProcess process, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (!await condition())
+        {
+            if (process.HasExited)
+            {
+                Assert.Fail($"The worker process exited early:\n{process.Output}");
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Timed out. Worker output:\n{process.Output}");
+            }
+
+            await Task.Delay(25);
+        }
+    }
+}
