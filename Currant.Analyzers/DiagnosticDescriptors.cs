@@ -135,8 +135,8 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor QueueInWorkflow = Create(
         "CUR3002", DiagnosticCategories.Usage, DiagnosticSeverity.Warning,
         "Workflow code must not enqueue without recording it",
-        "'{0}' in {1}: enqueuing from workflow code is not recorded, so every replay enqueues again; {2}",
-        "Queue(...) writes a new execution straight away; a workflow that replays runs that code again and enqueues a duplicate. Run a child workflow with Run(...), or record the enqueue with Workflow.Step.");
+        "'{0}' in {1}: the client enqueues at once and nothing records it, so every replay enqueues again; call the generated 'Queue(...)' of the job or workflow (recorded in workflow code) or wrap the call in 'Workflow.Step'",
+        "ICurrantClient.EnqueueAsync/EnqueueManyAsync write new executions straight away. Workflow code runs again on every replay, so each replay would enqueue another copy. The generated Queue(...) and QueueMany(...) stubs record the enqueue when called from workflow code; Workflow.Step records any other call.");
 
     public static readonly DiagnosticDescriptor NonConstantChangeId = Create(
         "CUR3003", DiagnosticCategories.Usage, DiagnosticSeverity.Warning,

@@ -4,7 +4,6 @@ using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
-using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
 
 namespace Currant.Analyzers.CodeFixes;
@@ -21,9 +20,9 @@ internal static class FixSyntax
     {
         var qualified = expression.DescendantNodesAndSelf()
             .Where(static node => node is MemberAccessExpressionSyntax or QualifiedNameSyntax or AliasQualifiedNameSyntax);
-        return expression
-            .ReplaceNodes(qualified, static (_, rewritten) => rewritten.WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation))
-            .WithAdditionalAnnotations(Formatter.Annotation);
+        // No formatter: replacements carry their own spacing, and reformatting the neighbourhood would make the edits
+        // of a Fix All overlap.
+        return expression.ReplaceNodes(qualified, static (_, rewritten) => rewritten.WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation));
     }
 
     /// <summary>Replaces <paramref name="target"/>, then adds the usings the annotated names need.</summary>

@@ -79,7 +79,10 @@ internal sealed class CurrantSymbols
 
     public IMethodSymbol? GetVersion { get; }
 
-    /// <summary><c>EnqueueAsync</c>/<c>EnqueueManyAsync</c> of the client and its interface.</summary>
+    /// <summary>
+    /// <c>EnqueueAsync</c>/<c>EnqueueManyAsync</c> of the client and its interface: they write at once, unlike the
+    /// generated <c>Queue</c>, which records the enqueue when called from workflow code.
+    /// </summary>
     public ImmutableHashSet<IMethodSymbol> ClientEnqueueMethods { get; }
 
     public static CurrantSymbols? TryCreate(Compilation compilation)
@@ -129,20 +132,15 @@ internal sealed class CurrantSymbols
     public bool IsWorkflowMember(ISymbol symbol) => SymbolEqualityComparer.Default.Equals(symbol.ContainingType, Workflow);
 
     /// <summary>
-    /// Recognises the generator's stubs by shape: a static <c>Run</c>/<c>Queue</c>/<c>QueueMany</c> declared on a Currant
-    /// class, or the same names on the type its static <c>Options(...)</c> returns. <paramref name="owner"/> is the
-    /// Currant class, when known.
+    /// Recognises the generator's <c>Run(...)</c> stubs by shape: a static <c>Run</c> declared on an [Activity] or
+    /// [Workflow] class, or <c>Run</c> on the type its static <c>Options(...)</c> returns. <paramref name="owner"/> is
+    /// the Currant class, when known. (The generated <c>Queue</c>/<c>QueueMany</c> need no recognising: inside workflow
+    /// code they are recorded commands, see CUR3002.)
     /// </summary>
     public StubKind GetStubKind(IMethodSymbol method, out INamedTypeSymbol? owner)
     {
         owner = null;
-        var kind = method.Name switch
-        {
-            "Run" => StubKind.Run,
-            "Queue" or "QueueMany" => StubKind.Queue,
-            _ => StubKind.None,
-        };
-        if (kind == StubKind.None || method.ContainingType is not { } containing)
+        if (method.Name != "Run" || method.ContainingType is not { } containing)
         {
             return StubKind.None;
         }
@@ -155,17 +153,14 @@ internal sealed class CurrantSymbols
         }
         else if (StubTypes(CancellationToken.None).TryGetValue(containing.OriginalDefinition, out owner))
         {
-            ownerKinds = owner is null ? ExecutionKinds.Job | ExecutionKinds.Activity | ExecutionKinds.Workflow : KindsOf(owner);
+            ownerKinds = owner is null ? ExecutionKinds.Activity | ExecutionKinds.Workflow : KindsOf(owner);
         }
         else
         {
             return StubKind.None;
         }
 
-        var valid = kind == StubKind.Run
-            ? (ownerKinds & (ExecutionKinds.Activity | ExecutionKinds.Workflow)) != 0
-            : (ownerKinds & (ExecutionKinds.Job | ExecutionKinds.Workflow)) != 0;
-        return valid ? kind : StubKind.None;
+        return (ownerKinds & (ExecutionKinds.Activity | ExecutionKinds.Workflow)) != 0 ? StubKind.Run : StubKind.None;
     }
 
     private ExecutionKinds ComputeKinds(INamedTypeSymbol type)

@@ -8,7 +8,4 @@ internal enum StubKind
 
     /// <summary><c>Run(...)</c>: an activity or child workflow, recorded in the calling workflow's history.</summary>
     Run,
-
-    /// <summary><c>Queue(...)</c> or <c>QueueMany(...)</c>: writes new executions straight away.</summary>
-    Queue,
 }

@@ -301,26 +301,13 @@ internal sealed class WorkflowCodeWalker
             return;
         }
 
-        if (_symbols.GetStubKind(method, out var owner) == StubKind.Queue)
+        // The generated Queue/QueueMany record the enqueue in workflow code; the client's own methods do not.
+        if (_symbols.ClientEnqueueMethods.Contains(method.OriginalDefinition))
         {
-            var ownerName = owner is null ? DisplayNames.Type(method.ContainingType) : DisplayNames.Type(owner);
-            var advice = owner is not null && (_symbols.KindsOf(owner) & ExecutionKinds.Workflow) != 0
-                ? "run it as a child workflow with '" + ownerName + ".Run' or record the enqueue with 'Workflow.Step'"
-                : "record the enqueue with 'Workflow.Step'";
-            var properties = ImmutableDictionary<string, string?>.Empty;
-            if (invocation.Parent is IAwaitOperation { Parent: IExpressionStatementOperation })
-            {
-                properties = properties
-                    .Add(FixKinds.Property, FixKinds.RecordEnqueue)
-                    .Add(FixKinds.StepNameProperty, ownerName + "." + method.Name);
-            }
-
-            Report(DiagnosticDescriptors.QueueInWorkflow, invocation, properties, ownerName + "." + method.Name + "()", node.Where, advice);
-        }
-        else if (_symbols.ClientEnqueueMethods.Contains(method.OriginalDefinition))
-        {
-            Report(DiagnosticDescriptors.QueueInWorkflow, invocation, ImmutableDictionary<string, string?>.Empty,
-                DisplayNames.Member(method), node.Where, "record the enqueue with 'Workflow.Step'");
+            var properties = invocation.Parent is IAwaitOperation
+                ? ImmutableDictionary<string, string?>.Empty.Add(FixKinds.Property, FixKinds.RecordEnqueue).Add(FixKinds.StepNameProperty, method.Name)
+                : ImmutableDictionary<string, string?>.Empty;
+            Report(DiagnosticDescriptors.QueueInWorkflow, invocation, properties, DisplayNames.Member(method), node.Where);
         }
     }
 
