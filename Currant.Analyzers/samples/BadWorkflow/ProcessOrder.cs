@@ -2,7 +2,6 @@ using Currant;
 
 namespace BadWorkflow;
 
-// Calls no generated Run/Queue stub on purpose: this sample must build the same with and without the generator.
 [Workflow(Queue = "orders")]
 public partial class ProcessOrder
 {
@@ -19,12 +18,14 @@ public partial class ProcessOrder
         var region = Environment.GetEnvironmentVariable("REGION"); // expect CUR1007
         s_started++; // expect CUR1008
         var stamp = Clock.Stamp();
+        var charged = await ChargeCard.Run(amount); // generated stubs are fine here: Run and Queue are recorded
+        await Report.Queue();
         if (Workflow.GetVersion(orderId, 2, 1) > 1) // expect CUR3003 CUR3004
         {
             await CurrantClient.Resolve(null).EnqueueAsync(null!, [], null); // expect CUR3002
         }
 
         var confirmed = await Workflow.Step("confirm", _ => Task.FromResult(DateTime.UtcNow.Ticks));
-        return $"{orderId} {startedAt} {receiptId} {length} {total} {region} {stamp} {confirmed}";
+        return $"{orderId} {startedAt} {receiptId} {length} {total} {region} {stamp} {charged} {confirmed}";
     }
 }

@@ -24,6 +24,10 @@ public partial class Onboarding
             return $"{email}:{DateTime.UtcNow:O}";
         });
 
+        // Activities run through the generated Run; a job queued from workflow code is recorded too.
+        var stored = await LoadProfile.Run(email);
+        await SendWelcome.Queue(email);
+
         if (Workflow.GetVersion("trial-reminders", 1, 2) >= 2)
         {
             while (_reminders < Trial.Reminders(trialDays))
@@ -45,6 +49,6 @@ public partial class Onboarding
         }
 
         var parts = await Task.WhenAll(Summaries.Of(profile), Summaries.Of(greeting));
-        return $"{accountId} {startedAt:O} {upgraded} {string.Join(",", parts)} {Workflow.Id} {Workflow.IsReplaying}";
+        return $"{accountId} {startedAt:O} {upgraded} {string.Join(",", parts)} {stored.Length} {Workflow.Id} {Workflow.IsReplaying}";
     }
 }
