@@ -15,15 +15,20 @@ public static class BenchCommand
     {
         var jobs = new Option<int>("--jobs") { Description = "No-op jobs to bulk-enqueue and process (0 skips the jobs workload)", DefaultValueFactory = _ => 10_000 };
         var concurrency = new Option<int>("--concurrency") { Description = "Worker concurrency", DefaultValueFactory = _ => 16 };
+        var workflows = new Option<int>("--workflows") { Description = "Workflows to run (0 skips the workflows workload)", DefaultValueFactory = _ => 0 };
+        var steps = new Option<int>("--activities-per-workflow") { Description = "Sequential activities per workflow", DefaultValueFactory = _ => 5 };
         var json = new Option<bool>("--json") { Description = "Print results as JSON only" };
-        var command = new Command("bench", "Measure enqueue, throughput and latency. Without a database URL it starts a durable local PostgreSQL.") { jobs, concurrency, json };
+        var command = new Command("bench", "Measure enqueue, throughput and latency. Without a database URL it starts a durable local PostgreSQL.") { jobs, concurrency, workflows, steps, json };
         command.SetAction((parse, ct) => CurrantCommandLine.RunAsync(parse, async output =>
         {
             var quiet = parse.GetValue(json);
-            if (parse.GetValue(jobs) < 0 || parse.GetValue(concurrency) < 1)
+            if (parse.GetValue(jobs) < 0 || parse.GetValue(concurrency) < 1 || parse.GetValue(workflows) < 0 || parse.GetValue(steps) < 1)
             {
-                throw new CommandLineException("--jobs must be >= 0 and --concurrency >= 1.");
+                throw new CommandLineException("--jobs and --workflows must be >= 0, --concurrency and --activities-per-workflow >= 1.");
             }
+
+            // --workflows alone means only the workflows workload.
+            var jobCount = parse.GetValue(workflows) > 0 && parse.GetResult(jobs) is not { Implicit: false } ? 0 : parse.GetValue(jobs);
 
             var url = parse.GetValue(CurrantCommandLine.DatabaseUrl) ?? Environment.GetEnvironmentVariable("CURRANT_DATABASE_URL");
             LocalPostgres? local = null;
@@ -39,18 +44,24 @@ public static class BenchCommand
                 await client.MigrateAsync(ct).ConfigureAwait(false);
                 var settings = await ReadSettingsAsync(client, ct).ConfigureAwait(false);
                 JobResults? jobResults = null;
-                if (parse.GetValue(jobs) > 0)
+                if (jobCount > 0)
                 {
-                    jobResults = await new JobBenchmark(client, parse.GetValue(jobs), parse.GetValue(concurrency), quiet).RunAsync(ct).ConfigureAwait(false);
+                    jobResults = await new JobBenchmark(client, jobCount, parse.GetValue(concurrency), quiet).RunAsync(ct).ConfigureAwait(false);
+                }
+
+                WorkflowResults? workflowResults = null;
+                if (parse.GetValue(workflows) > 0)
+                {
+                    workflowResults = await new WorkflowBenchmark(client, parse.GetValue(workflows), parse.GetValue(steps), parse.GetValue(concurrency), quiet).RunAsync(ct).ConfigureAwait(false);
                 }
 
                 if (quiet)
                 {
-                    await output.WriteLineAsync(ToJson(settings, jobResults)).ConfigureAwait(false);
+                    await output.WriteLineAsync(ToJson(settings, jobResults, workflowResults)).ConfigureAwait(false);
                 }
                 else
                 {
-                    Print(settings, jobResults, local is not null);
+                    Print(settings, jobResults, workflowResults, local is not null);
                 }
 
                 return 0;
@@ -74,7 +85,7 @@ public static class BenchCommand
         return (reader.GetString(0), reader.GetString(1), reader.GetString(2));
     }
 
-    private static void Print((string Fsync, string SynchronousCommit, string Version) settings, JobResults? jobs, bool local)
+    private static void Print((string Fsync, string SynchronousCommit, string Version) settings, JobResults? jobs, WorkflowResults? workflows, bool local)
     {
         var table = new Table().AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
         table.AddRow("PostgreSQL", $"{settings.Version}{(local ? " (local, started by bench)" : "")}");
@@ -89,10 +100,18 @@ public static class BenchCommand
             table.AddRow("peak working set (bench process)", $"{jobs.PeakWorkingSetMb:N0} MB");
         }
 
+        if (workflows is not null)
+        {
+            table.AddRow("workflows × activities / concurrency", $"{workflows.Workflows:N0} × {workflows.Steps} / {workflows.Concurrency}");
+            table.AddRow("workflows", $"{workflows.WorkflowsPerSecond:N0} workflows/s ({workflows.Elapsed.TotalMilliseconds:N0} ms)");
+            table.AddRow("steps", $"{workflows.StepsPerSecond:N0} steps/s");
+            table.AddRow($"one {workflows.Steps}-step workflow alone p50 / p95", $"{workflows.SingleP50Ms:F2} / {workflows.SingleP95Ms:F2} ms");
+        }
+
         AnsiConsole.Write(table);
     }
 
-    private static string ToJson((string Fsync, string SynchronousCommit, string Version) settings, JobResults? jobs)
+    private static string ToJson((string Fsync, string SynchronousCommit, string Version) settings, JobResults? jobs, WorkflowResults? workflows)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -114,6 +133,18 @@ public static class BenchCommand
                 w.WriteNumber("p99", Math.Round(jobs.LatencyP99Ms, 3));
                 w.WriteEndObject();
                 w.WriteNumber("peakWorkingSetMb", Math.Round(jobs.PeakWorkingSetMb, 1));
+            }
+
+            if (workflows is not null)
+            {
+                w.WriteNumber("workflows", workflows.Workflows);
+                w.WriteNumber("activitiesPerWorkflow", workflows.Steps);
+                w.WriteNumber("workflowsPerSecond", Math.Round(workflows.WorkflowsPerSecond, 1));
+                w.WriteNumber("stepsPerSecond", Math.Round(workflows.StepsPerSecond, 1));
+                w.WriteStartObject("singleWorkflowLatencyMs");
+                w.WriteNumber("p50", Math.Round(workflows.SingleP50Ms, 3));
+                w.WriteNumber("p95", Math.Round(workflows.SingleP95Ms, 3));
+                w.WriteEndObject();
             }
 
             w.WriteEndObject();

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Npgsql;
-using Spectre.Console;
 
 namespace Currant.Benchmarks;
 
@@ -20,7 +19,7 @@ internal sealed class JobBenchmark(CurrantClient client, int jobs, int concurren
         // Bulk enqueue, in chunks so the progress bar moves; each chunk is one COPY.
         var chunk = Math.Max(1, Math.Min(jobs, 50_000));
         var enqueue = Stopwatch.StartNew();
-        await Progress("Bulk enqueue", jobs, async report =>
+        await BenchProgress.RunAsync(quiet, "Bulk enqueue", jobs, async report =>
         {
             for (var done = 0; done < jobs; done += chunk)
             {
@@ -36,7 +35,7 @@ internal sealed class JobBenchmark(CurrantClient client, int jobs, int concurren
         long peakWorkingSet;
         await using (var worker = client.StartWorker(new WorkerOptions { Queues = [queue], MaxConcurrency = concurrency }))
         {
-            await Progress("Processing", jobs, async report =>
+            await BenchProgress.RunAsync(quiet, "Processing", jobs, async report =>
             {
                 while (BenchProbe.Executed < jobs)
                 {
@@ -57,7 +56,7 @@ internal sealed class JobBenchmark(CurrantClient client, int jobs, int concurren
 
             // Latency: one job at a time to the now idle worker (woken by NOTIFY, not the poll).
             var latencies = new double[LatencySamples];
-            await Progress("Latency", LatencySamples, async report =>
+            await BenchProgress.RunAsync(quiet, "Latency", LatencySamples, async report =>
             {
                 for (var i = 0; i < LatencySamples; i++)
                 {
@@ -85,23 +84,6 @@ internal sealed class JobBenchmark(CurrantClient client, int jobs, int concurren
         }
     }
 
-    private async Task Progress(string title, int total, Func<Action<int>, Task> work)
-    {
-        if (quiet)
-        {
-            await work(_ => { }).ConfigureAwait(false);
-            return;
-        }
-
-        await AnsiConsole.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .StartAsync(async ctx =>
-            {
-                var task = ctx.AddTask(title, maxValue: total);
-                await work(n => task.Value = n).ConfigureAwait(false);
-                task.Value = total;
-            }).ConfigureAwait(false);
-    }
 
     internal static double Percentile(double[] sorted, double p)
         => sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];

@@ -27,6 +27,8 @@ public sealed class CurrantWorker : IAsyncDisposable
     private readonly ConcurrentDictionary<Guid, Task> _inFlight = new();
     private int _freeSlots;
     private volatile bool _queueMayHaveWork = true;
+    private int _wakeups;
+    private int _delayedWake;
     private volatile bool _heartbeatHealthy = true;
     private Task? _producer;
     private Task? _heartbeat;
@@ -56,11 +58,7 @@ public sealed class CurrantWorker : IAsyncDisposable
                 TryReserveSlot,
                 () => ReleaseSlot(),
                 StartClaimed,
-                () =>
-                {
-                    _queueMayHaveWork = true;
-                    _wake.Set();
-                }));
+                MarkWork));
         _rescuer = new Rescuer(_store, options.HeartbeatTimeout, _logger);
     }
 
@@ -101,8 +99,7 @@ public sealed class CurrantWorker : IAsyncDisposable
         {
             if (Array.IndexOf(_queues, payload) >= 0)
             {
-                _queueMayHaveWork = true;
-                _wake.Set();
+                MarkWork();
             }
         }
         else if (channel == NotificationListener.CancelChannel && Guid.TryParse(payload, out var id))
@@ -111,8 +108,12 @@ public sealed class CurrantWorker : IAsyncDisposable
         }
     }
 
-    private void OnReconnected()
+    private void OnReconnected() => MarkWork();
+
+    /// <summary>Something may be claimable: counted, so a wake-up that lands during a claim is not lost.</summary>
+    private void MarkWork()
     {
+        Interlocked.Increment(ref _wakeups);
         _queueMayHaveWork = true;
         _wake.Set();
     }
@@ -127,9 +128,10 @@ public sealed class CurrantWorker : IAsyncDisposable
                 var free = Volatile.Read(ref _freeSlots);
                 if (free > 0 && _heartbeatHealthy && _queueMayHaveWork)
                 {
+                    var seen = Volatile.Read(ref _wakeups);
                     var claimed = await _store.ClaimAsync(Id, _queues, free, stop).ConfigureAwait(false);
-                    // A short batch means the queue is drained for now; only NOTIFY or the poll says otherwise.
-                    _queueMayHaveWork = claimed.Count == free;
+                    // A short batch means the queue is drained for now, unless a NOTIFY arrived while we claimed.
+                    _queueMayHaveWork = claimed.Count == free || Volatile.Read(ref _wakeups) != seen;
                     foreach (var row in claimed)
                     {
                         Interlocked.Decrement(ref _freeSlots);
@@ -199,10 +201,31 @@ public sealed class CurrantWorker : IAsyncDisposable
 
     private void ReleaseSlot()
     {
-        Interlocked.Increment(ref _freeSlots);
-        if (_queueMayHaveWork)
+        var free = Interlocked.Increment(ref _freeSlots);
+        if (!_queueMayHaveWork)
+        {
+            return;
+        }
+
+        // Claim in batches while the queue is busy: wake at once when half the slots are free, otherwise a moment
+        // later, so short executions finishing one by one do not each cost a claim round trip.
+        if (free * 2 >= _options.MaxConcurrency)
         {
             _wake.Set();
+        }
+        else if (Interlocked.Exchange(ref _delayedWake, 1) == 0)
+        {
+            _ = Task.Delay(2).ContinueWith(
+                static (_, state) =>
+                {
+                    var worker = (CurrantWorker)state!;
+                    Volatile.Write(ref worker._delayedWake, 0);
+                    worker._wake.Set();
+                },
+                this,
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
         }
     }
 

@@ -20,6 +20,7 @@ public sealed class WorkerCrashTests : CurrantFixture
         // completion, written by a trigger so it sees every transition, whoever made it.
         await ScalarAsync<object>("""
             CREATE TABLE crash_log (n integer NOT NULL, pid integer NOT NULL);
+            CREATE TABLE crash_steps (n integer NOT NULL, step integer NOT NULL, pid integer NOT NULL);
             CREATE TABLE completions (id uuid NOT NULL, worker_id uuid, at timestamptz NOT NULL DEFAULT clock_timestamp());
             CREATE FUNCTION record_completion() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
@@ -63,6 +64,39 @@ public sealed class WorkerCrashTests : CurrantFixture
         Assert.That(reruns, Is.LessThanOrEqualTo(heldAtDeath), "only the attempts in flight at the kill may have run twice");
         Assert.That(await ScalarAsync<long>("SELECT count(DISTINCT pid) FROM crash_log"), Is.EqualTo(2), "both processes did part of the work");
         TestContext.Progress.WriteLine($"crash: {heldAtDeath} held at kill, {completedAtDeath} completed before, {reruns} bodies re-ran");
+    }
+
+    [Test]
+    public async Task Worker_KilledInTheMiddleOfManyWorkflows_HasEveryWorkflowCompletedWithEachCompletedStepRunOnce()
+    {
+        const int workflows = 60;
+        var queue = NewQueue("crash");
+        var handles = await CrashFlow.Options(queue: queue, client: Client).QueueMany(Enumerable.Range(0, workflows));
+        var ids = handles.Select(h => h.Id).ToArray();
+
+        await using var doomed = WorkerProcess.Start(ConnectionString, queue, concurrency: 8, FastFailover);
+        await WaitForAsync(async () => await ScalarAsync<long>("SELECT count(*) FROM crash_steps") >= 80, doomed);
+        doomed.Kill();
+        var stepsAtDeath = await ScalarAsync<long>("SELECT count(*) FROM crash_steps");
+        var activitiesInFlight = await CountAsync("state = 'running' AND kind = 'activity'", queue);
+        Assert.That(stepsAtDeath, Is.LessThan(workflows * 5), "the worker must die before finishing everything");
+
+        await using (var survivor = WorkerProcess.Start(ConnectionString, queue, concurrency: 8, FastFailover))
+        {
+            await WaitForAsync(async () => await CountAsync("kind = 'workflow' AND state = 'completed'", queue) == workflows, survivor, TimeSpan.FromSeconds(120));
+        }
+
+        for (var i = 0; i < workflows; i++)
+        {
+            Assert.That(await handles[i].GetResultAsync(Wait), Is.EqualTo(i));
+        }
+
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM (SELECT DISTINCT n, step FROM crash_steps) s"), Is.EqualTo(workflows * 5), "every step of every workflow ran");
+        var reruns = await ScalarAsync<long>("SELECT count(*) FROM crash_steps") - workflows * 5;
+        Assert.That(reruns, Is.LessThanOrEqualTo(activitiesInFlight), "only steps in flight at the kill ran again; no completed step re-ran");
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM completions c JOIN currant.executions e ON e.id = c.id WHERE e.parent_id = ANY(@ids)", ("ids", ids)),
+            Is.EqualTo(workflows * 5), "each step was completed once in the store");
+        TestContext.Progress.WriteLine($"workflow crash: {stepsAtDeath} steps done at kill, {activitiesInFlight} activities in flight, {reruns} re-ran");
     }
 
     private Task<long> CountAsync(string condition, string queue)

@@ -18,6 +18,11 @@ public sealed class QuickStartExampleTests
         Assert.That(output, Does.Contain("3. rolled back: job exists = False"));
         Assert.That(output, Does.Contain("4. same key, same execution: True"));
         Assert.That(output, Does.Contain("5. bulk-queued and ran 5 jobs"));
+        Assert.That(output, Does.Contain("6. order order-123 charged as txn-"));
+        Assert.That(output, Does.Match(@"1 activity ChargeCard\s+completed"));
+        Assert.That(output, Does.Match(@"2 activity SendSms\s+completed"));
+        Assert.That(output, Does.Contain("7. expense: approved by grace"));
+        Assert.That(output, Does.Contain("8. expense: no decision in time: rejected"));
         Assert.That(output, Does.Contain("QuickStart finished."));
     }
 }

@@ -15,7 +15,7 @@ await using var client = await CurrantClient.ConnectAsync(local?.ConnectionStrin
 await client.MigrateAsync();
 
 var services = new ServiceCollection().AddSingleton<IEmailSender, ConsoleEmailSender>().BuildServiceProvider();
-await using var worker = client.StartWorker(new WorkerOptions { Queues = ["emails"], MaxConcurrency = 8, RetryBaseDelay = TimeSpan.FromMilliseconds(200) }, services);
+await using var worker = client.StartWorker(new WorkerOptions { Queues = ["emails", "orders"], MaxConcurrency = 8, RetryBaseDelay = TimeSpan.FromMilliseconds(200) }, services);
 
 // 1. Queue a job and wait for its typed result.
 var welcome = await SendEmail.Queue("ada@example.com", "Welcome", "Thanks for signing up!");
@@ -49,4 +49,22 @@ foreach (var handle in batch)
 }
 
 Console.WriteLine($"5. bulk-queued and ran {batch.Count} jobs");
+
+// 6. A durable workflow: charge → SMS (behind GetVersion) → receipt, each step recorded.
+var order = await ProcessOrder.Options(idempotencyKey: $"order-{Guid.NewGuid():N}").Queue("order-123", 5000, "c@example.com", "tok_visa");
+var placed = await order.GetResultAsync(TimeSpan.FromSeconds(30));
+Console.WriteLine($"6. order {placed.OrderId} charged as {placed.TransactionId}; history:");
+foreach (var step in await client.GetHistoryAsync(order.Id))
+{
+    Console.WriteLine($"     {step.Seq,3} {step.Kind,-8} {step.Name,-12} {step.State}");
+}
+
+// 7. A workflow that waits for a signal; the signal may even arrive before the workflow waits.
+var expense = await ApproveExpense.Queue("ada", 420, 24);
+await expense.SignalAsync("decision", new Decision(true, "grace"));
+Console.WriteLine($"7. expense: {await expense.GetResultAsync(TimeSpan.FromSeconds(30))}");
+
+// 8. ...and one whose deadline passes (a durable timer: no worker is held while it waits).
+var ignored = await ApproveExpense.Queue("alan", 99, 0.0003);
+Console.WriteLine($"8. expense: {await ignored.GetResultAsync(TimeSpan.FromSeconds(30))}");
 Console.WriteLine("QuickStart finished.");
