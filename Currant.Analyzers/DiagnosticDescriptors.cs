@@ -85,8 +85,8 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor MissingEntryMethod = Create(
         "CUR2004", DiagnosticCategories.Declaration, DiagnosticSeverity.Error,
         "Currant class has no entry method",
-        "[{0}] class '{1}' has no '{2}' method; declare 'public async Task {2}(...)'",
-        "Jobs and activities run their ExecuteAsync method and workflows their RunAsync method; without it there is nothing to queue or run.");
+        "[{0}] class '{1}' declares no '{2}' method; declare 'public async Task {2}(...)' in the class itself",
+        "Jobs and activities run their ExecuteAsync method and workflows their RunAsync method, declared in the class itself (an inherited one is not used); without it there is nothing to queue or run.");
 
     public static readonly DiagnosticDescriptor AmbiguousEntryMethod = Create(
         "CUR2005", DiagnosticCategories.Declaration, DiagnosticSeverity.Error,
@@ -98,7 +98,7 @@ internal static class DiagnosticDescriptors
         "CUR2006", DiagnosticCategories.Declaration, DiagnosticSeverity.Error,
         "Entry method has an unsupported shape",
         "'{0}' cannot be the entry method of [{1}] class '{2}': {3}",
-        "The entry method must be a non-generic instance method, public or internal, returning Task, Task<T>, ValueTask or ValueTask<T>.");
+        "The entry method must be a public, non-generic instance method returning Task, Task<T>, ValueTask or ValueTask<T>.");
 
     public static readonly DiagnosticDescriptor UnsupportedParameter = Create(
         "CUR2007", DiagnosticCategories.Declaration, DiagnosticSeverity.Error,
@@ -123,6 +123,12 @@ internal static class DiagnosticDescriptors
         "A class is one kind of execution",
         "Class '{0}' carries both [{1}] and [{2}]; a class is exactly one of job, activity or workflow",
         "[Job], [Activity] and [Workflow] give a class different generated members and different runtime semantics; combine them by calling one from another instead.");
+
+    public static readonly DiagnosticDescriptor UnusableConstructor = Create(
+        "CUR2011", DiagnosticCategories.Declaration, DiagnosticSeverity.Error,
+        "Currant class needs one usable public constructor",
+        "[{0}] class '{1}' {2}: the worker creates it with its public constructor that has the most parameters, supplied by the service provider",
+        "The generated invoker creates the class with the public constructor that has the most parameters, each supplied by the service provider. It needs exactly one such constructor, parameters that can be passed by value, and the constructor must set any required members.");
 
     // ---- CUR3xxx: API usage.
 

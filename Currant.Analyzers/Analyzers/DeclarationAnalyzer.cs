@@ -9,7 +9,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace Currant.Analyzers;
 
 /// <summary>
-/// The shape of [Job]/[Activity]/[Workflow] classes (CUR2001–CUR2010) and workflow constructors (CUR3005). The
+/// The shape of [Job]/[Activity]/[Workflow] classes (CUR2001–CUR2011) and workflow constructors (CUR3005). The
 /// source generator skips a class it cannot use without a word, so these rules are what tells the user why.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -26,6 +26,7 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.DuplicateExecutionName,
         DiagnosticDescriptors.NotInstantiable,
         DiagnosticDescriptors.ConflictingKinds,
+        DiagnosticDescriptors.UnusableConstructor,
         DiagnosticDescriptors.WorkflowConstructorParameters);
 
     public override void Initialize(AnalysisContext context)
@@ -99,6 +100,10 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NotInstantiable, location, kindName, typeName, type.IsStatic ? "static" : "abstract"));
         }
+        else if (shapes.ConstructorProblem(type) is { } constructorProblem)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnusableConstructor, location, kindName, typeName, constructorProblem));
+        }
 
         AnalyzeEntryMethod(context, type, kind, kindName, typeName, shapes);
         AnalyzeNames(context, type, catalog);
@@ -119,15 +124,13 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
         SymbolAnalysisContext context, INamedTypeSymbol type, ExecutionKinds kind, string kindName, string typeName, EntryMethodShapes shapes)
     {
         var entryName = kind == ExecutionKinds.Workflow ? "RunAsync" : "ExecuteAsync";
+        // Only the class's own methods: the generator does not look at inherited ones.
         var candidates = new List<IMethodSymbol>();
-        for (var current = type; current is not null && candidates.Count == 0 && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+        foreach (var member in type.GetMembers(entryName))
         {
-            foreach (var member in current.GetMembers(entryName))
+            if (member is IMethodSymbol { MethodKind: MethodKind.Ordinary } method)
             {
-                if (member is IMethodSymbol { MethodKind: MethodKind.Ordinary } method)
-                {
-                    candidates.Add(method);
-                }
+                candidates.Add(method);
             }
         }
 

@@ -26,7 +26,7 @@ public sealed class MissingEntryMethodRuleTests
         Verify.Diagnostic("CUR2004").WithLocation(1).WithArguments("Workflow", "Order", "RunAsync"));
 
     [Test]
-    public Task DeclaredOrInheritedEntryMethods_AreSilent() => Verify.VerifyAsync("""
+    public Task InheritedEntryMethod_IsReported_BecauseTheGeneratorOnlyUsesTheClassesOwn() => Verify.VerifyAsync("""
         using System.Threading.Tasks;
         using Currant;
 
@@ -36,7 +36,25 @@ public sealed class MissingEntryMethodRuleTests
         }
 
         [Job]
-        public partial class SendWelcome : EmailJobBase { }
+        public partial class {|#0:SendWelcome|} : EmailJobBase { }
+        """,
+        Verify.Diagnostic("CUR2004").WithLocation(0).WithArguments("Job", "SendWelcome", "ExecuteAsync"));
+
+    [Test]
+    public Task DeclaredEntryMethods_AreSilent() => Verify.VerifyAsync("""
+        using System.Threading.Tasks;
+        using Currant;
+
+        public abstract class EmailJobBase
+        {
+            protected static string Normalize(string to) => to.Trim();
+        }
+
+        [Job]
+        public partial class SendWelcome : EmailJobBase
+        {
+            public Task ExecuteAsync(string to) => Task.FromResult(Normalize(to));
+        }
 
         [Workflow]
         public partial class Order

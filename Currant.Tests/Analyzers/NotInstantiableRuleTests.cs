@@ -32,11 +32,14 @@ public sealed class NotInstantiableRuleTests
 
         public abstract class ExportBase
         {
-            public Task ExecuteAsync() => Task.CompletedTask;
+            protected Task Flush() => Task.CompletedTask;
         }
 
         [Job]
-        public sealed partial class Export : ExportBase { }
+        public sealed partial class Export : ExportBase
+        {
+            public Task ExecuteAsync() => Flush();
+        }
         """);
 
     [Test]

@@ -2,7 +2,7 @@ using Verify = Currant.Tests.Analyzers.Infrastructure.AnalyzerVerifier<Currant.A
 
 namespace Currant.Tests.Analyzers;
 
-/// <summary>CUR2006: entry methods that are static, inaccessible, generic or do not return a task (no code fix).</summary>
+/// <summary>CUR2006: entry methods that are static, not public, generic or do not return a task (no code fix).</summary>
 public sealed class UnsupportedEntryMethodRuleTests
 {
     [Test]
@@ -21,11 +21,15 @@ public sealed class UnsupportedEntryMethodRuleTests
 
         [Workflow]
         public partial class D { public int {|#3:RunAsync|}() => 1; }
+
+        [Activity]
+        public partial class E { internal Task {|#4:ExecuteAsync|}() => Task.CompletedTask; }
         """,
         Verify.Diagnostic("CUR2006").WithLocation(0).WithArguments("A.ExecuteAsync", "Job", "A", "it must be an instance method"),
-        Verify.Diagnostic("CUR2006").WithLocation(1).WithArguments("B.ExecuteAsync", "Job", "B", "it must be public or internal, so the generated registry can call it"),
+        Verify.Diagnostic("CUR2006").WithLocation(1).WithArguments("B.ExecuteAsync", "Job", "B", "it must be public"),
         Verify.Diagnostic("CUR2006").WithLocation(2).WithArguments("C.ExecuteAsync", "Job", "C", "it must not be generic"),
-        Verify.Diagnostic("CUR2006").WithLocation(3).WithArguments("D.RunAsync", "Workflow", "D", "it must return Task, Task<T>, ValueTask or ValueTask<T>"));
+        Verify.Diagnostic("CUR2006").WithLocation(3).WithArguments("D.RunAsync", "Workflow", "D", "it must return Task, Task<T>, ValueTask or ValueTask<T>"),
+        Verify.Diagnostic("CUR2006").WithLocation(4).WithArguments("E.ExecuteAsync", "Activity", "E", "it must be public"));
 
     [Test]
     public Task SupportedShapes_AreSilent() => Verify.VerifyAsync("""
@@ -36,7 +40,7 @@ public sealed class UnsupportedEntryMethodRuleTests
         public partial class A { public Task ExecuteAsync() => Task.CompletedTask; }
 
         [Job]
-        public partial class B { internal Task<int> ExecuteAsync() => Task.FromResult(1); }
+        public partial class B { public Task<int> ExecuteAsync() => Task.FromResult(1); }
 
         [Activity]
         public partial class C { public ValueTask ExecuteAsync() => default; }
