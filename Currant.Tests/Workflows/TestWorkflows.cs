@@ -132,7 +132,9 @@ public partial class Versioned
     {
         await Echo.Run(key, "one", 0);
         var path = "v1-path";
+#pragma warning disable CUR1008 // The static switch stands in for deploying new code between runs.
         if (CodeVersion >= 2 && Workflow.GetVersion("add-sms", 1, 2) >= 2)
+#pragma warning restore CUR1008
         {
             await Echo.Run(key, "sms", 0);
             path = "v2-path";
@@ -165,7 +167,9 @@ public partial class Blocker
 {
     public Task<string> RunAsync()
     {
+#pragma warning disable CUR1003 // Blocks the scheduler on purpose: the engine must detect and report it.
         Thread.Sleep(TimeSpan.FromSeconds(4));
+#pragma warning restore CUR1003
         return Task.FromResult("never");
     }
 }
@@ -178,7 +182,9 @@ public partial class Drifting
 
     public async Task<string> RunAsync(string key)
     {
+#pragma warning disable CUR1008 // Nondeterministic on purpose: the engine must park the workflow, not fail it.
         if (Broken)
+#pragma warning restore CUR1008
         {
             await Explode.Run("changed");
         }

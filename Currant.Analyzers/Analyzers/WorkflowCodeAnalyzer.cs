@@ -1,0 +1,137 @@
+using System.Collections.Immutable;
+using Currant.Analyzers.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Currant.Analyzers;
+
+/// <summary>
+/// Determinism rules for workflow code (CUR1001–CUR1008), enqueuing from it (CUR3002), and the APIs that only work in
+/// it: <c>Run(...)</c> stubs (CUR3001) and <c>Workflow.*</c> (CUR3006). The call graph is walked once per compilation
+/// (<see cref="WorkflowCodeWalker"/>); each file then reports what belongs to it, so a helper's diagnostic appears in
+/// the helper's file while the user types, not only in a full build.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class WorkflowCodeAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+        DiagnosticDescriptors.WallClock,
+        DiagnosticDescriptors.Randomness,
+        DiagnosticDescriptors.RealTimeWait,
+        DiagnosticDescriptors.Threading,
+        DiagnosticDescriptors.ConfigureAwaitFalse,
+        DiagnosticDescriptors.BlockingWait,
+        DiagnosticDescriptors.OutsideWorld,
+        DiagnosticDescriptors.SharedState,
+        DiagnosticDescriptors.RunOutsideWorkflow,
+        DiagnosticDescriptors.QueueInWorkflow,
+        DiagnosticDescriptors.WorkflowApiOutsideWorkflow);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (CurrantSymbols.TryCreate(start.Compilation) is not { } symbols)
+            {
+                return;
+            }
+
+            var workflowCode = new LazyWorkflowCode(symbols);
+            start.RegisterSemanticModelAction(model =>
+            {
+                foreach (var diagnostic in workflowCode.Get(model.CancellationToken).FindingsIn(model.SemanticModel.SyntaxTree))
+                {
+                    model.ReportDiagnostic(diagnostic);
+                }
+            });
+            start.RegisterOperationAction(
+                operation => AnalyzeWorkflowOnlyApi(operation, symbols, workflowCode),
+                OperationKind.Invocation,
+                OperationKind.PropertyReference,
+                OperationKind.MethodReference);
+        });
+    }
+
+    private static void AnalyzeWorkflowOnlyApi(OperationAnalysisContext context, CurrantSymbols symbols, LazyWorkflowCode workflowCode)
+    {
+        ISymbol? symbol = context.Operation switch
+        {
+            IInvocationOperation invocation => invocation.TargetMethod,
+            IPropertyReferenceOperation property => property.Property,
+            IMethodReferenceOperation method => method.Method,
+            _ => null,
+        };
+        if (symbol is null)
+        {
+            return;
+        }
+
+        var isWorkflowApi = symbols.IsWorkflowMember(symbol);
+        var isRun = !isWorkflowApi && symbol is IMethodSymbol target && symbols.GetStubKind(target, out _) == StubKind.Run;
+        if ((!isWorkflowApi && !isRun)
+            || IsInNameOf(context.Operation)
+            || workflowCode.Get(context.CancellationToken).IsReachedFromWorkflow(context.Operation.Syntax))
+        {
+            return;
+        }
+
+        var inStep = IsInStepDelegate(context.Operation, symbols, out var localFunction);
+        if (isWorkflowApi)
+        {
+            // A Workflow.Step delegate runs inside the workflow's context; only code no workflow reaches is wrong here.
+            if (!inStep)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.WorkflowApiOutsideWorkflow,
+                    DiagnosticLocations.For(context.Operation.Syntax),
+                    DisplayNames.Member(symbol),
+                    "'" + DisplayNames.Member(localFunction ?? context.ContainingSymbol) + "'"));
+            }
+
+            return;
+        }
+
+        context.ReportDiagnostic(Diagnostic.Create(
+            DiagnosticDescriptors.RunOutsideWorkflow,
+            DiagnosticLocations.For(context.Operation.Syntax),
+            DisplayNames.Member(symbol),
+            inStep ? "this 'Workflow.Step' delegate" : "'" + DisplayNames.Member(localFunction ?? context.ContainingSymbol) + "'"));
+    }
+
+    /// <summary>True inside a delegate given to Workflow.Step; otherwise reports the innermost local function, if any.</summary>
+    private static bool IsInStepDelegate(IOperation operation, CurrantSymbols symbols, out IMethodSymbol? localFunction)
+    {
+        localFunction = null;
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is ILocalFunctionOperation local)
+            {
+                localFunction ??= local.Symbol;
+            }
+            else if (current is IArgumentOperation { Parent: IInvocationOperation invocation } argument
+                     && argument.Parameter?.Type.TypeKind == TypeKind.Delegate
+                     && symbols.IsStep(invocation.TargetMethod))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsInNameOf(IOperation operation)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is INameOfOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,174 @@
+using Microsoft.CodeAnalysis;
+
+namespace Currant.Analyzers;
+
+/// <summary>
+/// Every rule Currant reports. IDs are never reused: CUR1xxx determinism (warnings), CUR2xxx declaration shape
+/// (errors: the source generator silently skips classes it cannot use and relies on these), CUR3xxx API usage.
+/// Each ID has a help page in <c>Currant.Analyzers/docs/</c> and a line in the release tracking files.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    /// <summary>Where the help pages are published; each rule's page is <c>{HelpLinkBase}CUR####.md</c>.</summary>
+    public const string HelpLinkBase = "https://github.com/currant-dotnet/currant/blob/main/Currant.Analyzers/docs/";
+
+    // ---- CUR1xxx: determinism. Message argument {1} is where: "'Clock.Stamp()', called from 'ProcessOrder.RunAsync'".
+
+    public static readonly DiagnosticDescriptor WallClock = Create(
+        "CUR1001", DiagnosticCategories.Determinism, DiagnosticSeverity.Warning,
+        "Workflow code must not read the clock",
+        "'{0}' in {1}: the wall clock is not replayed; use 'Workflow.UtcNow'",
+        "DateTime.Now/UtcNow/Today, DateTimeOffset.Now/UtcNow, TimeProvider, Environment.TickCount and Stopwatch return a different time when a workflow replays. Workflow.UtcNow returns the time recorded in the workflow's history.");
+
+    public static readonly DiagnosticDescriptor Randomness = Create(
+        "CUR1002", DiagnosticCategories.Determinism, DiagnosticSeverity.Warning,
+        "Workflow code must not use random values or new GUIDs",
+        "'{0}' in {1}: random values and new GUIDs are not replayed; use 'Workflow.NewGuid()' or 'Workflow.Random'",
+        "Guid.NewGuid(), new Random(), Random.Shared, RandomNumberGenerator and per-process string hash codes give different values when a workflow replays. Workflow.NewGuid() and Workflow.Random return values recorded in (or seeded from) the workflow's history.");
+
+    public static readonly DiagnosticDescriptor RealTimeWait = Create(
+        "CUR1003", DiagnosticCategories.Determinism, DiagnosticSeverity.Warning,
+        "Workflow code must not wait on real time",
+        "'{0}' in {1}: real-time waits and timeouts do not survive replay; use 'Workflow.Sleep' (a durable timer) or 'Workflow.WaitForSignal' with a timeout",
+        "Task.Delay, Thread.Sleep, CancellationTokenSource timeouts, PeriodicTimer and timers hold a worker and fire at a different point when a workflow replays. Workflow.Sleep is a durable timer: no worker is held and it survives restarts.");
+
+    public static readonly DiagnosticDescriptor Threading = Create(
+        "CUR1004", DiagnosticCategories.Determinism, DiagnosticSeverity.Warning,
+        "Workflow code must not start threads or thread-pool work",
+        "'{0}' in {1}: workflow code runs on one deterministic scheduler and must not start threads or thread-pool work; run the work in activities and await them with 'Task.WhenAll'",
+        "Task.Run, Task.Factory.StartNew, new Thread, ThreadPool and Parallel run code outside the workflow's single-threaded scheduler, in an order replay cannot reproduce.");
+
+    public static readonly DiagnosticDescriptor ConfigureAwaitFalse = Create(
+        "CUR1005", DiagnosticCategories.Determinism, DiagnosticSeverity.Warning,
+        "Workflow code must not use ConfigureAwait(false)",
+        "'{0}' in {1}: continuing off the workflow scheduler breaks replay; remove 'ConfigureAwait(false)'",
+        "ConfigureAwait(false) continues on the thread pool instead of the workflow's deterministic scheduler, so the rest of the workflow runs outside replay's control.");
+
+    public static readonly DiagnosticDescriptor BlockingWait = Create(
+        "CUR1006", DiagnosticCategories.Determinism, DiagnosticSeverity.Warning,
+        "Workflow code must not block on tasks",
+        "'{0}' in {1}: blocking on a task deadlocks the single-threaded workflow scheduler; await it instead",
+        ".Result, .Wait(), Task.WaitAll/WaitAny and GetAwaiter().GetResult() block the only thread the workflow scheduler has, so the awaited work can never run.");
+
+    public static readonly DiagnosticDescriptor OutsideWorld = Create(
+        "CUR1007", DiagnosticCategories.Determinism, DiagnosticSeverity.Warning,
+        "Workflow code must not touch the outside world",
+        "'{0}' in {1}: {2} is outside the workflow's history; move it into an activity or 'Workflow.Step'",
+        "Files, the network, databases, environment variables and machine facts, console input and processes give different answers (and repeat their side effects) when a workflow replays. Activities and Workflow.Step record their results.");
+
+    public static readonly DiagnosticDescriptor SharedState = Create(
+        "CUR1008", DiagnosticCategories.Determinism, DiagnosticSeverity.Warning,
+        "Workflow code must not use mutable static state",
+        "'{0}' in {1}: {2} mutable static state shares it between workflow runs, and replay does not restore it; keep state in the workflow instance or pass it as an argument",
+        "A static field or settable static property of your own types is shared by every workflow on the worker and survives between replays, so a replay can see values another run left behind.");
+
+    // ---- CUR2xxx: declaration shape (errors).
+
+    public static readonly DiagnosticDescriptor ClassNotPartial = Create(
+        "CUR2001", DiagnosticCategories.Declaration, DiagnosticSeverity.Error,
+        "Currant classes must be partial",
+        "[{0}] class '{1}' must be partial: the source generator adds its static stubs to it",
+        "The source generator adds static Queue/Run/Options members to each [Job], [Activity] and [Workflow] class, which needs the class to be partial.");
+
+    public static readonly DiagnosticDescriptor ContainingTypeNotPartial = Create(
+        "CUR2002", DiagnosticCategories.Declaration, DiagnosticSeverity.Error,
+        "Types containing a Currant class must be partial",
+        "[{0}] class '{1}' is nested in '{2}', which must be partial too",
+        "To add members to a nested class, the source generator must redeclare every type that contains it, so those must be partial as well.");
+
+    public static readonly DiagnosticDescriptor GenericClass = Create(
+        "CUR2003", DiagnosticCategories.Declaration, DiagnosticSeverity.Error,
+        "Currant classes must not be generic",
+        "[{0}] class '{1}' must not be generic or nested in a generic type: an execution name must map to one concrete class",
+        "The registry maps each persisted execution name to one concrete class; an open generic class has no single type the worker could create.");
+
+    public static readonly DiagnosticDescriptor MissingEntryMethod = Create(
+        "CUR2004", DiagnosticCategories.Declaration, DiagnosticSeverity.Error,
+        "Currant class has no entry method",
+        "[{0}] class '{1}' declares no '{2}' method; declare 'public async Task {2}(...)' in the class itself",
+        "Jobs and activities run their ExecuteAsync method and workflows their RunAsync method, declared in the class itself (an inherited one is not used); without it there is nothing to queue or run.");
+
+    public static readonly DiagnosticDescriptor AmbiguousEntryMethod = Create(
+        "CUR2005", DiagnosticCategories.Declaration, DiagnosticSeverity.Error,
+        "Currant class has more than one entry method",
+        "[{0}] class '{1}' declares {2} '{3}' methods; keep exactly one so the worker knows which to call",
+        "Arguments are persisted by position and name, not by overload, so a class must have exactly one ExecuteAsync (jobs, activities) or RunAsync (workflows).");
+
+    public static readonly DiagnosticDescriptor UnsupportedEntryMethod = Create(
+        "CUR2006", DiagnosticCategories.Declaration, DiagnosticSeverity.Error,
+        "Entry method has an unsupported shape",
+        "'{0}' cannot be the entry method of [{1}] class '{2}': {3}",
+        "The entry method must be a public, non-generic instance method returning Task, Task<T>, ValueTask or ValueTask<T>.");
+
+    public static readonly DiagnosticDescriptor UnsupportedParameter = Create(
+        "CUR2007", DiagnosticCategories.Declaration, DiagnosticSeverity.Error,
+        "Entry method parameter is not supported",
+        "Parameter '{0}' of '{1}' is not supported: {2}",
+        "Arguments are serialized into the queued execution with System.Text.Json, so they must be passed by value: ref, out and in parameters, pointers and ref structs cannot be. A CancellationToken is supplied by the worker and must be the last parameter.");
+
+    public static readonly DiagnosticDescriptor DuplicateExecutionName = Create(
+        "CUR2008", DiagnosticCategories.Declaration, DiagnosticSeverity.Error,
+        "Execution names must be unique",
+        "Execution name '{0}' is used by both '{1}' and '{2}'; names are persisted, so each must be unique (set Name = \"...\" on the attribute)",
+        "The execution name (the class name unless the attribute sets Name) is what is stored and what a worker looks up, so two classes with the same name in one assembly cannot both be run.");
+
+    public static readonly DiagnosticDescriptor NotInstantiable = Create(
+        "CUR2009", DiagnosticCategories.Declaration, DiagnosticSeverity.Error,
+        "Currant classes must be instantiable",
+        "[{0}] class '{1}' must not be {2}: the worker creates an instance to run it",
+        "The worker creates an instance of the class (constructor arguments from the service provider) for each run, so the class cannot be static or abstract.");
+
+    public static readonly DiagnosticDescriptor ConflictingKinds = Create(
+        "CUR2010", DiagnosticCategories.Declaration, DiagnosticSeverity.Error,
+        "A class is one kind of execution",
+        "Class '{0}' carries both [{1}] and [{2}]; a class is exactly one of job, activity or workflow",
+        "[Job], [Activity] and [Workflow] give a class different generated members and different runtime semantics; combine them by calling one from another instead.");
+
+    public static readonly DiagnosticDescriptor UnusableConstructor = Create(
+        "CUR2011", DiagnosticCategories.Declaration, DiagnosticSeverity.Error,
+        "Currant class needs one usable public constructor",
+        "[{0}] class '{1}' {2}: the worker creates it with its public constructor that has the most parameters, supplied by the service provider",
+        "The generated invoker creates the class with the public constructor that has the most parameters, each supplied by the service provider. It needs exactly one such constructor, parameters that can be passed by value, and the constructor must set any required members.");
+
+    // ---- CUR3xxx: API usage.
+
+    public static readonly DiagnosticDescriptor RunOutsideWorkflow = Create(
+        "CUR3001", DiagnosticCategories.Usage, DiagnosticSeverity.Warning,
+        "'Run' is only valid in workflow code",
+        "'{0}' runs an activity or child workflow and only works in workflow code, but {1} is not workflow code",
+        "The generated Run(...) of an activity or workflow records a step in the calling workflow's history, so it only works while a workflow runs. Outside workflows, queue a job or workflow with Queue(...).");
+
+    public static readonly DiagnosticDescriptor QueueInWorkflow = Create(
+        "CUR3002", DiagnosticCategories.Usage, DiagnosticSeverity.Warning,
+        "Workflow code must not enqueue without recording it",
+        "'{0}' in {1}: the client enqueues at once and nothing records it, so every replay enqueues again; call the generated 'Queue(...)' of the job or workflow (recorded in workflow code) or wrap the call in 'Workflow.Step'",
+        "ICurrantClient.EnqueueAsync/EnqueueManyAsync write new executions straight away. Workflow code runs again on every replay, so each replay would enqueue another copy. The generated Queue(...) and QueueMany(...) stubs record the enqueue when called from workflow code; Workflow.Step records any other call.");
+
+    public static readonly DiagnosticDescriptor NonConstantChangeId = Create(
+        "CUR3003", DiagnosticCategories.Usage, DiagnosticSeverity.Warning,
+        "GetVersion change id must be a constant",
+        "The change id passed to 'Workflow.GetVersion' must be a constant: a computed id can differ on replay and no longer match the history",
+        "Workflow.GetVersion records its result under the change id; an id computed at run time may differ between the first run and a replay, so the recorded version is not found.");
+
+    public static readonly DiagnosticDescriptor VersionRangeInverted = Create(
+        "CUR3004", DiagnosticCategories.Usage, DiagnosticSeverity.Error,
+        "GetVersion minimum must not exceed maximum",
+        "'Workflow.GetVersion(\"{0}\", {1}, {2})': minSupported is greater than maxSupported, so every call fails",
+        "Workflow.GetVersion(changeId, minSupported, maxSupported) fails for any version outside [minSupported, maxSupported]; with the bounds inverted that range is empty.");
+
+    public static readonly DiagnosticDescriptor WorkflowConstructorParameters = Create(
+        "CUR3005", DiagnosticCategories.Usage, DiagnosticSeverity.Warning,
+        "Workflows must not take constructor parameters",
+        "Workflow '{0}' takes constructor parameters; services injected into a workflow reach the outside world without being replayed, so keep the constructor parameterless and call activities",
+        "Jobs and activities get constructor arguments from dependency injection; a workflow is replayed, so anything it receives from outside its history makes it nondeterministic. Do that work in activities.");
+
+    public static readonly DiagnosticDescriptor WorkflowApiOutsideWorkflow = Create(
+        "CUR3006", DiagnosticCategories.Usage, DiagnosticSeverity.Warning,
+        "Workflow.* is only valid in workflow code",
+        "'{0}' only works inside a running workflow, but {1} is not workflow code",
+        "Every member of Currant.Workflow reads the running workflow's context and throws InvalidOperationException anywhere else, including in jobs and activities.");
+
+    private static DiagnosticDescriptor Create(
+        string id, string category, DiagnosticSeverity severity, string title, string message, string description)
+        => new(id, title, message, category, severity, isEnabledByDefault: true, description, HelpLinkBase + id + ".md");
+}

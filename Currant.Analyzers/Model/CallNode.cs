@@ -1,0 +1,38 @@
+namespace Currant.Analyzers.Model;
+
+/// <summary>A method reached from a workflow's entry point, with the caller it was first reached from.</summary>
+internal sealed class CallNode
+{
+    private string? _where;
+
+    public CallNode(string display, CallNode? caller)
+    {
+        Display = display;
+        Caller = caller;
+    }
+
+    /// <summary>How messages name this node, quotes included: <c>'Clock.Stamp()'</c>.</summary>
+    public string Display { get; }
+
+    public CallNode? Caller { get; }
+
+    /// <summary>The chain messages show: <c>'Clock.Stamp()', called from 'ProcessOrder.RunAsync'</c>.</summary>
+    public string Where
+    {
+        get
+        {
+            if (_where is null)
+            {
+                var text = Display;
+                for (var caller = Caller; caller is not null; caller = caller.Caller)
+                {
+                    text += ", called from " + caller.Display;
+                }
+
+                _where = text;
+            }
+
+            return _where;
+        }
+    }
+}

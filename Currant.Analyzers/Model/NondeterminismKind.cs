@@ -1,0 +1,19 @@
+namespace Currant.Analyzers.Model;
+
+/// <summary>Why an API is banned from workflow code; each maps to one rule (the outside-world kinds share CUR1007).</summary>
+internal enum NondeterminismKind
+{
+    /// <summary>An exception to a type-wide ban (e.g. <c>Environment.NewLine</c>).</summary>
+    Allowed,
+    WallClock,
+    Randomness,
+    RealTimeWait,
+    Threading,
+    BlockingWait,
+    FileSystem,
+    Network,
+    Database,
+    MachineFacts,
+    ConsoleInput,
+    Process,
+}

@@ -1,0 +1,439 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
+
+namespace Currant.Analyzers.Model;
+
+/// <summary>
+/// Finds workflow code and what it does wrong. Workflow code is the <c>RunAsync</c> of each [Workflow] class (with its
+/// constructors and instance initializers), its lambdas and local functions, and every method of this compilation
+/// reachable from there through calls, constructors, property accessors, operators and method groups. The walk is
+/// breadth-first from all entry points at once, so each method is visited once (cycles end there) and is reported
+/// with its shortest chain to a workflow. It does not enter delegates given to <c>Workflow.Step</c>, members of
+/// [Job]/[Activity] classes, or generated code (the generator's stubs call the runtime, which is deterministic by design).
+/// </summary>
+internal sealed class WorkflowCodeWalker
+{
+    private readonly CurrantSymbols _symbols;
+    private readonly Compilation _compilation;
+    private readonly CancellationToken _cancellationToken;
+    private readonly Dictionary<IMethodSymbol, CallNode> _visited = new(SymbolEqualityComparer.Default);
+    private readonly Queue<(CallNode Node, IOperation Body)> _pending = new();
+    private readonly Dictionary<SyntaxTree, List<Diagnostic>> _findings = new();
+    private readonly HashSet<(SyntaxTree Tree, TextSpan Span)> _workflowSites = new();
+    private readonly Dictionary<SyntaxTree, bool> _generatedTrees = new();
+    private BannedApis? _banned;
+
+    private WorkflowCodeWalker(CurrantSymbols symbols, CancellationToken cancellationToken)
+    {
+        _symbols = symbols;
+        _compilation = symbols.Compilation;
+        _cancellationToken = cancellationToken;
+    }
+
+    private BannedApis Banned => _banned ??= new BannedApis(_compilation);
+
+    public static WorkflowCode Walk(CurrantSymbols symbols, CancellationToken cancellationToken)
+    {
+        var walker = new WorkflowCodeWalker(symbols, cancellationToken);
+        walker.AddEntryPoints();
+        while (walker._pending.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var (node, body) = walker._pending.Dequeue();
+            walker.Visit(node, body);
+        }
+
+        return new WorkflowCode(walker._findings, walker._workflowSites);
+    }
+
+    private void AddEntryPoints()
+    {
+        var workflows = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+        foreach (var symbol in _compilation.GetSymbolsWithName("RunAsync", SymbolFilter.Member, _cancellationToken))
+        {
+            if (symbol is IMethodSymbol { MethodKind: MethodKind.Ordinary } method
+                && (_symbols.KindsOf(method.ContainingType) & ExecutionKinds.Workflow) != 0)
+            {
+                AddMethod(method, "'" + DisplayNames.EntryMethod(method) + "'", caller: null);
+                workflows.Add(method.ContainingType);
+            }
+        }
+
+        foreach (var workflow in workflows)
+        {
+            foreach (var constructor in workflow.InstanceConstructors)
+            {
+                if (!constructor.IsImplicitlyDeclared)
+                {
+                    AddMethod(constructor, "'" + DisplayNames.Member(constructor) + "'", caller: null);
+                }
+            }
+
+            foreach (var member in workflow.GetMembers())
+            {
+                if (member is IFieldSymbol { IsStatic: false, IsImplicitlyDeclared: false } or IPropertySymbol { IsStatic: false })
+                {
+                    AddInitializer(member);
+                }
+            }
+        }
+    }
+
+    private void AddInitializer(ISymbol member)
+    {
+        foreach (var reference in member.DeclaringSyntaxReferences)
+        {
+            SyntaxNode? initializer = reference.GetSyntax(_cancellationToken) switch
+            {
+                VariableDeclaratorSyntax variable => variable.Initializer,
+                PropertyDeclarationSyntax property => property.Initializer,
+                _ => null,
+            };
+            if (initializer is not null && Operation(initializer) is { } operation)
+            {
+                _pending.Enqueue((new CallNode("the initializer of '" + DisplayNames.Member(member) + "'", caller: null), operation));
+            }
+        }
+    }
+
+    private void Follow(IMethodSymbol? method, CallNode caller)
+    {
+        if (method is null)
+        {
+            return;
+        }
+
+        var target = (method.ReducedFrom ?? method).OriginalDefinition;
+        target = target.PartialImplementationPart ?? target;
+        if (target.MethodKind is MethodKind.AnonymousFunction or MethodKind.DelegateInvoke
+            || target.IsAbstract
+            || target.IsExtern
+            || target.DeclaringSyntaxReferences.IsEmpty
+            || !SymbolEqualityComparer.Default.Equals(target.ContainingAssembly, _compilation.Assembly)
+            || (_symbols.KindsOfSelfOrContainer(target.ContainingType) & (ExecutionKinds.Job | ExecutionKinds.Activity)) != 0
+            || _visited.ContainsKey(target))
+        {
+            return;
+        }
+
+        foreach (var reference in target.DeclaringSyntaxReferences)
+        {
+            if (IsGenerated(reference.SyntaxTree))
+            {
+                return;
+            }
+        }
+
+        AddMethod(target, "'" + DisplayNames.Member(target) + "'", caller);
+    }
+
+    private void AddMethod(IMethodSymbol method, string display, CallNode? caller)
+    {
+        if (_visited.ContainsKey(method))
+        {
+            return;
+        }
+
+        var node = new CallNode(display, caller);
+        _visited.Add(method, node);
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            if (Operation(reference.GetSyntax(_cancellationToken)) is { } body)
+            {
+                _pending.Enqueue((node, body));
+                return;
+            }
+        }
+    }
+
+    private IOperation? Operation(SyntaxNode syntax)
+    {
+#pragma warning disable RS1030 // The walk must read callees in other files. The analyzer driver shares one cached semantic model per tree, so this binds nothing twice.
+        var model = _compilation.GetSemanticModel(syntax.SyntaxTree);
+#pragma warning restore RS1030
+        return model.GetOperation(syntax, _cancellationToken);
+    }
+
+    private void Visit(CallNode node, IOperation body)
+    {
+        var stack = new Stack<IOperation>();
+        stack.Push(body);
+        while (stack.Count > 0)
+        {
+            var operation = stack.Pop();
+            if ((operation is ILocalFunctionOperation && !ReferenceEquals(operation, body))
+                || operation is INameOfOperation or ITypeOfOperation)
+            {
+                // A nested local function is workflow code only if something here calls it (see Follow).
+                continue;
+            }
+
+            Inspect(operation, node);
+            if (operation is IInvocationOperation invocation && _symbols.IsStep(invocation.TargetMethod))
+            {
+                // The step's delegate runs once and is recorded: it is not workflow code. Its name still is.
+                foreach (var argument in invocation.Arguments)
+                {
+                    if (argument.Parameter?.Type.TypeKind != TypeKind.Delegate)
+                    {
+                        stack.Push(argument);
+                    }
+                }
+
+                continue;
+            }
+
+            foreach (var child in operation.ChildOperations)
+            {
+                stack.Push(child);
+            }
+        }
+    }
+
+    private void Inspect(IOperation operation, CallNode node)
+    {
+        switch (operation)
+        {
+            case IInvocationOperation invocation:
+                InspectMember(invocation.TargetMethod, operation, node);
+                InspectInvocation(invocation, node);
+                Follow(invocation.TargetMethod, node);
+                break;
+            case IObjectCreationOperation { Constructor: { } constructor }:
+                InspectMember(constructor, operation, node);
+                Follow(constructor, node);
+                break;
+            case IPropertyReferenceOperation propertyReference:
+                InspectMember(propertyReference.Property, operation, node);
+                InspectStaticState(propertyReference.Property, operation, node);
+                FollowAccessors(propertyReference, node);
+                break;
+            case IFieldReferenceOperation fieldReference:
+                InspectMember(fieldReference.Field, operation, node);
+                InspectStaticState(fieldReference.Field, operation, node);
+                break;
+            case IEventReferenceOperation eventReference:
+                InspectMember(eventReference.Event, operation, node);
+                break;
+            case IMethodReferenceOperation methodReference:
+                InspectMember(methodReference.Method, operation, node);
+                Follow(methodReference.Method, node);
+                break;
+            case IUnaryOperation { OperatorMethod: { } unary }:
+                Follow(unary, node);
+                break;
+            case IBinaryOperation { OperatorMethod: { } binary }:
+                Follow(binary, node);
+                break;
+            case IConversionOperation { OperatorMethod: { } conversion }:
+                Follow(conversion, node);
+                break;
+            case ICompoundAssignmentOperation { OperatorMethod: { } compound }:
+                Follow(compound, node);
+                break;
+            case IIncrementOrDecrementOperation { OperatorMethod: { } increment }:
+                Follow(increment, node);
+                break;
+        }
+    }
+
+    private void InspectMember(ISymbol symbol, IOperation operation, CallNode node)
+    {
+        if (_symbols.IsWorkflowMember(symbol)
+            || (symbol is IMethodSymbol method && _symbols.GetStubKind(method, out _) == StubKind.Run))
+        {
+            _workflowSites.Add((operation.Syntax.SyntaxTree, operation.Syntax.Span));
+            return;
+        }
+
+        if (Banned.Find(symbol) is not { } banned || ReceiverIsBanned(operation, banned))
+        {
+            return;
+        }
+
+        var properties = banned.Fix is null
+            ? ImmutableDictionary<string, string?>.Empty
+            : ImmutableDictionary<string, string?>.Empty.Add(FixKinds.Property, banned.Fix);
+        var display = DisplayNames.Member(symbol);
+        switch (banned.Kind)
+        {
+            case NondeterminismKind.WallClock:
+                Report(DiagnosticDescriptors.WallClock, operation, properties, display, node.Where);
+                break;
+            case NondeterminismKind.Randomness:
+                Report(DiagnosticDescriptors.Randomness, operation, properties, display, node.Where);
+                break;
+            case NondeterminismKind.RealTimeWait:
+                Report(DiagnosticDescriptors.RealTimeWait, operation, properties, display, node.Where);
+                break;
+            case NondeterminismKind.Threading:
+                Report(DiagnosticDescriptors.Threading, operation, properties, display, node.Where);
+                break;
+            case NondeterminismKind.BlockingWait:
+                Report(DiagnosticDescriptors.BlockingWait, operation, properties, display, node.Where);
+                break;
+            default:
+                Report(DiagnosticDescriptors.OutsideWorld, operation, properties, display, node.Where, OutsideWorldPhrase(banned.Kind));
+                break;
+        }
+    }
+
+    private void InspectInvocation(IInvocationOperation invocation, CallNode node)
+    {
+        var method = invocation.TargetMethod;
+        if (method.Name == "ConfigureAwait"
+            && Banned.IsConfigureAwaitFalse(method, LastArgument(invocation), out var fixable))
+        {
+            var properties = fixable
+                ? ImmutableDictionary<string, string?>.Empty.Add(FixKinds.Property, FixKinds.RemoveConfigureAwait)
+                : ImmutableDictionary<string, string?>.Empty;
+            AddFinding(Diagnostic.Create(
+                DiagnosticDescriptors.ConfigureAwaitFalse,
+                DiagnosticLocations.ForConfigureAwait(invocation.Syntax),
+                properties,
+                fixable ? "ConfigureAwait(false)" : "ConfigureAwait(" + LastArgument(invocation)!.Syntax + ")",
+                node.Where));
+            return;
+        }
+
+        // The generated Queue/QueueMany record the enqueue in workflow code; the client's own methods do not.
+        if (_symbols.ClientEnqueueMethods.Contains(method.OriginalDefinition))
+        {
+            var properties = invocation.Parent is IAwaitOperation
+                ? ImmutableDictionary<string, string?>.Empty.Add(FixKinds.Property, FixKinds.RecordEnqueue).Add(FixKinds.StepNameProperty, method.Name)
+                : ImmutableDictionary<string, string?>.Empty;
+            Report(DiagnosticDescriptors.QueueInWorkflow, invocation, properties, DisplayNames.Member(method), node.Where);
+        }
+    }
+
+    private void InspectStaticState(ISymbol symbol, IOperation operation, CallNode node)
+    {
+        var mutable = symbol switch
+        {
+            IFieldSymbol field => field is { IsStatic: true, IsConst: false, IsReadOnly: false, IsImplicitlyDeclared: false },
+            IPropertySymbol property => property is { IsStatic: true, SetMethod: not null },
+            _ => false,
+        };
+        if (!mutable || !SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, _compilation.Assembly))
+        {
+            return;
+        }
+
+        var handWritten = false;
+        foreach (var reference in symbol.DeclaringSyntaxReferences)
+        {
+            handWritten |= !IsGenerated(reference.SyntaxTree);
+        }
+
+        if (handWritten)
+        {
+            var access = IsWrite(operation) ? "writing" : "reading";
+            Report(DiagnosticDescriptors.SharedState, operation, ImmutableDictionary<string, string?>.Empty, DisplayNames.Member(symbol), node.Where, access);
+        }
+    }
+
+    private void FollowAccessors(IPropertyReferenceOperation reference, CallNode node)
+    {
+        var write = IsWrite(reference);
+        var readToo = reference.Parent is ICompoundAssignmentOperation or ICoalesceAssignmentOperation or IIncrementOrDecrementOperation;
+        if (!write || readToo)
+        {
+            Follow(reference.Property.GetMethod, node);
+        }
+
+        if (write)
+        {
+            Follow(reference.Property.SetMethod, node);
+        }
+    }
+
+    /// <summary>One diagnostic per chain: <c>Stopwatch.StartNew().Elapsed</c> is reported once, at <c>StartNew()</c>.</summary>
+    private bool ReceiverIsBanned(IOperation operation, BannedApi banned)
+    {
+        var receiver = operation switch
+        {
+            IInvocationOperation invocation => invocation.Instance,
+            IPropertyReferenceOperation property => property.Instance,
+            IFieldReferenceOperation field => field.Instance,
+            _ => null,
+        };
+        while (receiver is IConversionOperation conversion)
+        {
+            receiver = conversion.Operand;
+        }
+
+        ISymbol? receiverSymbol = receiver switch
+        {
+            IInvocationOperation invocation => invocation.TargetMethod,
+            IPropertyReferenceOperation property => property.Property,
+            IObjectCreationOperation { Constructor: { } constructor } => constructor,
+            _ => null,
+        };
+        return receiverSymbol is not null && Banned.Find(receiverSymbol)?.Kind == banned.Kind;
+    }
+
+    private static bool IsWrite(IOperation operation) => operation.Parent switch
+    {
+        IAssignmentOperation assignment => ReferenceEquals(assignment.Target, operation),
+        IIncrementOrDecrementOperation increment => ReferenceEquals(increment.Target, operation),
+        _ => false,
+    };
+
+    private static IOperation? LastArgument(IInvocationOperation invocation)
+    {
+        var last = invocation.TargetMethod.Parameters.Length - 1;
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Ordinal == last)
+            {
+                return argument.Value;
+            }
+        }
+
+        return null;
+    }
+
+    private static string OutsideWorldPhrase(NondeterminismKind kind) => kind switch
+    {
+        NondeterminismKind.FileSystem => "the file system",
+        NondeterminismKind.Network => "the network",
+        NondeterminismKind.Database => "a database",
+        NondeterminismKind.MachineFacts => "the machine's environment",
+        NondeterminismKind.ConsoleInput => "console input",
+        _ => "starting a process",
+    };
+
+    private void Report(DiagnosticDescriptor descriptor, IOperation operation, ImmutableDictionary<string, string?> properties, params object[] arguments)
+        => AddFinding(Diagnostic.Create(descriptor, DiagnosticLocations.For(operation.Syntax), properties, arguments));
+
+    private void AddFinding(Diagnostic diagnostic)
+    {
+        var tree = diagnostic.Location.SourceTree!;
+        if (IsGenerated(tree))
+        {
+            return;
+        }
+
+        if (!_findings.TryGetValue(tree, out var list))
+        {
+            _findings[tree] = list = new List<Diagnostic>();
+        }
+
+        list.Add(diagnostic);
+    }
+
+    private bool IsGenerated(SyntaxTree tree)
+    {
+        if (!_generatedTrees.TryGetValue(tree, out var generated))
+        {
+            _generatedTrees[tree] = generated = GeneratedCode.IsGenerated(tree);
+        }
+
+        return generated;
+    }
+}
