@@ -294,7 +294,8 @@ internal sealed class CurrantStore(NpgsqlDataSource dataSource)
                 reader.IsDBNull(8) ? null : reader.GetGuid(8),
                 reader.IsDBNull(9) ? null : reader.GetInt32(9),
                 reader.IsDBNull(10) ? null : reader.GetString(10),
-                reader.GetBoolean(11)));
+                reader.GetBoolean(11),
+                reader.GetTimeSpan(12)));
         }
 
         return claimed;
