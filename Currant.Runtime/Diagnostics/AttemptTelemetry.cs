@@ -15,7 +15,7 @@ internal sealed class AttemptTelemetry : IDisposable
     private readonly IDisposable? _scope;
     private readonly TagList _tags;
     private readonly long _startedAt;
-    private bool _disposed;
+    private bool _ended;
 
     private AttemptTelemetry(Activity? span, IDisposable? scope, TagList tags)
     {
@@ -64,7 +64,10 @@ internal sealed class AttemptTelemetry : IDisposable
         return new AttemptTelemetry(span, scope, tags);
     }
 
-    /// <summary>Records how the attempt ended (before its outcome is written back).</summary>
+    /// <summary>
+    /// Records how the attempt ended and ends its span, before the outcome is written back: whoever sees the
+    /// execution finished can already see its span and metrics.
+    /// </summary>
     public void Complete(Completion completion)
     {
         var (outcome, counter) = completion switch
@@ -92,18 +95,25 @@ internal sealed class AttemptTelemetry : IDisposable
                 _span.SetStatus(ActivityStatusCode.Error, $"Attempt {completion.Attempt} failed.");
             }
         }
+
+        End();
     }
 
     public void Dispose()
     {
-        if (_disposed)
+        End();
+        _scope?.Dispose();
+    }
+
+    private void End()
+    {
+        if (_ended)
         {
             return;
         }
 
-        _disposed = true;
+        _ended = true;
         CurrantDiagnostics.InFlight.Add(-1, _tags);
         _span?.Dispose();
-        _scope?.Dispose();
     }
 }
