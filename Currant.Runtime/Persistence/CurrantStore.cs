@@ -43,6 +43,12 @@ internal sealed class CurrantStore(NpgsqlDataSource dataSource)
         return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
+    public async Task PingAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(WorkerQueries.Ping);
+        await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public int GetSchemaVersion()
     {
         using var exists = dataSource.CreateCommand(WorkerQueries.SchemaExists);
