@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
@@ -23,7 +22,6 @@ internal static class ApplicationAssemblies
     public static void Register(Assembly assembly)
         => RuntimeHelpers.RunModuleConstructor(assembly.ManifestModule.ModuleHandle);
 
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Loads application assemblies by name; a trimmed or AOT app has no TRUSTED_PLATFORM_ASSEMBLIES list and skips the scan.")]
     public static void RegisterAll(ILogger logger)
     {
         lock (Gate)
