@@ -140,8 +140,19 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
     public async Task<Guid> EnqueueAsync(ExecutionDefinition definition, byte[] arguments, EnqueueOptions? options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(definition);
+        // Before BuildRow: the row stores Activity.Current's id, which must be the enqueue span's.
+        using var span = CurrantDiagnostics.StartEnqueue(definition, 1);
         var row = BuildRow(definition, arguments, options, options?.IdempotencyKey);
-        return await Store.InsertAsync(row, options?.Transaction, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var id = await Store.InsertAsync(row, options?.Transaction, cancellationToken).ConfigureAwait(false);
+            CurrantDiagnostics.RecordEnqueued(span, definition, row.Queue, 1, id);
+            return id;
+        }
+        catch (Exception ex) when (CurrantDiagnostics.RecordFailure(span, ex))
+        {
+            throw;
+        }
     }
 
     /// <inheritdoc />
@@ -149,6 +160,7 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(arguments);
+        using var span = CurrantDiagnostics.StartEnqueue(definition, arguments.Count);
         var rows = new NewExecution[arguments.Count];
         for (var i = 0; i < rows.Length; i++)
         {
@@ -157,7 +169,19 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
             rows[i] = BuildRow(definition, arguments[i], options, key);
         }
 
-        return await Store.InsertManyAsync(rows, options?.Transaction, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var ids = await Store.InsertManyAsync(rows, options?.Transaction, cancellationToken).ConfigureAwait(false);
+            if (rows.Length > 0)
+            {
+                CurrantDiagnostics.RecordEnqueued(span, definition, rows[0].Queue, rows.Length, null);
+            }
+            return ids;
+        }
+        catch (Exception ex) when (CurrantDiagnostics.RecordFailure(span, ex))
+        {
+            throw;
+        }
     }
 
     internal NewExecution BuildRow(ExecutionDefinition definition, byte[] arguments, EnqueueOptions? options, string? idempotencyKey)

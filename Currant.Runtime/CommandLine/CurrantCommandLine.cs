@@ -14,23 +14,30 @@ namespace Currant.CommandLine;
 public static class CurrantCommandLine
 {
     /// <summary>Parses <paramref name="args"/> and runs the command; returns the process exit code.</summary>
-    public static async Task<int> InvokeAsync(string[] args, IEnumerable<Command>? extraCommands = null, TextWriter? output = null, TextWriter? error = null)
-    {
-        var root = Build(extraCommands);
-        // Ctrl-C and SIGTERM cancel the command's token so workers drain and 'currant dev' stops its server;
-        // the process is not killed underneath them.
-        var configuration = new InvocationConfiguration { Output = output ?? Console.Out, Error = error ?? Console.Error, ProcessTerminationTimeout = null };
-        using var stop = new CancellationTokenSource();
-        void Cancel(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            stop.Cancel();
-        }
+    public static Task<int> InvokeAsync(string[] args, IEnumerable<Command>? extraCommands = null, TextWriter? output = null, TextWriter? error = null)
+        => InvokeAsync(args, host: null, extraCommands, output, error);
 
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
-        return await root.Parse(args).InvokeAsync(configuration, stop.Token).ConfigureAwait(false);
+    /// <summary>
+    /// Runs a command inside an application: with <paramref name="host"/>, commands use the host's database and
+    /// settings unless <c>--database-url</c> is given, and <c>worker</c> runs with the host's container and
+    /// <c>Currant:Worker</c> settings.
+    /// </summary>
+    internal static Task<int> InvokeAsync(string[] args, IServiceProvider? host, IEnumerable<Command>? extraCommands = null, TextWriter? output = null, TextWriter? error = null, CancellationToken cancellationToken = default)
+    {
+        var root = Build(extraCommands, host);
+        var configuration = new InvocationConfiguration
+        {
+            Output = output ?? Console.Out,
+            Error = error ?? Console.Error,
+            // Ctrl-C and SIGTERM cancel the command's token; the process then waits this long for it to end. The
+            // library's default (2 s) would cut a worker's graceful drain short.
+            ProcessTerminationTimeout = HostCommands.DrainTimeout(host),
+        };
+        return root.Parse(args).InvokeAsync(configuration, cancellationToken);
     }
+
+    /// <summary>The names of the built-in commands an application exposes through <c>RunWithCurrantCommandsAsync</c>.</summary>
+    internal static IReadOnlyList<string> HostCommandNames { get; } = ["migrate", "worker", "status", "list", "cancel", "signal", "history", "retry"];
 
     /// <summary>The database URL option every command shares (falls back to <c>CURRANT_DATABASE_URL</c>).</summary>
     public static Option<string?> DatabaseUrl { get; } = new("--database-url", "-d")
@@ -40,19 +47,24 @@ public static class CurrantCommandLine
     };
 
     /// <summary>Builds the root command with every built-in command plus <paramref name="extraCommands"/>.</summary>
-    public static RootCommand Build(IEnumerable<Command>? extraCommands = null)
+    public static RootCommand Build(IEnumerable<Command>? extraCommands = null) => Build(extraCommands, host: null);
+
+    internal static RootCommand Build(IEnumerable<Command>? extraCommands, IServiceProvider? host)
     {
         var root = new RootCommand("Currant: durable jobs and workflows on PostgreSQL.");
         root.Options.Add(DatabaseUrl);
-        root.Subcommands.Add(MigrateCommand());
-        root.Subcommands.Add(WorkerCommand());
-        root.Subcommands.Add(StatusCommand());
-        root.Subcommands.Add(ListCommand());
-        root.Subcommands.Add(CancelCommand());
-        root.Subcommands.Add(SignalCommand());
-        root.Subcommands.Add(HistoryCommand());
-        root.Subcommands.Add(RetryCommand());
-        root.Subcommands.Add(DevCommand());
+        root.Subcommands.Add(MigrateCommand(host));
+        root.Subcommands.Add(WorkerCommand(host));
+        root.Subcommands.Add(StatusCommand(host));
+        root.Subcommands.Add(ListCommand(host));
+        root.Subcommands.Add(CancelCommand(host));
+        root.Subcommands.Add(SignalCommand(host));
+        root.Subcommands.Add(HistoryCommand(host));
+        root.Subcommands.Add(RetryCommand(host));
+        if (host is null)
+        {
+            root.Subcommands.Add(DevCommand());
+        }
         foreach (var command in extraCommands ?? [])
         {
             root.Subcommands.Add(command);
@@ -73,12 +85,18 @@ public static class CurrantCommandLine
         return CurrantClient.ConnectAsync(url, cancellationToken: cancellationToken);
     }
 
-    private static Command MigrateCommand()
+    /// <summary>In an application, the host's database unless --database-url names another.</summary>
+    private static Task<CurrantClient> ConnectAsync(ParseResult parse, IServiceProvider? host, CancellationToken cancellationToken)
+        => host is not null && string.IsNullOrWhiteSpace(parse.GetValue(DatabaseUrl))
+            ? HostCommands.ConnectAsync(host, cancellationToken)
+            : ConnectAsync(parse, cancellationToken);
+
+    private static Command MigrateCommand(IServiceProvider? host)
     {
         var command = new Command("migrate", "Create or upgrade the currant schema (idempotent, safe to run concurrently).");
         command.SetAction((parse, ct) => RunAsync(parse, async output =>
         {
-            await using var client = await ConnectAsync(parse, ct).ConfigureAwait(false);
+            await using var client = await ConnectAsync(parse, host, ct).ConfigureAwait(false);
             var applied = await client.MigrateAsync(ct).ConfigureAwait(false);
             await output.WriteLineAsync(applied.Count == 0
                 ? "Schema is up to date."
@@ -89,7 +107,7 @@ public static class CurrantCommandLine
     }
 
     [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "--assembly is for the untrimmed 'currant' tool.")]
-    private static Command WorkerCommand()
+    private static Command WorkerCommand(IServiceProvider? host)
     {
         var queues = new Option<string[]>("--queue", "-q") { Description = "Queue to serve (repeatable; default: default)", AllowMultipleArgumentsPerToken = true };
         var concurrency = new Option<int?>("--concurrency", "-c") { Description = "Executions run at once (default: $CURRANT_WORKER_MAX_CONCURRENT or 16)" };
@@ -101,6 +119,11 @@ public static class CurrantCommandLine
             foreach (var path in parse.GetValue(assemblies) ?? [])
             {
                 LoadApplicationAssembly(path);
+            }
+
+            if (host is not null)
+            {
+                return await HostCommands.RunWorkerAsync(host, parse.GetValue(DatabaseUrl), parse.GetValue(queues), parse.GetValue(concurrency), parse.GetValue(pollOnly), output, ct).ConfigureAwait(false);
             }
 
             using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
@@ -141,7 +164,7 @@ public static class CurrantCommandLine
         return command;
     }
 
-    private static Command StatusCommand()
+    private static Command StatusCommand(IServiceProvider? host)
     {
         var id = new Argument<string>("id") { Description = "Execution id" };
         var json = new Option<bool>("--json") { Description = "Print JSON" };
@@ -149,7 +172,7 @@ public static class CurrantCommandLine
         command.SetAction((parse, ct) => RunAsync(parse, async output =>
         {
             var executionId = ParseId(parse.GetValue(id));
-            await using var client = await ConnectAsync(parse, ct).ConfigureAwait(false);
+            await using var client = await ConnectAsync(parse, host, ct).ConfigureAwait(false);
             var info = await client.GetExecutionAsync(executionId, ct).ConfigureAwait(false)
                 ?? throw new CommandLineException($"No execution with id {executionId}.");
             await output.WriteLineAsync(parse.GetValue(json) ? ExecutionJson.Write(info) : ExecutionText.Details(info)).ConfigureAwait(false);
@@ -158,7 +181,7 @@ public static class CurrantCommandLine
         return command;
     }
 
-    private static Command ListCommand()
+    private static Command ListCommand(IServiceProvider? host)
     {
         var queue = new Option<string?>("--queue", "-q") { Description = "Only this queue" };
         var status = new Option<string?>("--status", "-s") { Description = "Only this state: pending, running, suspended, completed, failed, cancelled" };
@@ -175,7 +198,7 @@ public static class CurrantCommandLine
                     : throw new CommandLineException($"Unknown status '{s}'. Use one of: pending, running, suspended, completed, failed, cancelled.");
             }
 
-            await using var client = await ConnectAsync(parse, ct).ConfigureAwait(false);
+            await using var client = await ConnectAsync(parse, host, ct).ConfigureAwait(false);
             var rows = await client.ListAsync(new ExecutionFilter { Queue = parse.GetValue(queue), State = state, Limit = parse.GetValue(limit) }, ct).ConfigureAwait(false);
             await output.WriteLineAsync(parse.GetValue(json) ? ExecutionJson.Write(rows) : ExecutionText.Table(rows)).ConfigureAwait(false);
             return 0;
@@ -183,14 +206,14 @@ public static class CurrantCommandLine
         return command;
     }
 
-    private static Command CancelCommand()
+    private static Command CancelCommand(IServiceProvider? host)
     {
         var id = new Argument<string>("id") { Description = "Execution id" };
         var command = new Command("cancel", "Cancel an execution (running code sees its CancellationToken fire).") { id };
         command.SetAction((parse, ct) => RunAsync(parse, async output =>
         {
             var executionId = ParseId(parse.GetValue(id));
-            await using var client = await ConnectAsync(parse, ct).ConfigureAwait(false);
+            await using var client = await ConnectAsync(parse, host, ct).ConfigureAwait(false);
             if (await client.CancelAsync(executionId, ct).ConfigureAwait(false))
             {
                 await output.WriteLineAsync($"Cancellation requested for {executionId}.").ConfigureAwait(false);
@@ -205,7 +228,7 @@ public static class CurrantCommandLine
         return command;
     }
 
-    private static Command SignalCommand()
+    private static Command SignalCommand(IServiceProvider? host)
     {
         var id = new Argument<string>("id") { Description = "Workflow id" };
         var name = new Argument<string>("name") { Description = "Signal name" };
@@ -215,7 +238,7 @@ public static class CurrantCommandLine
         {
             var workflowId = ParseId(parse.GetValue(id));
             var json = parse.GetValue(payload);
-            await using var client = await ConnectAsync(parse, ct).ConfigureAwait(false);
+            await using var client = await ConnectAsync(parse, host, ct).ConfigureAwait(false);
             try
             {
                 await client.SendSignalAsync(workflowId, parse.GetValue(name)!, json is null ? null : System.Text.Encoding.UTF8.GetBytes(json), ct).ConfigureAwait(false);
@@ -231,7 +254,7 @@ public static class CurrantCommandLine
         return command;
     }
 
-    private static Command HistoryCommand()
+    private static Command HistoryCommand(IServiceProvider? host)
     {
         var id = new Argument<string>("id") { Description = "Workflow id" };
         var json = new Option<bool>("--json") { Description = "Print JSON" };
@@ -239,7 +262,7 @@ public static class CurrantCommandLine
         command.SetAction((parse, ct) => RunAsync(parse, async output =>
         {
             var workflowId = ParseId(parse.GetValue(id));
-            await using var client = await ConnectAsync(parse, ct).ConfigureAwait(false);
+            await using var client = await ConnectAsync(parse, host, ct).ConfigureAwait(false);
             var info = await client.GetExecutionAsync(workflowId, ct).ConfigureAwait(false)
                 ?? throw new CommandLineException($"No execution with id {workflowId}.");
             if (info.Kind != ExecutionKind.Workflow)
@@ -254,14 +277,14 @@ public static class CurrantCommandLine
         return command;
     }
 
-    private static Command RetryCommand()
+    private static Command RetryCommand(IServiceProvider? host)
     {
         var id = new Argument<string>("id") { Description = "Execution id" };
         var command = new Command("retry", "Give a failed execution (or a parked workflow) another attempt.") { id };
         command.SetAction((parse, ct) => RunAsync(parse, async output =>
         {
             var executionId = ParseId(parse.GetValue(id));
-            await using var client = await ConnectAsync(parse, ct).ConfigureAwait(false);
+            await using var client = await ConnectAsync(parse, host, ct).ConfigureAwait(false);
             if (await client.RetryAsync(executionId, ct).ConfigureAwait(false))
             {
                 await output.WriteLineAsync($"Execution {executionId} is pending again.").ConfigureAwait(false);

@@ -13,4 +13,5 @@ internal sealed record ClaimedExecution(
     Guid? ParentId,
     int? ParentSeq,
     string? TraceContext,
-    bool CancelRequested);
+    bool CancelRequested,
+    TimeSpan QueueWait = default);

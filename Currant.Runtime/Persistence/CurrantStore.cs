@@ -49,6 +49,12 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
         return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
+    public async Task PingAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(WorkerQueries.Ping);
+        await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public int GetSchemaVersion()
     {
         using var exists = dataSource.CreateCommand(WorkerQueries.SchemaExists);
@@ -300,7 +306,8 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
                 reader.IsDBNull(8) ? null : reader.GetGuid(8),
                 reader.IsDBNull(9) ? null : reader.GetInt32(9),
                 reader.IsDBNull(10) ? null : reader.GetString(10),
-                reader.GetBoolean(11)));
+                reader.GetBoolean(11),
+                reader.GetTimeSpan(12)));
         }
 
         return claimed;

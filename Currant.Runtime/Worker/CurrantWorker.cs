@@ -26,6 +26,7 @@ public sealed class CurrantWorker : IAsyncDisposable
     private readonly CancellationTokenSource _abortRunning = new();
     private readonly ConcurrentDictionary<Guid, Task> _inFlight = new();
     private int _freeSlots;
+    private long _lastHeartbeatTicks;
     private volatile bool _queueMayHaveWork = true;
     private int _wakeups;
     private int _delayedWake;
@@ -71,10 +72,14 @@ public sealed class CurrantWorker : IAsyncDisposable
     /// <summary>Executions running right now.</summary>
     public int InFlight => _inFlight.Count;
 
+    /// <summary>When the last heartbeat succeeded (by <see cref="WorkerOptions.TimeProvider"/>); null before the first.</summary>
+    internal DateTimeOffset? LastHeartbeat => Volatile.Read(ref _lastHeartbeatTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+
     internal void Start()
     {
         // The first heartbeat is synchronous so a database problem surfaces from StartWorker itself.
         _store.HeartbeatAsync(Id, Environment.MachineName, Environment.ProcessId, _queues, CancellationToken.None).GetAwaiter().GetResult();
+        Volatile.Write(ref _lastHeartbeatTicks, _options.TimeProvider.GetUtcNow().UtcTicks);
         var resumed = _store.ResumeParkedAsync(_queues, CancellationToken.None).GetAwaiter().GetResult();
         if (resumed > 0)
         {
@@ -130,6 +135,7 @@ public sealed class CurrantWorker : IAsyncDisposable
                 {
                     var seen = Volatile.Read(ref _wakeups);
                     var claimed = await _store.ClaimAsync(Id, _queues, free, stop).ConfigureAwait(false);
+                    CurrantDiagnostics.RecordClaim(claimed.Count);
                     // A short batch means the queue is drained for now, unless a NOTIFY arrived while we claimed.
                     _queueMayHaveWork = claimed.Count == free || Volatile.Read(ref _wakeups) != seen;
                     foreach (var row in claimed)
@@ -245,14 +251,13 @@ public sealed class CurrantWorker : IAsyncDisposable
     private async Task HeartbeatLoopAsync()
     {
         var stop = _stopLoops.Token;
-        var lastSuccess = _options.TimeProvider.GetUtcNow();
         while (!stop.IsCancellationRequested)
         {
             try
             {
                 await Task.Delay(_options.HeartbeatInterval, _options.TimeProvider, stop).ConfigureAwait(false);
                 var cancelled = await _store.HeartbeatAsync(Id, Environment.MachineName, Environment.ProcessId, _queues, stop).ConfigureAwait(false);
-                lastSuccess = _options.TimeProvider.GetUtcNow();
+                Volatile.Write(ref _lastHeartbeatTicks, _options.TimeProvider.GetUtcNow().UtcTicks);
                 if (!_heartbeatHealthy)
                 {
                     _heartbeatHealthy = true;
@@ -273,7 +278,6 @@ public sealed class CurrantWorker : IAsyncDisposable
                 // Without a heartbeat others may soon take our work: stop claiming more until we are back.
                 _heartbeatHealthy = false;
                 Log.HeartbeatFailed(_logger, ex, Id);
-                _ = lastSuccess;
             }
         }
     }

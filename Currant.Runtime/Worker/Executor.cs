@@ -73,6 +73,7 @@ internal sealed class Executor
         }
 
         using var source = CancellationTokenSource.CreateLinkedTokenSource(_abort);
+        using var telemetry = CurrantDiagnostics.StartAttempt(row, _logger);
         var running = new Running(source);
         _running[row.Id] = running;
         if (row.CancelRequested)
@@ -95,6 +96,7 @@ internal sealed class Executor
             _running.TryRemove(row.Id, out _);
         }
 
+        telemetry.Complete(completion);
         _completer.Enqueue(completion, row.Name);
     }
 
@@ -163,6 +165,7 @@ internal sealed class Executor
 
     private Completion Failure(ClaimedExecution row, ExecutionDefinition? definition, Exception exception, bool nonRetryable)
     {
+        CurrantDiagnostics.RecordException(exception);
         var error = CurrantStore.SerializeError(ExecutionError.From(exception, nonRetryable));
         if (!nonRetryable && row.Attempt < row.MaxAttempts)
         {

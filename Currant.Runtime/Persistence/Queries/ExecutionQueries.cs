@@ -61,7 +61,8 @@ internal static class ExecutionQueries
         SET state = 'running', attempt = e.attempt + 1, worker_id = @worker_id, started_at = now()
         FROM next
         WHERE e.id = next.id
-        RETURNING e.id, e.kind, e.name, e.queue, e.args::text, e.attempt, e.max_attempts, e.timeout_ms, e.parent_id, e.parent_seq, e.trace_context, e.cancel_requested
+        RETURNING e.id, e.kind, e.name, e.queue, e.args::text, e.attempt, e.max_attempts, e.timeout_ms, e.parent_id, e.parent_seq, e.trace_context, e.cancel_requested,
+                  GREATEST(e.started_at - e.scheduled_at, interval '0')
         """;
 
     // Primary key. The fence (worker_id, attempt, state) rejects writes from a worker that lost its claim.

@@ -48,6 +48,9 @@ internal static class WorkerQueries
         SELECT (SELECT count(*) FROM rescued), (SELECT count(*) FROM notified), (SELECT count(*) FROM dead)
         """;
 
+    // The database health check: proves a pooled connection opens and the server answers.
+    internal const string Ping = "SELECT 1";
+
     // Two statements because a query naming a missing table fails at parse time, whatever CASE guards it.
     internal const string SchemaExists = "SELECT to_regclass('currant.migrations') IS NOT NULL";
 
