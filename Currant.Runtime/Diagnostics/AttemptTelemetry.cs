@@ -79,6 +79,33 @@ internal sealed class AttemptTelemetry : IDisposable
             _ => ("retried", CurrantDiagnostics.Retried),
         };
 
+        Record(outcome, counter, outcome is "failed" or "retried" ? $"Attempt {completion.Attempt} failed." : null);
+    }
+
+    /// <summary>
+    /// Records how a workflow activation ended: <c>completed</c> or <c>failed</c> (counted like a job's), or
+    /// <c>suspended</c> (waiting for its next step) and <c>parked</c> (blocked or nondeterministic, an error span).
+    /// </summary>
+    public void CompleteActivation(ExecutionState next, Exception? parked)
+    {
+        var (outcome, counter) = (next, parked) switch
+        {
+            (_, not null) => ("parked", null),
+            (ExecutionState.Completed, _) => ("completed", CurrantDiagnostics.Completed),
+            (ExecutionState.Failed, _) => ("failed", CurrantDiagnostics.Failed),
+            _ => ("suspended", (System.Diagnostics.Metrics.Counter<long>?)null),
+        };
+
+        Record(outcome, counter, outcome switch
+        {
+            "parked" => parked!.Message,
+            "failed" => "The workflow failed.",
+            _ => null,
+        });
+    }
+
+    private void Record(string outcome, System.Diagnostics.Metrics.Counter<long>? counter, string? error)
+    {
         counter?.Add(1, _tags);
         if (CurrantDiagnostics.Duration.Enabled)
         {
@@ -90,14 +117,17 @@ internal sealed class AttemptTelemetry : IDisposable
         if (_span is { IsAllDataRequested: true })
         {
             _span.SetTag(CurrantDiagnostics.OutcomeTag, outcome);
-            if (outcome is "failed" or "retried")
+            if (error is not null)
             {
-                _span.SetStatus(ActivityStatusCode.Error, $"Attempt {completion.Attempt} failed.");
+                _span.SetStatus(ActivityStatusCode.Error, error);
             }
         }
 
         End();
     }
+
+    /// <summary>The W3C id of the attempt's span (null when nobody listens): the parent of what the attempt schedules.</summary>
+    public string? TraceContext => _span?.Id;
 
     public void Dispose()
     {

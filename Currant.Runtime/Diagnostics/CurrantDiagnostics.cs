@@ -11,7 +11,7 @@ namespace Currant;
 /// </summary>
 /// <remarks>
 /// Spans: <c>enqueue {name}</c> (producer) around every enqueue, and <c>run {name}</c> (consumer) around every
-/// attempt. The enqueue span's W3C trace context is stored with the execution, and each attempt's span takes it as
+/// attempt (every activation, for a workflow). The enqueue span's W3C trace context is stored with the execution, and each attempt's span takes it as
 /// its parent, so an attempt run by another worker hours later joins the trace that enqueued it.
 /// </remarks>
 public static class CurrantDiagnostics

@@ -39,6 +39,8 @@ internal sealed class WorkflowRunner
 
     public async Task RunAsync(ClaimedExecution row, ExecutionDefinition definition)
     {
+        // Each activation is an attempt span under the workflow's enqueue; what it schedules is parented on it.
+        using var telemetry = CurrantDiagnostics.StartAttempt(row, _logger);
         var state = await _store.LoadWorkflowAsync(row.Id, CancellationToken.None).ConfigureAwait(false);
         var instance = Reuse(row.Id, state) ?? new WorkflowInstance(row.Id, row.Queue, definition, _client, _logger);
         var firstActivation = instance.Run is null;
@@ -60,6 +62,7 @@ internal sealed class WorkflowRunner
             next = ExecutionState.Suspended;
             error = CurrantStore.SerializeError(ExecutionError.From(reason, nonRetryable: true));
             commands = false;
+            CurrantDiagnostics.RecordException(reason);
             Log.WorkflowParked(_logger, reason, row.Id, row.Name);
         }
         else if (instance.Run!.IsCompletedSuccessfully)
@@ -72,6 +75,7 @@ internal sealed class WorkflowRunner
             next = ExecutionState.Failed;
             var exception = instance.Run.Exception?.InnerException ?? new OperationCanceledException("The workflow was cancelled.");
             error = CurrantStore.SerializeError(ExecutionError.From(exception, nonRetryable: true));
+            CurrantDiagnostics.RecordException(exception);
         }
         else if (instance.NewHistory.Count == 0 && instance.NewChildren.Count == 0 && instance.Consumed.Count == 0 && !instance.IsWaiting)
         {
@@ -82,6 +86,7 @@ internal sealed class WorkflowRunner
             error = CurrantStore.SerializeError(ExecutionError.From(reason, nonRetryable: true));
             commands = false;
             blocked = reason;
+            CurrantDiagnostics.RecordException(reason);
             Log.WorkflowParked(_logger, reason, row.Id, row.Name);
         }
         else
@@ -111,8 +116,11 @@ internal sealed class WorkflowRunner
             }
         }
 
+        // The span ends before the commit, like a job's before its completion: whoever sees the outcome sees the span.
+        var traceContext = telemetry.TraceContext ?? row.TraceContext;
+        telemetry.CompleteActivation(next, (Exception?)blocked ?? instance.Nondeterminism);
         var commit = new ActivationCommit(row.Id, _workerId, row.Attempt, state.WakeCount, next, result, error,
-            commands ? instance.NewHistory.ToList() : [], children, commands ? instance.Consumed.ToList() : [], row.TraceContext);
+            commands ? instance.NewHistory.ToList() : [], children, commands ? instance.Consumed.ToList() : [], traceContext);
         ActivationOutcome outcome;
         try
         {
@@ -146,7 +154,7 @@ internal sealed class WorkflowRunner
                 foreach (var child in eager)
                 {
                     _hooks.StartEager(new ClaimedExecution(child.Id, child.Kind, child.Name, child.Queue, child.Arguments, 1, child.MaxAttempts,
-                        child.Timeout, row.Id, child.ParentSeq, row.TraceContext, false));
+                        child.Timeout, row.Id, child.ParentSeq, traceContext, false));
                 }
 
                 if (outcome == ActivationOutcome.CommittedAndWoken)

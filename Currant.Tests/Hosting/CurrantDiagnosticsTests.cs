@@ -128,6 +128,34 @@ public sealed class CurrantDiagnosticsTests : CurrantFixture
     }
 
     [Test]
+    public async Task SpanChain_FromARequestThroughAWorkflowToItsActivity_IsOneTrace_WithTheActivityUnderAWorkflowRun()
+    {
+        var queue = NewQueue("wf");
+        await using var worker = StartWorker(queue);
+        Activity request;
+        ExecutionHandle<Workflows.ChainResult> handle;
+        using (request = App.StartActivity("POST /orders")!)
+        {
+            handle = await Workflows.Chain.Options(queue: queue, client: Client).Queue(NewKey(), 1);
+        }
+
+        await handle.GetResultAsync(Wait);
+
+        var enqueue = Spans("enqueue Chain").Single();
+        var workflowRuns = Spans("run Chain");
+        var activityRun = Spans("run Echo").Single();
+        Assert.That(workflowRuns, Has.Length.GreaterThanOrEqualTo(2), "one span per activation: the one that schedules Echo and the one that completes");
+        Assert.That(workflowRuns.Append(enqueue).Append(activityRun).Select(s => s.TraceId), Is.All.EqualTo(request.TraceId));
+        Assert.That(enqueue.ParentSpanId, Is.EqualTo(request.SpanId));
+        Assert.That(workflowRuns.Select(s => s.ParentSpanId), Is.All.EqualTo(enqueue.SpanId), "every activation joins the workflow's enqueue");
+        Assert.That(workflowRuns.Select(s => Tag(s, "currant.execution.kind")), Is.All.EqualTo("workflow"));
+        Assert.That(workflowRuns.Select(s => Tag(s, "currant.execution.id")), Is.All.EqualTo(handle.Id.ToString()));
+        Assert.That(workflowRuns.Select(s => s.SpanId), Has.Member(activityRun.ParentSpanId), "the activity is a child of the activation that scheduled it");
+        Assert.That(workflowRuns.Select(s => Tag(s, "currant.execution.outcome")), Is.SupersetOf(new[] { "suspended", "completed" }));
+        Assert.That(Tag(activityRun, "currant.execution.kind"), Is.EqualTo("activity"));
+    }
+
+    [Test]
     public async Task Attempt_WithNoStoredContext_StartsATraceOfItsOwn()
     {
         var queue = NewQueue();

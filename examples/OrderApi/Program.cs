@@ -31,7 +31,7 @@ builder.Services.AddScoped<IPaymentGateway, FakePaymentGateway>();
 builder.Services.AddCurrant().AddWorker();
 builder.Services.AddHealthChecks().AddCurrant();
 
-// OpenTelemetry: one trace from the HTTP request through the enqueue to each job attempt, printed to the console.
+// OpenTelemetry: one trace from the HTTP request through the enqueue to each workflow activation and activity, printed to the console.
 builder.Services.AddOpenTelemetry()
     .ConfigureResource(resource => resource.AddService("OrderApi"))
     .WithTracing(tracing => tracing
@@ -45,7 +45,7 @@ builder.Services.AddOpenTelemetry()
 var app = builder.Build();
 await Orders.EnsureTableAsync(app.Services.GetRequiredService<NpgsqlDataSource>());
 
-// The order row and the job that processes it commit together, or neither exists.
+// The order row and the workflow that processes it commit together, or neither exists.
 app.MapPost("/orders", async (PlaceOrder order, NpgsqlDataSource db, CancellationToken ct) =>
 {
     if (order.Amount <= 0 || string.IsNullOrWhiteSpace(order.Email))
