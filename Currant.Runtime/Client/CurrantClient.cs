@@ -66,6 +66,14 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
     public static async Task<CurrantClient> ConnectAsync(string? connectionString = null, CurrantClientOptions? options = null, CancellationToken cancellationToken = default)
     {
         var builder = ConnectionStrings.Parse(connectionString ?? Environment.GetEnvironmentVariable(CurrantEnvironment.DatabaseUrl) ?? "");
+        // Currant's statements are few and hot (claim, complete, commit an activation): prepare them on each
+        // connection after their second use, unless the caller chose otherwise (PgBouncer users may set 0).
+        if (!builder.ContainsKey("Max Auto Prepare") && !builder.ContainsKey("MaxAutoPrepare"))
+        {
+            builder.MaxAutoPrepare = 64;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
         var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString) { Name = "Currant" }.Build();
         try
         {
