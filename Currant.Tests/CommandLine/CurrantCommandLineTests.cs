@@ -239,6 +239,8 @@ public sealed class CurrantCommandLineTests : CurrantFixture
             }
 
             Assert.That(process.WaitForExit(30_000), Is.True, string.Join("\n", lines));
+            // The parameterless wait also waits for the redirected output to be fully read (the timed one does not).
+            process.WaitForExit();
             Assert.That(process.ExitCode, Is.Zero, string.Join("\n", lines));
             Assert.That(lines, Has.Some.EqualTo("Stopping PostgreSQL..."));
             await using var probe = new NpgsqlConnection(connectionString + ";Timeout=2;Pooling=false");
