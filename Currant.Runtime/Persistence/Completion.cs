@@ -11,8 +11,4 @@ internal sealed record Completion(
     string? Result,
     string? Error,
     TimeSpan? RetryIn,
-    bool Released)
-{
-    /// <summary>Completes when the row is written (true) or rejected by the fence (false).</summary>
-    public TaskCompletionSource<bool> Written { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-}
+    bool Released);

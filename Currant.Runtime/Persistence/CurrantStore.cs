@@ -70,57 +70,44 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
     /// <summary>Inserts one execution (or finds the one with the same idempotency key) and wakes workers.</summary>
     public async Task<Guid> InsertAsync(NewExecution row, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
-        NpgsqlConnection? owned = null;
-        var connection = transaction?.Connection;
-        if (connection is null)
+        // Inside the caller's transaction, use its connection; otherwise one of our own for this call.
+        await using var owned = transaction is null ? await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false) : null;
+        var connection = owned ?? transaction!.Connection
+            ?? throw new InvalidOperationException("The transaction has already completed; enqueue inside an open transaction.");
+
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var insert = new NpgsqlBatchCommand(ExecutionQueries.Insert);
+        AddInsertParameters(insert.Parameters, row);
+        batch.BatchCommands.Add(insert);
+
+        // NOTIFY inside the caller's transaction is delivered at its commit, never for a rolled-back enqueue.
+        var notify = new NpgsqlBatchCommand(ExecutionQueries.NotifyPending);
+        notify.Parameters.AddWithValue("queue", row.Queue);
+        var runsNow = row.RunAt is null && row.Delay <= TimeSpan.Zero;
+        if (runsNow)
         {
-            owned = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            connection = owned;
+            batch.BatchCommands.Add(notify);
         }
 
-        try
+        Guid? id = null;
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            await using var batch = new NpgsqlBatch(connection, transaction);
-            var insert = new NpgsqlBatchCommand(ExecutionQueries.Insert);
-            AddInsertParameters(insert.Parameters, row);
-            batch.BatchCommands.Add(insert);
-
-            // NOTIFY inside the caller's transaction is delivered at its commit, never for a rolled-back enqueue.
-            var notify = new NpgsqlBatchCommand(ExecutionQueries.NotifyPending);
-            notify.Parameters.AddWithValue("queue", row.Queue);
-            var runsNow = row.RunAt is null && row.Delay <= TimeSpan.Zero;
-            if (runsNow)
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                batch.BatchCommands.Add(notify);
-            }
-
-            Guid? id = null;
-            await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    id = reader.GetGuid(0);
-                }
-            }
-
-            if (id is { } inserted)
-            {
-                return inserted;
-            }
-
-            // The idempotency key exists already: return the execution it names.
-            await using var select = new NpgsqlCommand(ExecutionQueries.SelectByIdempotencyKey, connection, transaction);
-            select.Parameters.AddWithValue("idempotency_key", row.IdempotencyKey!);
-            return (Guid)(await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"Idempotency key '{row.IdempotencyKey}' conflicted but no execution holds it."));
-        }
-        finally
-        {
-            if (owned is not null)
-            {
-                await owned.DisposeAsync().ConfigureAwait(false);
+                id = reader.GetGuid(0);
             }
         }
+
+        if (id is { } inserted)
+        {
+            return inserted;
+        }
+
+        // The idempotency key exists already: return the execution it names.
+        await using var select = new NpgsqlCommand(ExecutionQueries.SelectByIdempotencyKey, connection, transaction);
+        select.Parameters.AddWithValue("idempotency_key", row.IdempotencyKey!);
+        return (Guid)(await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Idempotency key '{row.IdempotencyKey}' conflicted but no execution holds it."));
     }
 
     private static void AddInsertParameters(NpgsqlParameterCollection p, NewExecution row)
@@ -155,37 +142,24 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
             return [];
         }
 
-        NpgsqlConnection? owned = null;
-        var connection = transaction?.Connection;
-        if (connection is null)
+        // Inside the caller's transaction, use its connection; otherwise one of our own for this call.
+        await using var owned = transaction is null ? await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false) : null;
+        var connection = owned ?? transaction!.Connection
+            ?? throw new InvalidOperationException("The transaction has already completed; enqueue inside an open transaction.");
+
+        IReadOnlyList<Guid> ids = rows[0].IdempotencyKey is null
+            ? await CopyAsync(connection, rows, cancellationToken).ConfigureAwait(false)
+            : await InsertKeyedAsync(connection, transaction, rows, cancellationToken).ConfigureAwait(false);
+
+        var runsNow = rows[0].RunAt is null && rows[0].Delay <= TimeSpan.Zero;
+        if (runsNow)
         {
-            owned = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            connection = owned;
+            await using var notify = new NpgsqlCommand(ExecutionQueries.NotifyPending, connection, transaction);
+            notify.Parameters.AddWithValue("queue", rows[0].Queue);
+            await notify.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        try
-        {
-            IReadOnlyList<Guid> ids = rows[0].IdempotencyKey is null
-                ? await CopyAsync(connection, rows, cancellationToken).ConfigureAwait(false)
-                : await InsertKeyedAsync(connection, transaction, rows, cancellationToken).ConfigureAwait(false);
-
-            var runsNow = rows[0].RunAt is null && rows[0].Delay <= TimeSpan.Zero;
-            if (runsNow)
-            {
-                await using var notify = new NpgsqlCommand(ExecutionQueries.NotifyPending, connection, transaction);
-                notify.Parameters.AddWithValue("queue", rows[0].Queue);
-                await notify.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            return ids;
-        }
-        finally
-        {
-            if (owned is not null)
-            {
-                await owned.DisposeAsync().ConfigureAwait(false);
-            }
-        }
+        return ids;
     }
 
     private static async Task<IReadOnlyList<Guid>> CopyAsync(NpgsqlConnection connection, IReadOnlyList<NewExecution> rows, CancellationToken cancellationToken)

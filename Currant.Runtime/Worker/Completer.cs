@@ -70,13 +70,10 @@ internal sealed class Completer
                 var accepted = await _store.CompleteAsync(_workerId, completions, CancellationToken.None).ConfigureAwait(false);
                 foreach (var (completion, name) in batch)
                 {
-                    var ok = accepted.Contains(completion.Id);
-                    if (!ok)
+                    if (!accepted.Contains(completion.Id))
                     {
                         Log.CompletionFenced(_logger, completion.Id, name, completion.Attempt);
                     }
-
-                    completion.Written.TrySetResult(ok);
                 }
 
                 return;
@@ -91,11 +88,8 @@ internal sealed class Completer
             }
             catch (Exception ex)
             {
-                foreach (var (completion, _) in batch)
-                {
-                    completion.Written.TrySetException(ex);
-                }
-
+                // Given up: the rows stay running under this worker, so failover re-runs them (at-least-once).
+                Log.CompleteFailed(_logger, ex, _workerId, batch.Count);
                 return;
             }
         }

@@ -12,6 +12,7 @@ internal sealed class Executor
     private readonly CurrantClient _client;
     private readonly WorkerOptions _options;
     private readonly IServiceProvider _services;
+    private readonly IServiceScopeFactory? _scopeFactory;
     private readonly Completer _completer;
     private readonly ILogger _logger;
     private readonly CancellationToken _abort;
@@ -22,6 +23,7 @@ internal sealed class Executor
         _client = client;
         _options = options;
         _services = services;
+        _scopeFactory = services.GetService<IServiceScopeFactory>();
         _completer = completer;
         _logger = logger;
         _abort = abort;
@@ -116,8 +118,7 @@ internal sealed class Executor
 
             token.ThrowIfCancellationRequested();
             byte[]? result;
-            var scopeFactory = _services.GetService<IServiceScopeFactory>();
-            if (scopeFactory is null)
+            if (_scopeFactory is not { } scopeFactory)
             {
                 result = await definition.Invoke(Context(row, _services, token)).ConfigureAwait(false);
             }
@@ -150,20 +151,20 @@ internal sealed class Executor
             }
 
             var timeout = new TimeoutException($"Attempt {row.Attempt} of '{row.Name}' exceeded its timeout of {row.Timeout}.", ex);
-            return Failure(row, definition, timeout, nonRetryable: false);
+            return Failure(row, timeout, nonRetryable: false);
         }
         catch (Exception ex)
         {
             var nonRetryable = ex is ArgumentDeserializationException or UnknownExecutionException or NonRetryableException
                 || definition?.IsNonRetryable?.Invoke(ex) == true;
-            return Failure(row, definition, ex, nonRetryable);
+            return Failure(row, ex, nonRetryable);
         }
     }
 
     private InvocationContext Context(ClaimedExecution row, IServiceProvider services, CancellationToken token)
         => new(row.Id, row.Name, row.Attempt, Encoding.UTF8.GetBytes(row.Arguments), services, _client.SerializerOptions, token);
 
-    private Completion Failure(ClaimedExecution row, ExecutionDefinition? definition, Exception exception, bool nonRetryable)
+    private Completion Failure(ClaimedExecution row, Exception exception, bool nonRetryable)
     {
         CurrantDiagnostics.RecordException(exception);
         var error = CurrantStore.SerializeError(ExecutionError.From(exception, nonRetryable));
@@ -174,7 +175,6 @@ internal sealed class Executor
             return new Completion(row.Id, row.Attempt, ExecutionState.Pending, null, error, retryIn, false);
         }
 
-        _ = definition;
         Log.ExecutionFailed(_logger, exception, row.Id, row.Kind, row.Name, row.Queue, row.Attempt);
         return new Completion(row.Id, row.Attempt, ExecutionState.Failed, null, error, null, false);
     }

@@ -126,11 +126,6 @@ internal sealed class WorkflowRunner
         {
             (outcome, _) = await _store.CommitActivationAsync(commit, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Npgsql.PostgresException ex) when (ex.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation)
-        {
-            // History already has one of our steps: another activation got there first. Replay from the database.
-            outcome = ActivationOutcome.Conflict;
-        }
         catch
         {
             ReleaseSlots(eager.Count);
