@@ -33,7 +33,7 @@ internal sealed class JobBenchmark(CurrantClient client, int jobs, int concurren
         // Processing: a worker starts on a full queue and drains it.
         var process = Stopwatch.StartNew();
         long peakWorkingSet;
-        await using (var worker = client.StartWorker(new WorkerOptions { Queues = [queue], MaxConcurrency = concurrency }))
+        await using (var worker = await client.StartWorkerAsync(new WorkerOptions { Queues = [queue], MaxConcurrency = concurrency }, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             await BenchProgress.RunAsync(quiet, "Processing", jobs, async report =>
             {

@@ -15,7 +15,7 @@ internal sealed class WorkflowBenchmark(CurrantClient client, int workflows, int
         var queue = $"benchwf-{Guid.NewGuid():N}"[..22];
         var handles = await BenchFlow.Options(queue: queue, client: client).QueueMany(Enumerable.Repeat(steps, workflows)).ConfigureAwait(false);
         var run = Stopwatch.StartNew();
-        await using var worker = client.StartWorker(new WorkerOptions { Queues = [queue], MaxConcurrency = concurrency });
+        await using var worker = await client.StartWorkerAsync(new WorkerOptions { Queues = [queue], MaxConcurrency = concurrency }).ConfigureAwait(false);
         await BenchProgress.RunAsync(quiet, "Workflows", workflows, async report =>
         {
             for (var i = 0; i < handles.Count; i++)

@@ -135,12 +135,15 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
         }
     }
 
-    /// <summary>Starts a worker in this process. Fails at once if the schema is missing.</summary>
-    public CurrantWorker StartWorker(WorkerOptions? options = null, IServiceProvider? services = null)
+    /// <summary>
+    /// Starts a worker in this process. Fails at once if the options are invalid, the schema is missing or old, or
+    /// the first heartbeat cannot be written.
+    /// </summary>
+    public async Task<CurrantWorker> StartWorkerAsync(WorkerOptions? options = null, IServiceProvider? services = null, CancellationToken cancellationToken = default)
     {
-        EnsureSchema();
         var worker = new CurrantWorker(this, options ?? new WorkerOptions(), services);
-        worker.Start();
+        ThrowIfSchemaOutdated(await Store.GetSchemaVersionAsync(cancellationToken).ConfigureAwait(false));
+        await worker.StartAsync(cancellationToken).ConfigureAwait(false);
         return worker;
     }
 
@@ -364,7 +367,7 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
 
     private void OnNotification(string channel, string payload)
     {
-        if (channel != NotificationListener.FinishedChannel)
+        if (channel != SharedNames.FinishedChannel)
         {
             return;
         }

@@ -147,7 +147,7 @@ public static class CurrantCommandLine
             }
 
             var names = string.Join(", ", ExecutionRegistry.All.Select(d => d.Name).Order(StringComparer.Ordinal));
-            await using var worker = client.StartWorker(options);
+            await using var worker = await client.StartWorkerAsync(options, cancellationToken: ct).ConfigureAwait(false);
             await output.WriteLineAsync($"Worker {worker.Id} serving [{string.Join(", ", options.Queues)}] with concurrency {options.MaxConcurrency}; knows: {(names.Length == 0 ? "(nothing: pass --assembly)" : names)}").ConfigureAwait(false);
             await output.FlushAsync(ct).ConfigureAwait(false);
             try

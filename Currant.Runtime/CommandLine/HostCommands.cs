@@ -79,7 +79,7 @@ internal static class HostCommands
             }
 
             var names = string.Join(", ", ExecutionRegistry.All.Select(d => d.Name).Order(StringComparer.Ordinal));
-            await using var worker = client.StartWorker(options, host);
+            await using var worker = await client.StartWorkerAsync(options, host, cancellationToken).ConfigureAwait(false);
             await output.WriteLineAsync($"Worker {worker.Id} serving [{string.Join(", ", options.Queues)}] with concurrency {options.MaxConcurrency}; knows: {(names.Length == 0 ? "(nothing)" : names)}").ConfigureAwait(false);
             await output.FlushAsync(cancellationToken).ConfigureAwait(false);
             try

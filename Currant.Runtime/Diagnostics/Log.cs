@@ -38,6 +38,18 @@ internal static partial class Log
     [LoggerMessage(18, LogLevel.Warning, "Currant worker {WorkerId} handed back {Count} executions it could not finish within the shutdown grace period")]
     public static partial void HandedBack(ILogger logger, Guid workerId, int count);
 
+    [LoggerMessage(19, LogLevel.Error, "Currant worker {WorkerId} has not been able to write outcomes for over {Timeout}; letting its heartbeat lapse so other workers rescue its executions")]
+    public static partial void HeartbeatLapsing(ILogger logger, Guid workerId, TimeSpan timeout);
+
+    [LoggerMessage(25, LogLevel.Error, "Currant worker {WorkerId} stopped with {Count} outcomes it could not write; their executions will be rescued by other workers")]
+    public static partial void CompletionsAbandoned(ILogger logger, Guid workerId, int count);
+
+    [LoggerMessage(26, LogLevel.Error, "PostgreSQL refused the outcome of execution {ExecutionId} ({Name}, attempt {Attempt}); it is failed with the reason instead")]
+    public static partial void CompletionRefused(ILogger logger, Exception exception, Guid executionId, string name, int attempt);
+
+    [LoggerMessage(27, LogLevel.Error, "The runner of execution {ExecutionId} ({Kind} {Name}) failed; the execution is handed back")]
+    public static partial void RunnerFailed(ILogger logger, Exception exception, Guid executionId, ExecutionKind kind, string name);
+
     [LoggerMessage(20, LogLevel.Debug, "Execution {ExecutionId} ({Kind} {Name} on {Queue}, attempt {Attempt}) started")]
     public static partial void ExecutionStarted(ILogger logger, Guid executionId, ExecutionKind kind, string name, string queue, int attempt);
 

@@ -26,7 +26,7 @@ internal sealed class CurrantWorkerService(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await startup.RunAsync(cancellationToken).ConfigureAwait(false);
-        _worker = startup.Client.StartWorker(CreateWorkerOptions(options.Get(name), currantOptions.Value, timeProvider), services);
+        _worker = await startup.Client.StartWorkerAsync(CreateWorkerOptions(options.Get(name), currantOptions.Value, timeProvider), services, cancellationToken).ConfigureAwait(false);
         workers.Started(name, _worker);
     }
 

@@ -7,9 +7,11 @@ namespace Currant.Maintenance;
 /// Failover without a leader: every worker periodically returns the running executions of workers whose heartbeat
 /// went stale. The statement is idempotent and row-locked, so several workers running it at once is harmless.
 /// </summary>
-internal sealed class Rescuer(CurrantStore store, TimeSpan heartbeatTimeout, ILogger logger)
+internal sealed class Rescuer(CurrantStore store, TimeSpan heartbeatInterval, TimeSpan heartbeatTimeout, ILogger logger) : IMaintenanceService
 {
-    public async Task<long> RunOnceAsync(CancellationToken cancellationToken)
+    public TimeSpan Interval => heartbeatInterval;
+
+    public async Task RunOnceAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -18,13 +20,10 @@ internal sealed class Rescuer(CurrantStore store, TimeSpan heartbeatTimeout, ILo
             {
                 Log.Rescued(logger, rescued);
             }
-
-            return rescued;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             Log.RescueFailed(logger, ex);
-            return 0;
         }
     }
 }

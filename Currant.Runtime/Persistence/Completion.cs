@@ -1,3 +1,5 @@
+using Currant.Worker;
+
 namespace Currant.Persistence;
 
 /// <summary>
@@ -11,4 +13,29 @@ internal sealed record Completion(
     string? Result,
     string? Error,
     TimeSpan? RetryIn,
-    bool Released);
+    bool Released)
+{
+    /// <summary>How long a workflow handed back after an internal error waits before it is replayed.</summary>
+    public static readonly TimeSpan WorkflowHandBackDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>Back to pending without spending the attempt (shutdown, or a claimed row that never started).</summary>
+    public static Completion Release(ClaimedExecution row)
+        => new(row.Id, row.Attempt, ExecutionState.Pending, null, null, TimeSpan.Zero, true);
+
+    /// <summary>
+    /// The attempt ended in an error of Currant's own (not the user's code): retried with backoff while attempts
+    /// remain (always for workflows and timers, whose attempts count activations), else failed with that error.
+    /// </summary>
+    public static Completion HandBack(ClaimedExecution row, Exception exception, WorkerOptions options)
+    {
+        var error = CurrantStore.SerializeError(ExecutionError.From(exception, nonRetryable: false));
+        if (row.Kind is ExecutionKind.Workflow or ExecutionKind.Timer)
+        {
+            return new(row.Id, row.Attempt, ExecutionState.Pending, null, error, WorkflowHandBackDelay, false);
+        }
+
+        return row.Attempt < row.MaxAttempts
+            ? new(row.Id, row.Attempt, ExecutionState.Pending, null, error, RetryBackoff.Compute(row.Attempt, options.RetryBaseDelay, options.RetryMaxDelay), false)
+            : new(row.Id, row.Attempt, ExecutionState.Failed, null, error, null, false);
+    }
+}

@@ -17,7 +17,25 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
 
     public NpgsqlDataSource DataSource => dataSource;
 
-    public static string SerializeError(ExecutionError error) => JsonSerializer.Serialize(error, InternalJsonContext.Default.ExecutionError);
+    /// <summary>
+    /// The error as jsonb text. NUL characters (which jsonb refuses) are replaced, so an exception message that
+    /// carries one can never keep an outcome from being written.
+    /// </summary>
+    public static string SerializeError(ExecutionError error)
+    {
+        if (error.Message.Contains('\0', StringComparison.Ordinal) || error.StackTrace?.Contains('\0', StringComparison.Ordinal) == true
+            || error.Type.Contains('\0', StringComparison.Ordinal))
+        {
+            error = error with
+            {
+                Type = error.Type.Replace('\0', '\uFFFD'),
+                Message = error.Message.Replace('\0', '\uFFFD'),
+                StackTrace = error.StackTrace?.Replace('\0', '\uFFFD'),
+            };
+        }
+
+        return JsonSerializer.Serialize(error, InternalJsonContext.Default.ExecutionError);
+    }
 
     public static ExecutionError? DeserializeError(string? json)
     {

@@ -9,11 +9,7 @@ namespace Currant.Persistence;
 /// </summary>
 internal sealed class NotificationListener : IAsyncDisposable
 {
-    public const string PendingChannel = "currant_pending";
-    public const string FinishedChannel = "currant_finished";
-    public const string CancelChannel = "currant_cancel";
-
-    private const string Listen = "LISTEN currant_pending; LISTEN currant_finished; LISTEN currant_cancel";
+    private const string Listen = $"LISTEN {SharedNames.PendingChannel}; LISTEN {SharedNames.FinishedChannel}; LISTEN {SharedNames.CancelChannel}";
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger _logger;

@@ -1,14 +1,16 @@
-using System.Collections.Concurrent;
 using Currant.Maintenance;
 using Currant.Persistence;
 using Currant.Worker;
+using Currant.Workflows;
 using Microsoft.Extensions.Logging;
 
 namespace Currant;
 
 /// <summary>
-/// Claims executions from its queues and runs them (producer → executor → completer, as River splits them), sends
-/// heartbeats, and rescues the work of silent workers. Dispose to shut down gracefully.
+/// A worker: claims executions from its queues and runs them. Its roles follow River's split: a producer (claim
+/// loop, slots, claim-ahead), one runner per kind (jobs and activities, workflows, timers), a completer (batched,
+/// bounded write-back), a heartbeat service, and maintenance services (failover rescue). Dispose to shut down
+/// gracefully.
 /// </summary>
 public sealed class CurrantWorker : IAsyncDisposable
 {
@@ -17,24 +19,17 @@ public sealed class CurrantWorker : IAsyncDisposable
     private readonly WorkerOptions _options;
     private readonly string[] _queues;
     private readonly ILogger _logger;
-    private readonly Executor _executor;
     private readonly Completer _completer;
-    private readonly Rescuer _rescuer;
-    private readonly AsyncSignal _wake = new();
+    private readonly JobRunner _jobs;
+    private readonly Producer _producer;
+    private readonly HeartbeatService _heartbeat;
+    private readonly IMaintenanceService[] _maintenance;
     private readonly CancellationTokenSource _stopClaiming = new();
     private readonly CancellationTokenSource _stopLoops = new();
     private readonly CancellationTokenSource _abortRunning = new();
-    private readonly ConcurrentDictionary<Guid, Task> _inFlight = new();
-    private int _freeSlots;
-    private long _lastHeartbeatTicks;
-    private volatile bool _queueMayHaveWork = true;
-    private int _wakeups;
-    private int _delayedWake;
-    private volatile bool _heartbeatHealthy = true;
-    private Task? _producer;
-    private Task? _heartbeat;
-    private Task? _maintenance;
-    private int _disposed;
+    private readonly List<Task> _loops = [];
+    private Task? _claimLoop;
+    private int _stopped;
 
     internal CurrantWorker(CurrantClient client, WorkerOptions options, IServiceProvider? services)
     {
@@ -49,18 +44,18 @@ public sealed class CurrantWorker : IAsyncDisposable
         _options = options;
         _queues = options.Queues.Distinct(StringComparer.Ordinal).ToArray();
         _logger = client.LoggerFactory.CreateLogger("Currant.Worker");
-        _freeSlots = options.MaxConcurrency;
         Id = Guid.CreateVersion7();
-        _completer = new Completer(_store, Id, _logger, options.TimeProvider);
-        _executor = new Executor(client, options, services ?? EmptyServiceProvider.Instance, _completer, _logger, _abortRunning.Token);
-        _executor.Workflows = new Workflows.WorkflowRunner(client, Id, services ?? EmptyServiceProvider.Instance, _logger,
-            new Workflows.WorkflowHooks(
-                queue => Array.IndexOf(_queues, queue) >= 0,
-                TryReserveSlot,
-                () => ReleaseSlot(),
-                StartClaimed,
-                MarkWork));
-        _rescuer = new Rescuer(_store, options.HeartbeatTimeout, _logger);
+        services ??= EmptyServiceProvider.Instance;
+
+        // Bounded: while the database is away, at most this many outcomes wait in memory; beyond it the runners
+        // wait with their slots taken, so the producer claims nothing more.
+        _completer = new Completer(_store, Id, Math.Max(1024, options.MaxConcurrency * 8), _logger, options.TimeProvider);
+        _jobs = new JobRunner(client, options, services, _completer, _logger, _abortRunning.Token);
+        var dispatch = new RunnerDispatch(_jobs, new TimerRunner(_completer));
+        _producer = new Producer(_store, Id, _queues, options, dispatch, _completer, _logger);
+        dispatch.Workflows = new WorkflowRunner(client, Id, services, _logger, _producer, _completer);
+        _heartbeat = new HeartbeatService(_store, Id, _queues, options, _producer, _completer, _jobs, _logger);
+        _maintenance = [new Rescuer(_store, options.HeartbeatInterval, options.HeartbeatTimeout, _logger)];
     }
 
     /// <summary>This worker's id, as stored in <c>currant.workers</c> and in the rows it holds.</summary>
@@ -70,21 +65,21 @@ public sealed class CurrantWorker : IAsyncDisposable
     public WorkerOptions Options => _options;
 
     /// <summary>Executions running right now.</summary>
-    public int InFlight => _inFlight.Count;
+    public int InFlight => _producer.Running;
 
     /// <summary>When the last heartbeat succeeded (by <see cref="WorkerOptions.TimeProvider"/>); null before the first.</summary>
-    internal DateTimeOffset? LastHeartbeat => Volatile.Read(ref _lastHeartbeatTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+    internal DateTimeOffset? LastHeartbeat => _heartbeat.LastBeat;
 
-    internal void Start()
+    internal async Task StartAsync(CancellationToken cancellationToken)
     {
-        // The first heartbeat is synchronous so a database problem surfaces from StartWorker itself.
-        _store.HeartbeatAsync(Id, Environment.MachineName, Environment.ProcessId, _queues, CancellationToken.None).GetAwaiter().GetResult();
-        Volatile.Write(ref _lastHeartbeatTicks, _options.TimeProvider.GetUtcNow().UtcTicks);
-        var resumed = _store.ResumeParkedAsync(_queues, CancellationToken.None).GetAwaiter().GetResult();
+        // The first heartbeat is awaited here so a database problem surfaces from StartWorkerAsync itself.
+        await _heartbeat.BeatAsync(cancellationToken).ConfigureAwait(false);
+        var resumed = await _store.ResumeParkedAsync(_queues, cancellationToken).ConfigureAwait(false);
         if (resumed > 0)
         {
             Log.ResumedParked(_logger, resumed, string.Join(",", _queues));
         }
+
         if (!_options.PollOnly && _client.Listener is { } listener)
         {
             listener.Subscribe(OnNotification);
@@ -92,206 +87,42 @@ public sealed class CurrantWorker : IAsyncDisposable
         }
 
         _completer.Start();
-        _producer = Task.Run(ProduceAsync);
-        _heartbeat = Task.Run(HeartbeatLoopAsync);
-        _maintenance = Task.Run(MaintenanceLoopAsync);
+        _claimLoop = Task.Run(() => _producer.RunAsync(_stopClaiming.Token), CancellationToken.None);
+        _loops.Add(Task.Run(() => _heartbeat.RunAsync(_stopLoops.Token), CancellationToken.None));
+        foreach (var service in _maintenance)
+        {
+            _loops.Add(Task.Run(() => RunMaintenanceAsync(service, _stopLoops.Token), CancellationToken.None));
+        }
+
         Log.WorkerStarted(_logger, Id, string.Join(",", _queues), _options.MaxConcurrency);
     }
 
     private void OnNotification(string channel, string payload)
     {
-        if (channel == NotificationListener.PendingChannel)
+        if (channel == SharedNames.PendingChannel)
         {
-            if (Array.IndexOf(_queues, payload) >= 0)
+            if (_producer.Serves(payload))
             {
-                MarkWork();
+                _producer.MarkWork();
             }
         }
-        else if (channel == NotificationListener.CancelChannel && Guid.TryParse(payload, out var id))
+        else if (channel == SharedNames.CancelChannel && Guid.TryParse(payload, out var id))
         {
-            _executor.RequestCancel(id);
+            _jobs.RequestCancel(id);
         }
     }
 
-    private void OnReconnected() => MarkWork();
+    private void OnReconnected() => _producer.MarkWork();
 
-    /// <summary>Something may be claimable: counted, so a wake-up that lands during a claim is not lost.</summary>
-    private void MarkWork()
+    private async Task RunMaintenanceAsync(IMaintenanceService service, CancellationToken stop)
     {
-        Interlocked.Increment(ref _wakeups);
-        _queueMayHaveWork = true;
-        _wake.Set();
-    }
-
-    private async Task ProduceAsync()
-    {
-        var stop = _stopClaiming.Token;
-        while (!stop.IsCancellationRequested)
-        {
-            try
-            {
-                var free = Volatile.Read(ref _freeSlots);
-                if (free > 0 && _heartbeatHealthy && _queueMayHaveWork)
-                {
-                    var seen = Volatile.Read(ref _wakeups);
-                    var claimed = await _store.ClaimAsync(Id, _queues, free, stop).ConfigureAwait(false);
-                    CurrantDiagnostics.RecordClaim(claimed.Count);
-                    // A short batch means the queue is drained for now, unless a NOTIFY arrived while we claimed.
-                    _queueMayHaveWork = claimed.Count == free || Volatile.Read(ref _wakeups) != seen;
-                    foreach (var row in claimed)
-                    {
-                        Interlocked.Decrement(ref _freeSlots);
-                        StartClaimed(row);
-                    }
-
-                    if (_queueMayHaveWork && Volatile.Read(ref _freeSlots) > 0)
-                    {
-                        continue;
-                    }
-                }
-
-                var jitter = 0.8 + (Random.Shared.NextDouble() * 0.4);
-                if (!await _wake.WaitAsync(_options.PollInterval * jitter, stop).ConfigureAwait(false))
-                {
-                    _queueMayHaveWork = true;
-                }
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                Log.ClaimFailed(_logger, ex, Id);
-                try
-                {
-                    await Task.Delay(_options.PollInterval, _options.TimeProvider, stop).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-            }
-        }
-    }
-
-    /// <summary>Runs a row this worker holds; its slot is already taken and is given back when it ends.</summary>
-    private void StartClaimed(ClaimedExecution row)
-    {
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var task = Task.Run(async () =>
-        {
-            await started.Task.ConfigureAwait(false);
-            await RunAsync(row).ConfigureAwait(false);
-        });
-        _inFlight[row.Id] = task;
-        started.SetResult();
-    }
-
-    private bool TryReserveSlot()
-    {
-        var free = Volatile.Read(ref _freeSlots);
-        while (free > 0)
-        {
-            var seen = Interlocked.CompareExchange(ref _freeSlots, free - 1, free);
-            if (seen == free)
-            {
-                return true;
-            }
-
-            free = seen;
-        }
-
-        return false;
-    }
-
-    private void ReleaseSlot()
-    {
-        var free = Interlocked.Increment(ref _freeSlots);
-        if (!_queueMayHaveWork)
-        {
-            return;
-        }
-
-        // Claim in batches while the queue is busy: wake at once when half the slots are free, otherwise a moment
-        // later, so short executions finishing one by one do not each cost a claim round trip.
-        if (free * 2 >= _options.MaxConcurrency)
-        {
-            _wake.Set();
-        }
-        else if (Interlocked.Exchange(ref _delayedWake, 1) == 0)
-        {
-            _ = Task.Delay(2).ContinueWith(
-                static (_, state) =>
-                {
-                    var worker = (CurrantWorker)state!;
-                    Volatile.Write(ref worker._delayedWake, 0);
-                    worker._wake.Set();
-                },
-                this,
-                CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
-        }
-    }
-
-    private async Task RunAsync(ClaimedExecution row)
-    {
-        try
-        {
-            await _executor.RunAsync(row).ConfigureAwait(false);
-        }
-        finally
-        {
-            _inFlight.TryRemove(row.Id, out _);
-            ReleaseSlot();
-        }
-    }
-
-    private async Task HeartbeatLoopAsync()
-    {
-        var stop = _stopLoops.Token;
-        while (!stop.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(_options.HeartbeatInterval, _options.TimeProvider, stop).ConfigureAwait(false);
-                var cancelled = await _store.HeartbeatAsync(Id, Environment.MachineName, Environment.ProcessId, _queues, stop).ConfigureAwait(false);
-                Volatile.Write(ref _lastHeartbeatTicks, _options.TimeProvider.GetUtcNow().UtcTicks);
-                if (!_heartbeatHealthy)
-                {
-                    _heartbeatHealthy = true;
-                    _wake.Set();
-                }
-
-                foreach (var id in cancelled)
-                {
-                    _executor.RequestCancel(id);
-                }
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                // Without a heartbeat others may soon take our work: stop claiming more until we are back.
-                _heartbeatHealthy = false;
-                Log.HeartbeatFailed(_logger, ex, Id);
-            }
-        }
-    }
-
-    private async Task MaintenanceLoopAsync()
-    {
-        var stop = _stopLoops.Token;
         while (!stop.IsCancellationRequested)
         {
             try
             {
                 var jitter = 0.5 + Random.Shared.NextDouble();
-                await Task.Delay(_options.HeartbeatInterval * jitter, _options.TimeProvider, stop).ConfigureAwait(false);
-                await _rescuer.RunOnceAsync(stop).ConfigureAwait(false);
+                await Task.Delay(service.Interval * jitter, _options.TimeProvider, stop).ConfigureAwait(false);
+                await service.RunOnceAsync(stop).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -301,20 +132,21 @@ public sealed class CurrantWorker : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops claiming, lets in-flight executions finish within <see cref="WorkerOptions.ShutdownGrace"/>, then
-    /// cancels the rest and hands them back to the queue (their attempt is not counted).
+    /// Stops claiming, hands back rows claimed but not started, lets in-flight executions finish within
+    /// <see cref="WorkerOptions.ShutdownGrace"/>, then cancels the rest and hands them back to the queue (their
+    /// attempt is not counted).
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
         {
             return;
         }
 
         await _stopClaiming.CancelAsync().ConfigureAwait(false);
-        if (_producer is not null)
+        if (_claimLoop is not null)
         {
-            await _producer.ConfigureAwait(false);
+            await _claimLoop.ConfigureAwait(false);
         }
 
         if (_client.Listener is { } listener)
@@ -323,63 +155,47 @@ public sealed class CurrantWorker : IAsyncDisposable
             listener.Reconnected -= OnReconnected;
         }
 
-        var running = _inFlight.Values.ToArray();
-        var finished = await WaitAllAsync(running, _options.ShutdownGrace, cancellationToken).ConfigureAwait(false);
-        if (!finished)
+        await _producer.HandBackBufferedAsync().ConfigureAwait(false);
+        if (!await _producer.WaitIdleAsync(_options.ShutdownGrace, cancellationToken).ConfigureAwait(false))
         {
-            Log.HandedBack(_logger, Id, _inFlight.Count);
+            Log.HandedBack(_logger, Id, _producer.Running);
             await _abortRunning.CancelAsync().ConfigureAwait(false);
-            await WaitAllAsync(_inFlight.Values.ToArray(), TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false);
+            await _producer.WaitIdleAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false);
         }
 
-        await _completer.DrainAsync().ConfigureAwait(false);
-        if (!_inFlight.IsEmpty)
+        // While the database is away the outcomes wait; past the heartbeat timeout others rescue the rows anyway.
+        var abandoned = await _completer.DrainAsync(_options.HeartbeatTimeout).ConfigureAwait(false);
+        if (_producer.Running > 0 && abandoned == 0)
         {
             // Code that ignores its CancellationToken: hand its rows back; its late writes will be fenced out.
-            await _store.ReleaseAllAsync(Id, CancellationToken.None).ConfigureAwait(false);
-        }
-
-        await _stopLoops.CancelAsync().ConfigureAwait(false);
-        foreach (var loop in new[] { _heartbeat, _maintenance })
-        {
-            if (loop is not null)
+            try
             {
-                await loop.ConfigureAwait(false);
+                await _store.ReleaseAllAsync(Id, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is Npgsql.NpgsqlException or InvalidOperationException)
+            {
+                Log.HeartbeatFailed(_logger, ex, Id);
             }
         }
 
-        try
+        await _stopLoops.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_loops).ConfigureAwait(false);
+
+        if (abandoned == 0)
         {
-            await _store.DeleteWorkerAsync(Id, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is Npgsql.NpgsqlException or InvalidOperationException)
-        {
-            Log.HeartbeatFailed(_logger, ex, Id);
+            // Rows abandoned in an outage are still ours in the database: keep the worker row, so its stale
+            // heartbeat tells the others to rescue them.
+            try
+            {
+                await _store.DeleteWorkerAsync(Id, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is Npgsql.NpgsqlException or InvalidOperationException)
+            {
+                Log.HeartbeatFailed(_logger, ex, Id);
+            }
         }
 
         Log.WorkerStopped(_logger, Id);
-    }
-
-    private static async Task<bool> WaitAllAsync(Task[] tasks, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        if (tasks.Length == 0)
-        {
-            return true;
-        }
-
-        try
-        {
-            await Task.WhenAll(tasks).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (TimeoutException)
-        {
-            return false;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
     }
 
     /// <inheritdoc />

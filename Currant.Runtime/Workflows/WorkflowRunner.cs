@@ -2,34 +2,41 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using Currant.Persistence;
+using Currant.Worker;
 using Microsoft.Extensions.Logging;
 
 namespace Currant.Workflows;
 
 /// <summary>
-/// Runs one activation of a claimed workflow: load history, resume the cached instance (or replay a fresh one),
-/// run the code until it can go no further, and commit what it did in one transaction.
+/// The workflow runner role: runs one activation of a claimed workflow: load history, resume the cached instance
+/// (or replay a fresh one), run the code until it can go no further, and commit what it did in one transaction.
 /// </summary>
-internal sealed class WorkflowRunner
+internal sealed class WorkflowRunner : IExecutionRunner
 {
     private const int MaxCachedInstances = 2000;
+
+    /// <summary>Activations in a row whose commit PostgreSQL refused before the workflow is failed with the reason.</summary>
+    internal const int MaxRefusedCommits = 3;
 
     private readonly CurrantClient _client;
     private readonly CurrantStore _store;
     private readonly Guid _workerId;
     private readonly IServiceProvider _services;
     private readonly ILogger _logger;
-    private readonly WorkflowHooks _hooks;
+    private readonly IProducer _producer;
+    private readonly ICompleter _completer;
     private readonly ConcurrentDictionary<Guid, WorkflowInstance> _sticky = new();
+    private readonly ConcurrentDictionary<Guid, int> _refusedCommits = new();
 
-    public WorkflowRunner(CurrantClient client, Guid workerId, IServiceProvider services, ILogger logger, WorkflowHooks hooks)
+    public WorkflowRunner(CurrantClient client, Guid workerId, IServiceProvider services, ILogger logger, IProducer producer, ICompleter completer)
     {
         _client = client;
         _store = client.Store;
         _workerId = workerId;
         _services = services;
         _logger = logger;
-        _hooks = hooks;
+        _producer = producer;
+        _completer = completer;
     }
 
     /// <summary>How long one slice of workflow code may hold its thread before it counts as blocked.</summary>
@@ -37,7 +44,64 @@ internal sealed class WorkflowRunner
 
     internal int CachedInstances => _sticky.Count;
 
-    public async Task RunAsync(ClaimedExecution row, ExecutionDefinition definition)
+    public async Task RunAsync(ClaimedExecution row)
+    {
+        try
+        {
+            // The dispatch sends only workflows this build registers.
+            if (!ExecutionRegistry.TryGet(row.Name, out var definition))
+            {
+                throw new InvalidOperationException($"Workflow '{row.Name}' is not registered in this worker.");
+            }
+
+            await ActivateAndCommitAsync(row, definition).ConfigureAwait(false);
+            _refusedCommits.TryRemove(row.Id, out _);
+        }
+        catch (Exception ex)
+        {
+            _sticky.TryRemove(row.Id, out _);
+            await _completer.CompleteAsync(AfterFailedActivation(row, ex), row.Name).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// An activation that could not be loaded or committed. The database being away passes: hand the workflow back
+    /// to be replayed, here or elsewhere. A commit PostgreSQL refuses (a value it cannot store) fails the same way
+    /// on every replay, and re-running the activation repeats its inline steps: after a few tries, fail the workflow.
+    /// </summary>
+    private Completion AfterFailedActivation(ClaimedExecution row, Exception exception)
+    {
+        if (!StoreErrors.IsRefusedValue(exception))
+        {
+            Log.ExecutionRetrying(_logger, exception, row.Id, row.Kind, row.Name, row.Queue, row.Attempt, Completion.WorkflowHandBackDelay);
+            return new Completion(row.Id, row.Attempt, ExecutionState.Pending, null, null, Completion.WorkflowHandBackDelay, false);
+        }
+
+        if (_refusedCommits.Count > MaxCachedInstances)
+        {
+            _refusedCommits.Clear();
+        }
+
+        var refusals = _refusedCommits.AddOrUpdate(row.Id, 1, static (_, n) => n + 1);
+        if (refusals < MaxRefusedCommits)
+        {
+            Log.ExecutionRetrying(_logger, exception, row.Id, row.Kind, row.Name, row.Queue, row.Attempt, Completion.WorkflowHandBackDelay);
+            return new Completion(row.Id, row.Attempt, ExecutionState.Pending, null, null, Completion.WorkflowHandBackDelay, false);
+        }
+
+        _refusedCommits.TryRemove(row.Id, out _);
+        var reason = exception is Npgsql.PostgresException pg ? $"{pg.SqlState}: {pg.MessageText}" : exception.Message;
+        var error = new ExecutionError(
+            SharedNames.ActivationRefusedError,
+            $"PostgreSQL refused the commit of workflow '{row.Name}' {MaxRefusedCommits} times in a row ({reason}). " +
+            "A value the workflow produced cannot be stored (a \u0000 in a string, an oversized value); the workflow is failed rather than replayed forever.",
+            null,
+            NonRetryable: true);
+        Log.ExecutionFailed(_logger, exception, row.Id, row.Kind, row.Name, row.Queue, row.Attempt);
+        return new Completion(row.Id, row.Attempt, ExecutionState.Failed, null, CurrantStore.SerializeError(error), null, false);
+    }
+
+    private async Task ActivateAndCommitAsync(ClaimedExecution row, ExecutionDefinition definition)
     {
         // Each activation is an attempt span under the workflow's enqueue; what it schedules is parented on it.
         using var telemetry = CurrantDiagnostics.StartAttempt(row, _logger);
@@ -106,7 +170,7 @@ internal sealed class WorkflowRunner
         for (var i = 0; i < children.Count; i++)
         {
             var child = children[i];
-            if (child.Eager && _hooks.Serves(child.Queue) && _hooks.TryReserveSlot())
+            if (child.Eager && _producer.Serves(child.Queue) && _producer.TryReserveSlot())
             {
                 eager.Add(child);
             }
@@ -148,13 +212,13 @@ internal sealed class WorkflowRunner
 
                 foreach (var child in eager)
                 {
-                    _hooks.StartEager(new ClaimedExecution(child.Id, child.Kind, child.Name, child.Queue, child.Arguments, 1, child.MaxAttempts,
+                    _producer.StartReserved(new ClaimedExecution(child.Id, child.Kind, child.Name, child.Queue, child.Arguments, 1, child.MaxAttempts,
                         child.Timeout, row.Id, child.ParentSeq, traceContext, false));
                 }
 
                 if (outcome == ActivationOutcome.CommittedAndWoken)
                 {
-                    _hooks.Wake();
+                    _producer.Wake();
                 }
 
                 break;
@@ -162,7 +226,7 @@ internal sealed class WorkflowRunner
                 ReleaseSlots(eager.Count);
                 _sticky.TryRemove(row.Id, out _);
                 await _store.RequeueAsync(row.Id, _workerId, row.Attempt, CancellationToken.None).ConfigureAwait(false);
-                _hooks.Wake();
+                _producer.Wake();
                 break;
             case ActivationOutcome.Cancelled:
                 ReleaseSlots(eager.Count);
@@ -181,7 +245,7 @@ internal sealed class WorkflowRunner
     {
         for (var i = 0; i < count; i++)
         {
-            _hooks.ReleaseSlot();
+            _producer.ReleaseSlot();
         }
     }
 

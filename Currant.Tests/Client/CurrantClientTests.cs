@@ -9,7 +9,7 @@ public sealed class CurrantClientTests : CurrantFixture
     public async Task Queue_InsideACommittedTransaction_RunsTheJob()
     {
         var queue = NewQueue();
-        await using var worker = StartWorker(queue);
+        await using var worker = await StartWorkerAsync(queue);
         await using var connection = await Client.DataSource.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
 
@@ -45,7 +45,7 @@ public sealed class CurrantClientTests : CurrantFixture
 
         Assert.That(second.Id, Is.EqualTo(first.Id));
         Assert.That(await ScalarAsync<long>("SELECT count(*) FROM currant.executions WHERE queue = @q", ("q", queue)), Is.EqualTo(1));
-        await using var worker = StartWorker(queue);
+        await using var worker = await StartWorkerAsync(queue);
         Assert.That((await second.GetResultAsync(Wait)).Text, Is.EqualTo("Hello, one!"));
     }
 
@@ -60,7 +60,7 @@ public sealed class CurrantClientTests : CurrantFixture
         Assert.That(handles.Select(h => h.Id).Distinct().Count(), Is.EqualTo(10_000));
         Assert.That(await ScalarAsync<long>("SELECT count(*) FROM currant.executions WHERE queue = @q AND state = 'pending'", ("q", queue)), Is.EqualTo(10_000));
 
-        await using (StartWorker(queue, concurrency: 16))
+        await using (await StartWorkerAsync(queue, concurrency: 16))
         {
             foreach (var handle in handles)
             {
@@ -144,7 +144,7 @@ public sealed class CurrantClientTests : CurrantFixture
         var empty = await TestDatabase.CreateDatabaseAsync("unmigrated");
         await using var client = await CurrantClient.ConnectAsync(empty);
 
-        var ex = Assert.Throws<CurrantConnectionException>(() => client.StartWorker())!;
+        var ex = (await Assert.ThrowsAsync<CurrantConnectionException>(() => client.StartWorkerAsync()))!;
         Assert.That(ex.Message, Does.Contain("currant migrate"));
     }
 

@@ -46,7 +46,7 @@ public sealed class CurrantCommandLineTests : CurrantFixture
     public async Task Status_OfACompletedJob_ShowsItsResult()
     {
         var queue = NewQueue();
-        await using var worker = StartWorker(queue);
+        await using var worker = await StartWorkerAsync(queue);
         var handle = await Greet.Options(queue: queue, client: Client).Queue("text");
         await handle.GetResultAsync(Wait);
 
@@ -109,7 +109,7 @@ public sealed class CurrantCommandLineTests : CurrantFixture
     public async Task Signal_ToAWaitingWorkflow_IsStoredAndMalformedJsonIsRefused()
     {
         var queue = NewQueue("wf");
-        await using var worker = StartWorker(queue);
+        await using var worker = await StartWorkerAsync(queue);
         var handle = await Workflows.Approval.Options(queue: queue, client: Client).Queue(NewKey(), 30);
 
         var bad = await RunAsync("signal", handle.Id.ToString(), "decision", "{not json");
@@ -128,7 +128,7 @@ public sealed class CurrantCommandLineTests : CurrantFixture
     public async Task History_OfAWorkflow_ListsEachStepAndRefusesJobs()
     {
         var queue = NewQueue("wf");
-        await using var worker = StartWorker(queue);
+        await using var worker = await StartWorkerAsync(queue);
         var handle = await Workflows.Chain.Options(queue: queue, client: Client).Queue(NewKey(), 2);
         await handle.GetResultAsync(Wait);
         var job = await Greet.Options(queue: NewQueue(), client: Client).Queue("x");
@@ -150,7 +150,7 @@ public sealed class CurrantCommandLineTests : CurrantFixture
     {
         var queue = NewQueue();
         var key = NewKey();
-        await using var worker = StartWorker(queue);
+        await using var worker = await StartWorkerAsync(queue);
         var handle = await Flaky.Options(queue: queue, retries: 0, client: Client).Queue(key, 1);
         await Assert.ThrowsAsync<ExecutionFailedException>(async () => await handle.GetResultAsync(Wait));
 

@@ -79,7 +79,7 @@ public sealed class CurrantDiagnosticsTests : CurrantFixture
         CurrantWorker worker;
         using (App.StartActivity("worker start-up"))
         {
-            worker = StartWorker(queue);
+            worker = await StartWorkerAsync(queue);
         }
 
         await using (worker)
@@ -105,7 +105,7 @@ public sealed class CurrantDiagnosticsTests : CurrantFixture
     {
         var queue = NewQueue();
         var services = new ServiceCollection().AddSingleton<ICurrantClient>(Client).BuildServiceProvider();
-        await using var worker = StartWorker(queue, services: services);
+        await using var worker = await StartWorkerAsync(queue, services: services);
         Activity request;
         Guid innerId;
         using (request = App.StartActivity("POST /orders")!)
@@ -131,7 +131,7 @@ public sealed class CurrantDiagnosticsTests : CurrantFixture
     public async Task SpanChain_FromARequestThroughAWorkflowToItsActivity_IsOneTrace_WithTheActivityUnderAWorkflowRun()
     {
         var queue = NewQueue("wf");
-        await using var worker = StartWorker(queue);
+        await using var worker = await StartWorkerAsync(queue);
         Activity request;
         ExecutionHandle<Workflows.ChainResult> handle;
         using (request = App.StartActivity("POST /orders")!)
@@ -167,7 +167,7 @@ public sealed class CurrantDiagnosticsTests : CurrantFixture
         CurrantWorker worker;
         using (App.StartActivity("worker start-up"))
         {
-            worker = StartWorker(queue);
+            worker = await StartWorkerAsync(queue);
         }
 
         await using (worker)
@@ -183,7 +183,7 @@ public sealed class CurrantDiagnosticsTests : CurrantFixture
     public async Task FailedAttempt_IsAnErrorSpanWithItsException_AndTheRetryIsItsSiblingInTheSameTrace()
     {
         var queue = NewQueue();
-        await using var worker = StartWorker(queue);
+        await using var worker = await StartWorkerAsync(queue);
 
         var handle = await Flaky.Options(queue: queue).Queue(NewKey(), 1);
         await handle.GetResultAsync(Wait);
@@ -221,7 +221,7 @@ public sealed class CurrantDiagnosticsTests : CurrantFixture
         var greet = await Greet.Options(queue: queue).Queue("metrics");
         var flaky = await Flaky.Options(queue: queue).Queue(NewKey(), 1);
         var rejected = await RejectsBadInput.Options(queue: queue).Queue(NewKey());
-        await using (StartWorker(queue))
+        await using (await StartWorkerAsync(queue))
         {
             foreach (var id in new[] { greet.Id, flaky.Id, rejected.Id })
             {

@@ -33,7 +33,7 @@ public abstract class CurrantFixture
 
     protected static string NewKey() => Guid.NewGuid().ToString("N");
 
-    protected CurrantWorker StartWorker(string queue, int concurrency = 4, Func<WorkerOptions, WorkerOptions>? configure = null, IServiceProvider? services = null)
+    protected Task<CurrantWorker> StartWorkerAsync(string queue, int concurrency = 4, Func<WorkerOptions, WorkerOptions>? configure = null, IServiceProvider? services = null)
     {
         var options = new WorkerOptions
         {
@@ -44,7 +44,7 @@ public abstract class CurrantFixture
             RetryMaxDelay = TimeSpan.FromMilliseconds(400),
             ShutdownGrace = TimeSpan.FromSeconds(5),
         };
-        return Client.StartWorker(configure?.Invoke(options) ?? options, services);
+        return Client.StartWorkerAsync(configure?.Invoke(options) ?? options, services);
     }
 
     protected async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)

@@ -9,7 +9,7 @@ public sealed class CurrantWorkerTests : CurrantFixture
     public async Task Job_WhenQueued_RunsOnWorkerAndReturnsItsResult()
     {
         var queue = NewQueue();
-        await using var worker = StartWorker(queue);
+        await using var worker = await StartWorkerAsync(queue);
 
         var handle = await Greet.Options(queue: queue, client: Client).Queue("Ada");
         var greeting = await handle.GetResultAsync(Wait);
@@ -32,7 +32,7 @@ public sealed class CurrantWorkerTests : CurrantFixture
         await RecordOrder.Options(queue: queue, priority: 10, client: Client).Queue(key, "high");
         var last = await RecordOrder.Options(queue: queue, priority: -5, client: Client).Queue(key, "lowest");
 
-        await using (StartWorker(queue, concurrency: 1))
+        await using (await StartWorkerAsync(queue, concurrency: 1))
         {
             await last.GetResultAsync(Wait);
         }
@@ -44,7 +44,7 @@ public sealed class CurrantWorkerTests : CurrantFixture
     public async Task Job_WithDelay_DoesNotStartBeforeItIsDue()
     {
         var queue = NewQueue();
-        await using var worker = StartWorker(queue);
+        await using var worker = await StartWorkerAsync(queue);
 
         var handle = await Greet.Options(queue: queue, delay: TimeSpan.FromSeconds(1.5), client: Client).Queue("later");
         await Task.Delay(500);
@@ -59,7 +59,7 @@ public sealed class CurrantWorkerTests : CurrantFixture
     public async Task Job_WithRunAt_StartsAtThatTime()
     {
         var queue = NewQueue();
-        await using var worker = StartWorker(queue);
+        await using var worker = await StartWorkerAsync(queue);
         var runAt = DateTimeOffset.UtcNow.AddSeconds(1);
 
         var handle = await Greet.Options(queue: queue, runAt: runAt, client: Client).Queue("at");
@@ -73,7 +73,7 @@ public sealed class CurrantWorkerTests : CurrantFixture
     {
         var queue = NewQueue();
         var key = NewKey();
-        await using var worker = StartWorker(queue, configure: o => o with { RetryBaseDelay = TimeSpan.FromMilliseconds(200), RetryMaxDelay = TimeSpan.FromSeconds(5) });
+        await using var worker = await StartWorkerAsync(queue, configure: o => o with { RetryBaseDelay = TimeSpan.FromMilliseconds(200), RetryMaxDelay = TimeSpan.FromSeconds(5) });
 
         var handle = await Flaky.Options(queue: queue, client: Client).Queue(key, 2);
         var attempt = await handle.GetResultAsync(Wait);
@@ -95,7 +95,7 @@ public sealed class CurrantWorkerTests : CurrantFixture
     {
         var queue = NewQueue();
         var key = NewKey();
-        await using var worker = StartWorker(queue);
+        await using var worker = await StartWorkerAsync(queue);
 
         var handle = await Flaky.Options(queue: queue, retries: 1, client: Client).Queue(key, 100);
         var failure = (await Assert.ThrowsAsync<ExecutionFailedException>(async () => await handle.GetResultAsync(Wait)))!;
@@ -112,7 +112,7 @@ public sealed class CurrantWorkerTests : CurrantFixture
     {
         var queue = NewQueue();
         var key = NewKey();
-        await using var worker = StartWorker(queue);
+        await using var worker = await StartWorkerAsync(queue);
 
         var handle = await RejectsBadInput.Options(queue: queue, client: Client).Queue(key);
         var failure = (await Assert.ThrowsAsync<ExecutionFailedException>(async () => await handle.GetResultAsync(Wait)))!;
@@ -127,7 +127,7 @@ public sealed class CurrantWorkerTests : CurrantFixture
     {
         var queue = NewQueue();
         var key = NewKey();
-        await using var worker = StartWorker(queue);
+        await using var worker = await StartWorkerAsync(queue);
 
         var handle = await Sleeper.Options(queue: queue, client: Client).Queue(key, 30);
         var failure = (await Assert.ThrowsAsync<ExecutionFailedException>(async () => await handle.GetResultAsync(Wait)))!;
@@ -141,7 +141,7 @@ public sealed class CurrantWorkerTests : CurrantFixture
     {
         var queue = NewQueue();
         var key = NewKey();
-        await using var worker = StartWorker(queue);
+        await using var worker = await StartWorkerAsync(queue);
 
         var handle = await Sleeper.Options(queue: queue, timeout: TimeSpan.FromMilliseconds(300), retries: 1, client: Client).Queue(key, 30);
         await Assert.ThrowsAsync<ExecutionFailedException>(async () => await handle.GetResultAsync(Wait));
@@ -155,7 +155,7 @@ public sealed class CurrantWorkerTests : CurrantFixture
     {
         var queue = NewQueue();
         var key = NewKey();
-        await using var worker = StartWorker(queue);
+        await using var worker = await StartWorkerAsync(queue);
 
         var handle = await Sleeper.Options(queue: queue, timeout: TimeSpan.FromMinutes(1), client: Client).Queue(key, 60);
         await WaitUntilAsync(() => Probe.Count(key) >= 1);
@@ -175,7 +175,7 @@ public sealed class CurrantWorkerTests : CurrantFixture
 
         Assert.That(await handle.CancelAsync(), Is.True);
         var marker = await Greet.Options(queue: queue, client: Client).Queue("after");
-        await using (StartWorker(queue, concurrency: 1))
+        await using (await StartWorkerAsync(queue, concurrency: 1))
         {
             await marker.GetResultAsync(Wait);
         }
@@ -190,7 +190,7 @@ public sealed class CurrantWorkerTests : CurrantFixture
     {
         var queue = NewQueue();
         var services = new ServiceCollection().AddSingleton<IGreetingFormatter, ExclaimingFormatter>().BuildServiceProvider();
-        await using var worker = StartWorker(queue, services: services);
+        await using var worker = await StartWorkerAsync(queue, services: services);
 
         var handle = await FormatWithService.Options(queue: queue, client: Client).Queue("Grace");
 
@@ -201,7 +201,7 @@ public sealed class CurrantWorkerTests : CurrantFixture
     public async Task Job_WithMissingDependency_FailsWithAMessageNamingIt()
     {
         var queue = NewQueue();
-        await using var worker = StartWorker(queue);
+        await using var worker = await StartWorkerAsync(queue);
 
         var handle = await FormatWithService.Options(queue: queue, retries: 0, client: Client).Queue("Grace");
         var failure = (await Assert.ThrowsAsync<ExecutionFailedException>(async () => await handle.GetResultAsync(Wait)))!;
@@ -216,7 +216,7 @@ public sealed class CurrantWorkerTests : CurrantFixture
         var ghost = new ExecutionDefinition { Name = "NoSuchJob", Kind = ExecutionKind.Job, Invoke = _ => throw new InvalidOperationException("never") };
         var ghostId = await Client.EnqueueAsync(ghost, "[]"u8.ToArray(), new EnqueueOptions { Queue = queue, Retries = 3 });
         var good = await Greet.Options(queue: queue, client: Client).Queue("still works");
-        await using var worker = StartWorker(queue);
+        await using var worker = await StartWorkerAsync(queue);
 
         Assert.That((await good.GetResultAsync(Wait)).Text, Is.EqualTo("Hello, still works!"));
         var failure = (await Assert.ThrowsAsync<ExecutionFailedException>(async () => await new ExecutionHandle(Client, ghostId).WaitAsync(Wait)))!;
@@ -232,7 +232,7 @@ public sealed class CurrantWorkerTests : CurrantFixture
         var wrongType = await Client.EnqueueAsync(Greet.CurrantDefinition, """[{"not":"a string"}]"""u8.ToArray(), new EnqueueOptions { Queue = queue });
         var wrongCount = await Client.EnqueueAsync(Greet.CurrantDefinition, """["a","b"]"""u8.ToArray(), new EnqueueOptions { Queue = queue });
         var good = await Greet.Options(queue: queue, client: Client).Queue("fine");
-        await using var worker = StartWorker(queue);
+        await using var worker = await StartWorkerAsync(queue);
 
         Assert.That((await good.GetResultAsync(Wait)).Text, Is.EqualTo("Hello, fine!"));
         var typeFailure = (await Assert.ThrowsAsync<ExecutionFailedException>(async () => await new ExecutionHandle(Client, wrongType).WaitAsync(Wait)))!;
@@ -247,7 +247,7 @@ public sealed class CurrantWorkerTests : CurrantFixture
     {
         var queue = NewQueue();
         var key = NewKey();
-        var worker = StartWorker(queue, configure: o => o with { ShutdownGrace = TimeSpan.FromSeconds(10) });
+        var worker = await StartWorkerAsync(queue, configure: o => o with { ShutdownGrace = TimeSpan.FromSeconds(10) });
         var handle = await Sleeper.Options(queue: queue, timeout: TimeSpan.FromMinutes(1), client: Client).Queue(key, 0.5);
         await WaitUntilAsync(() => Probe.Count(key) >= 1);
 
@@ -262,7 +262,7 @@ public sealed class CurrantWorkerTests : CurrantFixture
     {
         var queue = NewQueue();
         var key = NewKey();
-        var worker = StartWorker(queue, configure: o => o with { ShutdownGrace = TimeSpan.FromMilliseconds(200) });
+        var worker = await StartWorkerAsync(queue, configure: o => o with { ShutdownGrace = TimeSpan.FromMilliseconds(200) });
         var handle = await Sleeper.Options(queue: queue, timeout: TimeSpan.FromMinutes(1), retries: 0, client: Client).Queue(key, 60);
         await WaitUntilAsync(() => Probe.Count(key) >= 1);
 
@@ -285,7 +285,7 @@ public sealed class CurrantWorkerTests : CurrantFixture
             handles.Add(await Sleeper.Options(queue: queue, client: Client).Queue(key, 0.3));
         }
 
-        await using var worker = StartWorker(queue, concurrency: 2);
+        await using var worker = await StartWorkerAsync(queue, concurrency: 2);
         await WaitUntilAsync(() => Probe.Count(key) >= 2);
         var running = await ScalarAsync<long>("SELECT count(*) FROM currant.executions WHERE queue = @q AND state = 'running'", ("q", queue));
         Assert.That(running, Is.LessThanOrEqualTo(2));
@@ -296,10 +296,10 @@ public sealed class CurrantWorkerTests : CurrantFixture
     }
 
     [Test]
-    public void StartWorker_WithInvalidOptions_ThrowsAClearError()
+    public async Task StartWorker_WithInvalidOptions_ThrowsAClearError()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => Client.StartWorker(new WorkerOptions { MaxConcurrency = 0 }));
-        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => Client.StartWorker(new WorkerOptions { HeartbeatInterval = TimeSpan.FromSeconds(10), HeartbeatTimeout = TimeSpan.FromSeconds(5) }))!;
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Client.StartWorkerAsync(new WorkerOptions { MaxConcurrency = 0 }));
+        var ex = (await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Client.StartWorkerAsync(new WorkerOptions { HeartbeatInterval = TimeSpan.FromSeconds(10), HeartbeatTimeout = TimeSpan.FromSeconds(5) })))!;
         Assert.That(ex.Message, Does.Contain("HeartbeatTimeout"));
     }
 

@@ -52,7 +52,7 @@ public sealed class WorkflowEngineTests : CurrantFixture
     {
         var queue = NewQueue("wf");
         var key = NewKey();
-        await using var worker = StartWorker(queue);
+        await using var worker = await StartWorkerAsync(queue);
 
         var handle = await Chain.Options(queue: queue, client: Client).Queue(key, 3);
         var result = await handle.GetResultAsync(Wait);
@@ -69,14 +69,14 @@ public sealed class WorkflowEngineTests : CurrantFixture
         var queue = NewQueue("wf");
         var key = NewKey();
         ExecutionHandle<string> handle;
-        await using (StartWorker(queue))
+        await using (await StartWorkerAsync(queue))
         {
             handle = await Versioned.Options(queue: queue, client: Client).Queue(key);
             await WaitForHistoryAsync(handle.Id, h => h.Any(r => r.Kind == "signal"));
         }
 
         // A new worker has no instance in memory: the signal makes it replay the whole history.
-        await using (StartWorker(queue))
+        await using (await StartWorkerAsync(queue))
         {
             await handle.SignalAsync("go", "now");
             Assert.That(await handle.GetResultAsync(Wait), Is.EqualTo("v1-path"));
@@ -91,7 +91,7 @@ public sealed class WorkflowEngineTests : CurrantFixture
     {
         var queue = NewQueue("wf");
         var key = NewKey();
-        await using var worker = StartWorker(queue, concurrency: 8);
+        await using var worker = await StartWorkerAsync(queue, concurrency: 8);
 
         var handle = await FanOut.Options(queue: queue, client: Client).Queue(key, 4, 400);
         var result = await handle.GetResultAsync(Wait);
@@ -116,7 +116,7 @@ public sealed class WorkflowEngineTests : CurrantFixture
         var handle = await Approval.Options(queue: queue, client: Client).Queue(key, 30);
         await handle.SignalAsync("decision", "yes");
 
-        await using var worker = StartWorker(queue);
+        await using var worker = await StartWorkerAsync(queue);
 
         Assert.That(await handle.GetResultAsync(Wait), Is.EqualTo("decided:yes"));
     }
@@ -126,7 +126,7 @@ public sealed class WorkflowEngineTests : CurrantFixture
     {
         var queue = NewQueue("wf");
         var key = NewKey();
-        await using var worker = StartWorker(queue);
+        await using var worker = await StartWorkerAsync(queue);
         var handle = await Approval.Options(queue: queue, client: Client).Queue(key, 30);
         await WaitForHistoryAsync(handle.Id, h => h.Any(r => r.Kind == "signal"));
         Assert.That((await handle.GetStatusAsync()).State, Is.EqualTo(ExecutionState.Suspended), "no worker is held while waiting");
@@ -140,7 +140,7 @@ public sealed class WorkflowEngineTests : CurrantFixture
     public async Task Signal_ThatNeverArrives_EndsTheWaitWithTimeoutException()
     {
         var queue = NewQueue("wf");
-        await using var worker = StartWorker(queue);
+        await using var worker = await StartWorkerAsync(queue);
 
         var handle = await Approval.Options(queue: queue, client: Client).Queue(NewKey(), 0.5);
 
@@ -155,7 +155,7 @@ public sealed class WorkflowEngineTests : CurrantFixture
         await handle.SignalAsync("number", 1);
         await handle.SignalAsync("number", 2);
 
-        await using var worker = StartWorker(queue);
+        await using var worker = await StartWorkerAsync(queue);
 
         Assert.That(await handle.GetResultAsync(Wait), Is.EqualTo("1,2"));
     }
@@ -164,7 +164,7 @@ public sealed class WorkflowEngineTests : CurrantFixture
     public async Task Signal_ToAFinishedWorkflow_IsRefusedWithAClearError()
     {
         var queue = NewQueue("wf");
-        await using var worker = StartWorker(queue);
+        await using var worker = await StartWorkerAsync(queue);
         var handle = await Chain.Options(queue: queue, client: Client).Queue(NewKey(), 1);
         await handle.GetResultAsync(Wait);
 
@@ -186,14 +186,14 @@ public sealed class WorkflowEngineTests : CurrantFixture
         try
         {
             ExecutionHandle<string> old;
-            await using (StartWorker(queue))
+            await using (await StartWorkerAsync(queue))
             {
                 old = await Versioned.Options(queue: queue, client: Client).Queue(oldKey);
                 await WaitForHistoryAsync(old.Id, h => h.Any(r => r.Kind == "signal"));
             }
 
             Versioned.CodeVersion = 2;
-            await using (StartWorker(queue))
+            await using (await StartWorkerAsync(queue))
             {
                 var fresh = await Versioned.Options(queue: queue, client: Client).Queue(newKey);
                 await old.SignalAsync("go", "1");
@@ -220,14 +220,14 @@ public sealed class WorkflowEngineTests : CurrantFixture
         var queue = NewQueue("wf");
         var key = NewKey();
         ExecutionHandle<string> handle;
-        await using (StartWorker(queue))
+        await using (await StartWorkerAsync(queue))
         {
             handle = await Sleepy.Options(queue: queue, client: Client).Queue(key, 1.5);
             await WaitForHistoryAsync(handle.Id, h => h.Any(r => r.Kind == "timer"));
         }
 
         Assert.That((await handle.GetStatusAsync()).State, Is.EqualTo(ExecutionState.Suspended));
-        await using (StartWorker(queue))
+        await using (await StartWorkerAsync(queue))
         {
             Assert.That(await handle.GetResultAsync(Wait), Is.EqualTo("rested"));
         }
@@ -243,7 +243,7 @@ public sealed class WorkflowEngineTests : CurrantFixture
     {
         // The child (Chain) runs on the queue its [Workflow] attribute names, as a child workflow should.
         var queue = NewQueue("wf");
-        await using var worker = StartWorker(queue, configure: o => o with { Queues = [queue, "wf"] });
+        await using var worker = await StartWorkerAsync(queue, configure: o => o with { Queues = [queue, "wf"] });
 
         var handle = await Parent.Options(queue: queue, client: Client).Queue(NewKey());
 
@@ -256,7 +256,7 @@ public sealed class WorkflowEngineTests : CurrantFixture
     public async Task ActivityFailure_SurfacesInTheWorkflowAsExecutionFailedException()
     {
         var queue = NewQueue("wf");
-        await using var worker = StartWorker(queue);
+        await using var worker = await StartWorkerAsync(queue);
 
         var handle = await FailsOnActivity.Options(queue: queue, client: Client).Queue("boom");
 
@@ -268,7 +268,7 @@ public sealed class WorkflowEngineTests : CurrantFixture
     {
         var queue = NewQueue("wf");
         var key = NewKey();
-        await using var worker = StartWorker(queue);
+        await using var worker = await StartWorkerAsync(queue);
         var handle = await LingerTwice.Options(queue: queue, client: Client).Queue(key);
         await WorkerTestsWait(() => Probe.Of(key).Count(e => e.Note == "linger-start") == 2);
 
@@ -288,7 +288,7 @@ public sealed class WorkflowEngineTests : CurrantFixture
     {
         var queue = NewQueue("wf");
         var key = NewKey();
-        await using var worker = StartWorker(queue);
+        await using var worker = await StartWorkerAsync(queue);
 
         var handle = await TooSlow.Options(queue: queue, client: Client).Queue(key);
         var failure = (await Assert.ThrowsAsync<ExecutionFailedException>(async () => await handle.GetResultAsync(Wait)))!;
@@ -303,7 +303,7 @@ public sealed class WorkflowEngineTests : CurrantFixture
         var queue = NewQueue("wf");
         var key = NewKey();
         ExecutionHandle<string> handle;
-        await using (StartWorker(queue))
+        await using (await StartWorkerAsync(queue))
         {
             handle = await Drifting.Options(queue: queue, client: Client).Queue(key);
             await WaitForHistoryAsync(handle.Id, h => h.Any(r => r.Kind == "signal"));
@@ -312,7 +312,7 @@ public sealed class WorkflowEngineTests : CurrantFixture
         Drifting.Broken = true;
         try
         {
-            await using (StartWorker(queue))
+            await using (await StartWorkerAsync(queue))
             {
                 await handle.SignalAsync("go", "x");
                 var parked = await WaitForStateAsync(handle.Id, i => i.Error is not null);
@@ -327,7 +327,7 @@ public sealed class WorkflowEngineTests : CurrantFixture
         }
 
         // "Deploying the fix": a worker with the old behaviour starts and resumes parked workflows.
-        await using (StartWorker(queue))
+        await using (await StartWorkerAsync(queue))
         {
             Assert.That(await handle.GetResultAsync(Wait), Is.EqualTo("done"));
         }
@@ -340,7 +340,7 @@ public sealed class WorkflowEngineTests : CurrantFixture
     public async Task Workflow_ThatBlocksItsThread_IsDetectedAndParked()
     {
         var queue = NewQueue("wf");
-        await using var worker = StartWorker(queue);
+        await using var worker = await StartWorkerAsync(queue);
 
         var handle = await Blocker.Options(queue: queue, client: Client).Queue();
         var parked = await WaitForStateAsync(handle.Id, i => i.Error is not null);
@@ -355,7 +355,7 @@ public sealed class WorkflowEngineTests : CurrantFixture
     {
         var queue = NewQueue("wf");
         var key = NewKey();
-        await using var worker = StartWorker(queue);
+        await using var worker = await StartWorkerAsync(queue);
 
         var handle = await Chain.Options(queue: queue, client: Client).Queue(key, 200);
         var result = await handle.GetResultAsync(TimeSpan.FromSeconds(120));
@@ -370,7 +370,7 @@ public sealed class WorkflowEngineTests : CurrantFixture
     {
         var queue = NewQueue("wf");
         var key = NewKey();
-        await using var worker = StartWorker(queue);
+        await using var worker = await StartWorkerAsync(queue);
 
         var handle = await StepsAndJobs.Options(queue: queue, client: Client).Queue(key);
         var result = await handle.GetResultAsync(Wait);

@@ -15,7 +15,7 @@ await using var client = await CurrantClient.ConnectAsync(local?.ConnectionStrin
 await client.MigrateAsync();
 
 var services = new ServiceCollection().AddSingleton<IEmailSender, ConsoleEmailSender>().BuildServiceProvider();
-await using var worker = client.StartWorker(new WorkerOptions { Queues = ["emails", "orders"], MaxConcurrency = 8, RetryBaseDelay = TimeSpan.FromMilliseconds(200) }, services);
+await using var worker = await client.StartWorkerAsync(new WorkerOptions { Queues = ["emails", "orders"], MaxConcurrency = 8, RetryBaseDelay = TimeSpan.FromMilliseconds(200) }, services);
 
 // 1. Queue a job and wait for its typed result.
 var welcome = await SendEmail.Queue("ada@example.com", "Welcome", "Thanks for signing up!");

@@ -6,19 +6,19 @@ using Microsoft.Extensions.Logging;
 
 namespace Currant.Worker;
 
-/// <summary>Runs one attempt of a job or activity and turns its outcome into a <see cref="Completion"/>.</summary>
-internal sealed class Executor
+/// <summary>The job runner role: runs one attempt of a job or activity and hands its outcome to the completer.</summary>
+internal sealed class JobRunner : IExecutionRunner
 {
     private readonly CurrantClient _client;
     private readonly WorkerOptions _options;
     private readonly IServiceProvider _services;
     private readonly IServiceScopeFactory? _scopeFactory;
-    private readonly Completer _completer;
+    private readonly ICompleter _completer;
     private readonly ILogger _logger;
     private readonly CancellationToken _abort;
     private readonly ConcurrentDictionary<Guid, Running> _running = new();
 
-    public Executor(CurrantClient client, WorkerOptions options, IServiceProvider services, Completer completer, ILogger logger, CancellationToken abort)
+    public JobRunner(CurrantClient client, WorkerOptions options, IServiceProvider services, ICompleter completer, ILogger logger, CancellationToken abort)
     {
         _client = client;
         _options = options;
@@ -45,35 +45,8 @@ internal sealed class Executor
         }
     }
 
-    /// <summary>Runs workflow activations; set by the worker once it exists.</summary>
-    public Workflows.WorkflowRunner? Workflows { get; set; }
-
     public async Task RunAsync(ClaimedExecution row)
     {
-        if (row.Kind == ExecutionKind.Timer)
-        {
-            // A due timer has nothing to run: completing it records the outcome in its workflow and wakes it.
-            _completer.Enqueue(new Completion(row.Id, row.Attempt, ExecutionState.Completed, null, null, null, false), row.Name);
-            return;
-        }
-
-        if (row.Kind == ExecutionKind.Workflow && Workflows is { } workflows
-            && ExecutionRegistry.TryGet(row.Name, out var workflow) && workflow.Kind == ExecutionKind.Workflow)
-        {
-            try
-            {
-                await workflows.RunAsync(row, workflow).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is Npgsql.NpgsqlException or InvalidOperationException or TimeoutException)
-            {
-                // The activation could not be written: hand the workflow back so it is replayed, here or elsewhere.
-                Log.ExecutionRetrying(_logger, ex, row.Id, row.Kind, row.Name, row.Queue, row.Attempt, TimeSpan.Zero);
-                _completer.Enqueue(new Completion(row.Id, row.Attempt, ExecutionState.Pending, null, null, TimeSpan.FromSeconds(1), false), row.Name);
-            }
-
-            return;
-        }
-
         using var source = CancellationTokenSource.CreateLinkedTokenSource(_abort);
         using var telemetry = CurrantDiagnostics.StartAttempt(row, _logger);
         var running = new Running(source);
@@ -99,7 +72,7 @@ internal sealed class Executor
         }
 
         telemetry.Complete(completion);
-        _completer.Enqueue(completion, row.Name);
+        await _completer.CompleteAsync(completion, row.Name).ConfigureAwait(false);
     }
 
     private async Task<Completion> InvokeAsync(ClaimedExecution row, Running running, CancellationToken token)

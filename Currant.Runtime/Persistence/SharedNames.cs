@@ -1,0 +1,39 @@
+namespace Currant.Persistence;
+
+/// <summary>
+/// Strings that SQL and C# must spell the same: notification channels, internal timer names and the error types
+/// the database writes or matches. Queries interpolate these constants; the migrations (frozen text) are checked
+/// against them by a test.
+/// </summary>
+internal static class SharedNames
+{
+    /// <summary>Payload: a queue name. Something became claimable there.</summary>
+    public const string PendingChannel = "currant_pending";
+
+    /// <summary>Payload: comma-separated ids of executions that finished.</summary>
+    public const string FinishedChannel = "currant_finished";
+
+    /// <summary>Payload: the id of a running execution someone asked to cancel.</summary>
+    public const string CancelChannel = "currant_cancel";
+
+    /// <summary>The timer that ends a workflow that outlived its timeout.</summary>
+    public const string WorkflowTimeoutTimer = "workflow-timeout";
+
+    /// <summary>The timer that ends a signal wait with a TimeoutException.</summary>
+    public const string SignalTimeoutTimer = "signal-timeout";
+
+    /// <summary>Written by the failover rescue into the rows of a silent worker.</summary>
+    public const string WorkerLostError = "Currant.WorkerLostException";
+
+    /// <summary>Written when PostgreSQL refused an outcome (a \u0000 in a string, an oversized value).</summary>
+    public const string UnstorableValueError = "Currant.UnstorableValueException";
+
+    /// <summary>A workflow whose activation could not be committed for a reason that will not pass.</summary>
+    public const string ActivationRefusedError = "Currant.ActivationRefusedException";
+
+    /// <summary>A parked workflow: its replay no longer matched its history.</summary>
+    public const string NondeterminismError = "Currant.NondeterminismException";
+
+    /// <summary>A parked workflow: its code blocked its thread.</summary>
+    public const string WorkflowBlockedError = "Currant.WorkflowBlockedException";
+}

@@ -1,0 +1,297 @@
+using System.Diagnostics;
+using Currant.Persistence;
+using Microsoft.Extensions.Logging;
+
+namespace Currant.Worker;
+
+/// <summary>
+/// The producer role: claims batches from the worker's queues, keeps a small buffer of claimed rows ahead of the
+/// free slots while executions are short, and starts each row on a runner. Owns the slots.
+/// </summary>
+/// <remarks>
+/// Claim-ahead: while the average execution takes under <see cref="ShortExecution"/>, the producer holds up to
+/// <see cref="PrefetchFactor"/> × MaxConcurrency rows beyond its slots, so the next claim overlaps execution and
+/// a claim round trip moves many rows; with longer executions it claims only for free slots, so a worker never
+/// sits on more than a few milliseconds of work another worker could be doing. Claiming pauses while the
+/// heartbeat fails or the completer cannot write: a worker that cannot report outcomes takes no new work.
+/// </remarks>
+internal sealed class Producer : IProducer
+{
+    private static readonly TimeSpan ShortExecution = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan ClaimTimeout = TimeSpan.FromSeconds(10);
+    private const int PrefetchFactor = 4;
+
+    private readonly CurrantStore _store;
+    private readonly Guid _workerId;
+    private readonly string[] _queues;
+    private readonly WorkerOptions _options;
+    private readonly IExecutionRunner _runner;
+    private readonly ICompleter _completer;
+    private readonly ILogger _logger;
+    private readonly AsyncSignal _wake = new();
+    private readonly Lock _gate = new();
+    private readonly Queue<ClaimedExecution> _buffer = new();
+    private int _running;
+    private double _averageTicks = double.NaN;
+    private TaskCompletionSource? _idle;
+    private volatile bool _mayHaveWork = true;
+    private volatile bool _heartbeatHealthy = true;
+    private int _wakeups;
+
+    public Producer(CurrantStore store, Guid workerId, string[] queues, WorkerOptions options, IExecutionRunner runner, ICompleter completer, ILogger logger)
+    {
+        _store = store;
+        _workerId = workerId;
+        _queues = queues;
+        _options = options;
+        _runner = runner;
+        _completer = completer;
+        _logger = logger;
+    }
+
+    /// <summary>Executions running right now.</summary>
+    public int Running => Volatile.Read(ref _running);
+
+    /// <summary>Set by the heartbeat service: without a heartbeat others may soon take our work, so claim nothing.</summary>
+    public bool HeartbeatHealthy
+    {
+        set
+        {
+            var was = _heartbeatHealthy;
+            _heartbeatHealthy = value;
+            if (value && !was)
+            {
+                MarkWork();
+            }
+        }
+    }
+
+    public bool Serves(string queue) => Array.IndexOf(_queues, queue) >= 0;
+
+    /// <summary>Something may be claimable: counted, so a wake-up that lands during a claim is not lost.</summary>
+    public void MarkWork()
+    {
+        Interlocked.Increment(ref _wakeups);
+        _mayHaveWork = true;
+        _wake.Set();
+    }
+
+    public void Wake() => MarkWork();
+
+    /// <summary>The claim loop; returns when <paramref name="stop"/> fires.</summary>
+    public async Task RunAsync(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                var limit = ClaimLimit();
+                if (limit > 0 && _mayHaveWork && _heartbeatHealthy && _completer.FailingSince is null)
+                {
+                    var seen = Volatile.Read(ref _wakeups);
+                    List<ClaimedExecution> claimed;
+                    using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop))
+                    {
+                        timeout.CancelAfter(ClaimTimeout);
+                        claimed = await _store.ClaimAsync(_workerId, _queues, limit, timeout.Token).ConfigureAwait(false);
+                    }
+
+                    CurrantDiagnostics.RecordClaim(claimed.Count);
+                    // A short batch means the queues are drained for now, unless a NOTIFY arrived while we claimed.
+                    _mayHaveWork = claimed.Count == limit || Volatile.Read(ref _wakeups) != seen;
+                    Accept(claimed);
+                    if (_mayHaveWork && ClaimLimit() > 0)
+                    {
+                        continue;
+                    }
+                }
+
+                var jitter = 0.8 + (Random.Shared.NextDouble() * 0.4);
+                if (!await _wake.WaitAsync(_options.PollInterval * jitter, stop).ConfigureAwait(false))
+                {
+                    _mayHaveWork = true;
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                // A failed claim changed nothing (its transaction rolled back): wait a poll interval and try again.
+                Log.ClaimFailed(_logger, ex, _workerId);
+                try
+                {
+                    await Task.Delay(_options.PollInterval, _options.TimeProvider, stop).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>How many rows to claim now: zero until enough room is free for a worthwhile batch.</summary>
+    private int ClaimLimit()
+    {
+        lock (_gate)
+        {
+            var max = _options.MaxConcurrency;
+            var prefetching = !double.IsNaN(_averageTicks) && _averageTicks < ShortExecution.Ticks;
+            var capacity = prefetching ? max * (1 + PrefetchFactor) : max;
+            var held = _running + _buffer.Count;
+            var room = capacity - held;
+            // Claim-ahead claims in halves of its capacity, so each round trip carries a real batch.
+            var worthwhile = prefetching && held > 0 ? capacity / 2 : 1;
+            return room >= worthwhile ? room : 0;
+        }
+    }
+
+    private void Accept(List<ClaimedExecution> claimed)
+    {
+        if (claimed.Count == 0)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            foreach (var row in claimed)
+            {
+                _buffer.Enqueue(row);
+            }
+        }
+
+        Pump();
+    }
+
+    /// <summary>Starts buffered rows while slots are free.</summary>
+    private void Pump()
+    {
+        while (true)
+        {
+            ClaimedExecution row;
+            lock (_gate)
+            {
+                if (_running >= _options.MaxConcurrency || !_buffer.TryDequeue(out row!))
+                {
+                    return;
+                }
+
+                _running++;
+            }
+
+            Start(row);
+        }
+    }
+
+    public bool TryReserveSlot()
+    {
+        lock (_gate)
+        {
+            if (_running >= _options.MaxConcurrency || _idle is not null)
+            {
+                return false;
+            }
+
+            _running++;
+            return true;
+        }
+    }
+
+    public void ReleaseSlot() => Finished(elapsedTicks: null);
+
+    public void StartReserved(ClaimedExecution row) => Start(row);
+
+    private void Start(ClaimedExecution row) => _ = Task.Run(() => RunRowAsync(row));
+
+    private async Task RunRowAsync(ClaimedExecution row)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await _runner.RunAsync(row).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // A runner bug must not strand the row: write a hand-back (or, when attempts are spent, a failure).
+            Log.RunnerFailed(_logger, ex, row.Id, row.Kind, row.Name);
+            await _completer.CompleteAsync(Completion.HandBack(row, ex, _options), row.Name).ConfigureAwait(false);
+        }
+        finally
+        {
+            Finished(Stopwatch.GetElapsedTime(started).Ticks);
+        }
+    }
+
+    private void Finished(long? elapsedTicks)
+    {
+        bool wake;
+        TaskCompletionSource? idle = null;
+        lock (_gate)
+        {
+            _running--;
+            if (elapsedTicks is { } ticks)
+            {
+                _averageTicks = double.IsNaN(_averageTicks) ? ticks : (_averageTicks * 0.9) + (ticks * 0.1);
+            }
+
+            if (_idle is not null && _running == 0 && _buffer.Count == 0)
+            {
+                idle = _idle;
+            }
+
+            wake = _buffer.Count < _options.MaxConcurrency;
+        }
+
+        Pump();
+        idle?.TrySetResult();
+        if (wake && _mayHaveWork)
+        {
+            _wake.Set();
+        }
+    }
+
+    /// <summary>Hands back the rows claimed but not started (shutdown): they go back to pending, attempt not spent.</summary>
+    public async Task HandBackBufferedAsync()
+    {
+        ClaimedExecution[] buffered;
+        lock (_gate)
+        {
+            buffered = [.. _buffer];
+            _buffer.Clear();
+        }
+
+        foreach (var row in buffered)
+        {
+            await _completer.CompleteAsync(Completion.Release(row), row.Name).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Completes when nothing runs any more (call after the claim loop stopped); false on timeout.</summary>
+    public async Task<bool> WaitIdleAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        Task idle;
+        lock (_gate)
+        {
+            _idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (_running == 0 && _buffer.Count == 0)
+            {
+                _idle.TrySetResult();
+            }
+
+            idle = _idle.Task;
+        }
+
+        try
+        {
+            await idle.WaitAsync(timeout, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}
