@@ -109,3 +109,18 @@ public partial class Tally
         return Task.FromResult(n);
     }
 }
+
+/// <summary>Returns <c>ok-n</c>, or when <c>poison</c> is set a string with a NUL, which jsonb cannot store.</summary>
+[Job(Queue = "tests")]
+public partial class MaybePoison
+{
+    public Task<string> ExecuteAsync(int n, bool poison, CancellationToken ct)
+        => poison ? Task.FromResult($"bad\0{n}") : Task.FromResult($"ok-{n}");
+}
+
+/// <summary>Fails with a message that carries a NUL.</summary>
+[Job(Queue = "tests")]
+public partial class ThrowsNul
+{
+    public Task ExecuteAsync(CancellationToken ct) => throw new InvalidOperationException("broken\0message");
+}

@@ -230,3 +230,18 @@ public partial class TooSlow
 {
     public async Task RunAsync(string key) => await Linger.Run(key);
 }
+
+/// <summary>An inline step whose result PostgreSQL refuses, so no activation of this workflow can commit.</summary>
+[Workflow(Queue = "wf")]
+public partial class UnstorableStep
+{
+    public async Task<string> RunAsync(string key)
+    {
+        var value = await Workflow.Step("poison", _ =>
+        {
+            Probe.Record(key, "step");
+            return Task.FromResult("nul\0inside");
+        });
+        return value.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
