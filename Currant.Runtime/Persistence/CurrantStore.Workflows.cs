@@ -26,25 +26,19 @@ internal sealed partial class CurrantStore
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            history.Add(new HistoryEvent(
-                reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetGuid(4),
-                reader.IsDBNull(5) ? null : reader.GetString(5),
-                reader.IsDBNull(6) ? null : reader.GetString(6),
-                reader.IsDBNull(7) ? null : reader.GetInt64(7)));
+            history.Add(WorkflowQueries.ReadHistoryEvent(reader));
         }
 
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            signals.Add(new BufferedSignal(reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+            signals.Add(WorkflowQueries.ReadBufferedSignal(reader));
         }
 
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            wakeCount = reader.GetInt32(0);
-            createdAt = reader.GetFieldValue<DateTimeOffset>(1);
+            (wakeCount, createdAt) = WorkflowQueries.ReadWorkflow(reader);
         }
 
         return new WorkflowState(history, signals, wakeCount, createdAt);
@@ -78,8 +72,10 @@ internal sealed partial class CurrantStore
             history.Parameters.AddWithValue("errors", NpgsqlDbType.Array | NpgsqlDbType.Jsonb, rows.Select(r => r.Error).ToArray());
         }
 
+        var waits = 0;
         foreach (var consumed in commit.Consumed.Where(c => c.WaitWasScheduled).OrderBy(c => c.Seq))
         {
+            waits++;
             var wait = Add(batch, WorkflowQueries.CompleteSignalWait, commit);
             wait.Parameters.AddWithValue("seq", consumed.Seq);
             wait.Parameters.AddWithValue("payload", NpgsqlDbType.Jsonb, consumed.Payload ?? (object)DBNull.Value);
@@ -113,6 +109,9 @@ internal sealed partial class CurrantStore
             children.Parameters.AddWithValue("eager", c.Select(x => x.Eager).ToArray());
         }
 
+        // Results are read by position: the Finish statement's is the one that says what happened. The reader
+        // yields a result set only for statements that return rows: the fence, each signal wait, the consumption.
+        var finishIndex = 1 + waits + (commit.Consumed.Count > 0 ? 1 : 0);
         var finish = Add(batch, WorkflowQueries.Finish, commit);
         finish.Parameters.AddWithValue("state", commit.State.ToDb());
         finish.Parameters.AddWithValue("seen_wake_count", commit.SeenWakeCount);
@@ -139,12 +138,12 @@ internal sealed partial class CurrantStore
         try
         {
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var index = 0;
             do
             {
-                if (reader.FieldCount == 2 && reader.GetName(0) == "state" && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                if (index++ == finishIndex && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    state = reader.GetString(0);
-                    queue = reader.GetString(1);
+                    (state, queue) = WorkflowQueries.ReadFinish(reader);
                 }
             }
             while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
@@ -216,17 +215,7 @@ internal sealed partial class CurrantStore
         command.Parameters.AddWithValue("payload", NpgsqlDbType.Jsonb, payload ?? (object)DBNull.Value);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        if (reader.IsDBNull(0))
-        {
-            return SignalOutcome.NotFound;
-        }
-
-        if (reader.GetString(0) != "workflow")
-        {
-            return SignalOutcome.NotAWorkflow;
-        }
-
-        return reader.IsDBNull(2) ? SignalOutcome.Finished : SignalOutcome.Stored;
+        return WorkflowQueries.ReadSignalOutcome(reader);
     }
 
     public async Task<IReadOnlyList<HistoryRow>> GetHistoryAsync(Guid id, CancellationToken cancellationToken)
@@ -237,15 +226,7 @@ internal sealed partial class CurrantStore
         await using var r = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            rows.Add(new HistoryRow(
-                r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3),
-                r.IsDBNull(4) ? null : r.GetGuid(4),
-                r.IsDBNull(5) ? null : r.GetString(5),
-                DeserializeError(r.IsDBNull(6) ? null : r.GetString(6)),
-                r.GetFieldValue<DateTimeOffset>(7),
-                r.IsDBNull(8) ? null : r.GetFieldValue<DateTimeOffset>(8),
-                r.IsDBNull(9) ? null : r.GetString(9),
-                r.IsDBNull(10) ? null : r.GetInt32(10)));
+            rows.Add(WorkflowQueries.ReadHistoryRow(r));
         }
 
         return rows;

@@ -286,20 +286,7 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            claimed.Add(new ClaimedExecution(
-                reader.GetGuid(0),
-                StateNames.ParseKind(reader.GetString(1)),
-                reader.GetString(2),
-                reader.GetString(3),
-                reader.GetString(4),
-                reader.GetInt32(5),
-                reader.GetInt32(6),
-                reader.IsDBNull(7) ? null : TimeSpan.FromMilliseconds(reader.GetInt32(7)),
-                reader.IsDBNull(8) ? null : reader.GetGuid(8),
-                reader.IsDBNull(9) ? null : reader.GetInt32(9),
-                reader.IsDBNull(10) ? null : reader.GetString(10),
-                reader.GetBoolean(11),
-                reader.GetTimeSpan(12)));
+            claimed.Add(ExecutionQueries.ReadClaimed(reader));
         }
 
         return claimed;
@@ -395,7 +382,7 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
         await using var command = dataSource.CreateCommand(ExecutionQueries.SelectById);
         command.Parameters.AddWithValue("id", id);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadInfo(reader) : null;
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ExecutionQueries.ReadInfo(reader) : null;
     }
 
     public async Task<IReadOnlyList<ExecutionInfo>> ListAsync(ExecutionFilter filter, CancellationToken cancellationToken)
@@ -411,7 +398,7 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            list.Add(ReadInfo(reader));
+            list.Add(ExecutionQueries.ReadInfo(reader));
         }
 
         return list;
@@ -425,27 +412,4 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? StateNames.ParseState(reader.GetString(0)) : null;
     }
-
-    private static ExecutionInfo ReadInfo(NpgsqlDataReader r) => new()
-    {
-        Id = r.GetGuid(0),
-        Kind = StateNames.ParseKind(r.GetString(1)),
-        Name = r.GetString(2),
-        Queue = r.GetString(3),
-        Priority = r.GetInt32(4),
-        State = StateNames.ParseState(r.GetString(5)),
-        Arguments = r.IsDBNull(6) ? null : r.GetString(6),
-        Result = r.IsDBNull(7) ? null : r.GetString(7),
-        Error = DeserializeError(r.IsDBNull(8) ? null : r.GetString(8)),
-        Attempt = r.GetInt32(9),
-        MaxAttempts = r.GetInt32(10),
-        ScheduledAt = r.GetFieldValue<DateTimeOffset>(11),
-        CreatedAt = r.GetFieldValue<DateTimeOffset>(12),
-        StartedAt = r.IsDBNull(13) ? null : r.GetFieldValue<DateTimeOffset>(13),
-        CompletedAt = r.IsDBNull(14) ? null : r.GetFieldValue<DateTimeOffset>(14),
-        WorkerId = r.IsDBNull(15) ? null : r.GetGuid(15),
-        ParentId = r.IsDBNull(16) ? null : r.GetGuid(16),
-        IdempotencyKey = r.IsDBNull(17) ? null : r.GetString(17),
-        CancelRequested = r.GetBoolean(18),
-    };
 }

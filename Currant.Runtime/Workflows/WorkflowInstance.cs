@@ -415,7 +415,7 @@ internal sealed class WorkflowInstance : IWorkflowContext
             NewHistory.Add(new NewHistoryRow(seq, "signal", name, HistoryEvent.Scheduled, timerId, null, null));
             if (timerId is { } id)
             {
-                NewChildren.Add(Timer(id, "signal-timeout", timeout!.Value, seq));
+                NewChildren.Add(Timer(id, Persistence.SharedNames.SignalTimeoutTimer, timeout!.Value, seq));
             }
             else if (timeout is { } zero && zero <= TimeSpan.Zero)
             {

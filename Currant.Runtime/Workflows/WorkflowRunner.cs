@@ -162,7 +162,7 @@ internal sealed class WorkflowRunner : IExecutionRunner
         if (commands && firstCommit && row.Timeout is { } timeout && next == ExecutionState.Suspended)
         {
             var elapsed = DateTimeOffset.UtcNow - state.CreatedAt;
-            children.Add(instance.Timer(Guid.CreateVersion7(), "workflow-timeout", timeout - elapsed, 0));
+            children.Add(instance.Timer(Guid.CreateVersion7(), SharedNames.WorkflowTimeoutTimer, timeout - elapsed, 0));
         }
 
         // Eager dispatch: run a just-scheduled activity here when this worker serves its queue and has a slot free.

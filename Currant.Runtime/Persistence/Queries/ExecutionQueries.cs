@@ -1,3 +1,5 @@
+using Npgsql;
+
 namespace Currant.Persistence.Queries;
 
 /// <summary>The SQL for the executions table. Each query names the index it relies on.</summary>
@@ -22,7 +24,7 @@ internal static class ExecutionQueries
     // executions_idempotency_key_idx
     internal const string SelectByIdempotencyKey = "SELECT id FROM currant.executions WHERE idempotency_key = @idempotency_key";
 
-    internal const string NotifyPending = "SELECT pg_notify('currant_pending', @queue)";
+    internal const string NotifyPending = $"SELECT pg_notify('{SharedNames.PendingChannel}', @queue)";
 
     // Bulk insert for QueueMany: binary COPY, the fastest way into Postgres.
     internal const string Copy = """
@@ -74,9 +76,25 @@ internal static class ExecutionQueries
                   GREATEST(e.started_at - e.scheduled_at, interval '0')
         """;
 
+    /// <summary>One row of <see cref="Claim"/>.</summary>
+    internal static ClaimedExecution ReadClaimed(NpgsqlDataReader r) => new(
+        r.GetGuid(0),
+        StateNames.ParseKind(r.GetString(1)),
+        r.GetString(2),
+        r.GetString(3),
+        r.GetString(4),
+        r.GetInt32(5),
+        r.GetInt32(6),
+        r.IsDBNull(7) ? null : TimeSpan.FromMilliseconds(r.GetInt32(7)),
+        r.IsDBNull(8) ? null : r.GetGuid(8),
+        r.IsDBNull(9) ? null : r.GetInt32(9),
+        r.IsDBNull(10) ? null : r.GetString(10),
+        r.GetBoolean(11),
+        r.GetTimeSpan(12));
+
     // Primary key. The fence (worker_id, attempt, state) rejects writes from a worker that lost its claim.
     // Finished ids are announced on currant_finished in chunks that stay far below NOTIFY's 8000-byte payload limit.
-    internal const string Complete = """
+    internal const string Complete = $$"""
         WITH input AS (
             SELECT * FROM unnest(@ids::uuid[], @attempts::int[], @states::text[], @results::jsonb[], @errors::jsonb[], @retry_in::interval[], @released::bool[])
                 AS t(id, attempt, state, result, error, retry_in, released)
@@ -93,25 +111,49 @@ internal static class ExecutionQueries
             WHERE e.id = i.id AND e.worker_id = @worker_id AND e.attempt = i.attempt AND e.state = 'running'
             RETURNING e.id, e.state, e.queue
         ), finished AS (
-            SELECT pg_notify('currant_finished', string_agg(id::text, ',')) AS n
+            SELECT pg_notify('{{SharedNames.FinishedChannel}}', string_agg(id::text, ',')) AS n
             FROM (SELECT id, (row_number() OVER ()) / 100 AS chunk FROM done WHERE state IN ('completed', 'failed', 'cancelled')) c
             GROUP BY chunk
         ), pending AS (
-            SELECT pg_notify('currant_pending', queue) AS n FROM (SELECT DISTINCT queue FROM done WHERE state = 'pending') q
+            SELECT pg_notify('{{SharedNames.PendingChannel}}', queue) AS n FROM (SELECT DISTINCT queue FROM done WHERE state = 'pending') q
         )
         SELECT d.id, (SELECT count(*) FROM finished) + (SELECT count(*) FROM pending) FROM done d
         """;
 
     // executions_running_idx: hand back everything this worker still holds (shutdown past the grace period).
-    internal const string ReleaseAll = """
+    internal const string ReleaseAll = $$"""
         WITH released AS (
             UPDATE currant.executions
             SET state = 'pending', worker_id = NULL, attempt = attempt - 1
             WHERE worker_id = @worker_id AND state = 'running'
             RETURNING queue
         )
-        SELECT pg_notify('currant_pending', queue) FROM (SELECT DISTINCT queue FROM released) q
+        SELECT pg_notify('{{SharedNames.PendingChannel}}', queue) FROM (SELECT DISTINCT queue FROM released) q
         """;
+
+    /// <summary>One row of a query that selects <see cref="Columns"/> (<see cref="SelectById"/>, <see cref="List"/>).</summary>
+    internal static ExecutionInfo ReadInfo(NpgsqlDataReader r) => new()
+    {
+        Id = r.GetGuid(0),
+        Kind = StateNames.ParseKind(r.GetString(1)),
+        Name = r.GetString(2),
+        Queue = r.GetString(3),
+        Priority = r.GetInt32(4),
+        State = StateNames.ParseState(r.GetString(5)),
+        Arguments = r.IsDBNull(6) ? null : r.GetString(6),
+        Result = r.IsDBNull(7) ? null : r.GetString(7),
+        Error = CurrantStore.DeserializeError(r.IsDBNull(8) ? null : r.GetString(8)),
+        Attempt = r.GetInt32(9),
+        MaxAttempts = r.GetInt32(10),
+        ScheduledAt = r.GetFieldValue<DateTimeOffset>(11),
+        CreatedAt = r.GetFieldValue<DateTimeOffset>(12),
+        StartedAt = r.IsDBNull(13) ? null : r.GetFieldValue<DateTimeOffset>(13),
+        CompletedAt = r.IsDBNull(14) ? null : r.GetFieldValue<DateTimeOffset>(14),
+        WorkerId = r.IsDBNull(15) ? null : r.GetGuid(15),
+        ParentId = r.IsDBNull(16) ? null : r.GetGuid(16),
+        IdempotencyKey = r.IsDBNull(17) ? null : r.GetString(17),
+        CancelRequested = r.GetBoolean(18),
+    };
 
     // Primary key.
     internal const string SelectById = $"SELECT {Columns} FROM currant.executions WHERE id = @id";

@@ -21,7 +21,7 @@ internal static class WorkerQueries
     // Failover without a leader: any live worker runs this. An execution is lost when its worker has no fresh
     // heartbeat; the attempt it was on counts as failed (at-least-once), so it is retried while attempts remain.
     // executions_running_idx keeps the scan to running rows.
-    internal const string Rescue = """
+    internal const string Rescue = $$"""
         WITH dead AS (
             DELETE FROM currant.workers WHERE heartbeat_at < now() - @timeout RETURNING id
         ), lost AS (
@@ -34,7 +34,7 @@ internal static class WorkerQueries
             UPDATE currant.executions e
             SET state = CASE WHEN e.kind IN ('workflow', 'timer') OR e.attempt < e.max_attempts THEN 'pending' ELSE 'failed' END,
                 completed_at = CASE WHEN e.kind IN ('workflow', 'timer') OR e.attempt < e.max_attempts THEN NULL ELSE now() END,
-                error = jsonb_build_object('type', 'Currant.WorkerLostException',
+                error = jsonb_build_object('type', '{{SharedNames.WorkerLostError}}',
                                            'message', 'The worker running attempt ' || e.attempt || ' stopped sending heartbeats.',
                                            'nonRetryable', false),
                 worker_id = NULL,
@@ -43,7 +43,7 @@ internal static class WorkerQueries
             WHERE e.id = lost.id
             RETURNING e.id, e.state, e.queue
         ), notified AS (
-            SELECT pg_notify('currant_pending', queue) FROM (SELECT DISTINCT queue FROM rescued WHERE state = 'pending') q
+            SELECT pg_notify('{{SharedNames.PendingChannel}}', queue) FROM (SELECT DISTINCT queue FROM rescued WHERE state = 'pending') q
         )
         SELECT (SELECT count(*) FROM rescued), (SELECT count(*) FROM notified), (SELECT count(*) FROM dead)
         """;

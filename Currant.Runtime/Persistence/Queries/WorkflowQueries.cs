@@ -1,3 +1,6 @@
+using Currant.Workflows;
+using Npgsql;
+
 namespace Currant.Persistence.Queries;
 
 /// <summary>The SQL of workflow activations, signals and history.</summary>
@@ -9,13 +12,27 @@ internal static class WorkflowQueries
         FROM currant.history WHERE workflow_id = @id ORDER BY seq
         """;
 
+    /// <summary>One row of <see cref="LoadHistory"/>.</summary>
+    internal static HistoryEvent ReadHistoryEvent(NpgsqlDataReader r) => new(
+        r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3),
+        r.IsDBNull(4) ? null : r.GetGuid(4),
+        r.IsDBNull(5) ? null : r.GetString(5),
+        r.IsDBNull(6) ? null : r.GetString(6),
+        r.IsDBNull(7) ? null : r.GetInt64(7));
+
     // signals_buffered_idx.
     internal const string LoadSignals = """
         SELECT id, name, payload::text FROM currant.signals
         WHERE workflow_id = @id AND consumed_seq IS NULL ORDER BY id
         """;
 
+    /// <summary>One row of <see cref="LoadSignals"/>.</summary>
+    internal static BufferedSignal ReadBufferedSignal(NpgsqlDataReader r) => new(r.GetInt64(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2));
+
     internal const string LoadWorkflow = "SELECT wake_count, created_at FROM currant.executions WHERE id = @id";
+
+    /// <summary>The row of <see cref="LoadWorkflow"/>: the wake counter and when the workflow was created.</summary>
+    internal static (int WakeCount, DateTimeOffset CreatedAt) ReadWorkflow(NpgsqlDataReader r) => (r.GetInt32(0), r.GetFieldValue<DateTimeOffset>(1));
 
     // The fence: only the worker holding this attempt may commit, and the row stays locked until it does. The
     // batch is one implicit transaction, so a failed currant.require undoes every statement of the activation.
@@ -83,15 +100,18 @@ internal static class WorkflowQueries
         RETURNING state, queue
         """;
 
+    /// <summary>The row of <see cref="Finish"/> (none when the fence rejected the activation).</summary>
+    internal static (string State, string Queue) ReadFinish(NpgsqlDataReader r) => (r.GetString(0), r.GetString(1));
+
     // A finished workflow's pending timers (its own timeout, signal timeouts) are of no use any more.
     internal const string CancelTimers = """
         UPDATE currant.executions SET state = 'cancelled', completed_at = now()
         WHERE parent_id = @id AND kind = 'timer' AND state = 'pending'
         """;
 
-    internal const string NotifyQueues = "SELECT pg_notify('currant_pending', q) FROM unnest(@queues::text[]) AS q";
+    internal const string NotifyQueues = $"SELECT pg_notify('{SharedNames.PendingChannel}', q) FROM unnest(@queues::text[]) AS q";
 
-    internal const string NotifyFinished = "SELECT pg_notify('currant_finished', @id::text)";
+    internal const string NotifyFinished = $"SELECT pg_notify('{SharedNames.FinishedChannel}', @id::text)";
 
     internal const string CancelTree = "SELECT currant.cancel_tree(@id, @state, @error::jsonb)";
 
@@ -102,18 +122,18 @@ internal static class WorkflowQueries
         """;
 
     // executions_parked_idx: on start, a worker gives parked workflows of its queues another go (new code may fix them).
-    internal const string ResumeParked = """
+    internal const string ResumeParked = $$"""
         WITH resumed AS (
             UPDATE currant.executions SET state = 'pending', scheduled_at = now()
             WHERE state = 'suspended' AND error IS NOT NULL AND kind = 'workflow' AND queue = ANY(@queues)
-              AND error->>'type' IN ('Currant.NondeterminismException', 'Currant.WorkflowBlockedException')
+              AND error->>'type' IN ('{{SharedNames.NondeterminismError}}', '{{SharedNames.WorkflowBlockedError}}')
             RETURNING queue
         )
         SELECT count(*) FROM resumed
         """;
 
     // A signal is stored (and wakes the workflow) only while the workflow can still consume it.
-    internal const string Signal = """
+    internal const string Signal = $$"""
         WITH wf AS (
             SELECT id, kind, state FROM currant.executions WHERE id = @id FOR UPDATE
         ), stored AS (
@@ -130,8 +150,24 @@ internal static class WorkflowQueries
             RETURNING e.queue, e.state
         )
         SELECT (SELECT kind FROM wf), (SELECT state FROM wf), (SELECT id FROM stored),
-               (SELECT pg_notify('currant_pending', queue) FROM woken WHERE state = 'pending')
+               (SELECT pg_notify('{{SharedNames.PendingChannel}}', queue) FROM woken WHERE state = 'pending')
         """;
+
+    /// <summary>The row of <see cref="Signal"/>.</summary>
+    internal static SignalOutcome ReadSignalOutcome(NpgsqlDataReader r)
+    {
+        if (r.IsDBNull(0))
+        {
+            return SignalOutcome.NotFound;
+        }
+
+        if (r.GetString(0) != "workflow")
+        {
+            return SignalOutcome.NotAWorkflow;
+        }
+
+        return r.IsDBNull(2) ? SignalOutcome.Finished : SignalOutcome.Stored;
+    }
 
     internal const string History = """
         SELECT h.seq, h.kind, h.name, h.state, h.child_id, h.result::text, h.error::text, h.created_at, h.completed_at,
@@ -140,13 +176,24 @@ internal static class WorkflowQueries
         WHERE h.workflow_id = @id ORDER BY h.seq > 0 DESC, abs(h.seq)
         """;
 
+    /// <summary>One row of <see cref="History"/>.</summary>
+    internal static HistoryRow ReadHistoryRow(NpgsqlDataReader r) => new(
+        r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3),
+        r.IsDBNull(4) ? null : r.GetGuid(4),
+        r.IsDBNull(5) ? null : r.GetString(5),
+        CurrantStore.DeserializeError(r.IsDBNull(6) ? null : r.GetString(6)),
+        r.GetFieldValue<DateTimeOffset>(7),
+        r.IsDBNull(8) ? null : r.GetFieldValue<DateTimeOffset>(8),
+        r.IsDBNull(9) ? null : r.GetString(9),
+        r.IsDBNull(10) ? null : r.GetInt32(10));
+
     // Retry a failed (or parked) execution: one more attempt, from the top for jobs, by replay for workflows.
-    internal const string Retry = """
+    internal const string Retry = $$"""
         UPDATE currant.executions
         SET state = 'pending', scheduled_at = now(), completed_at = NULL, worker_id = NULL, cancel_requested = false,
             max_attempts = GREATEST(max_attempts, attempt + 1),
             error = CASE WHEN kind = 'workflow' THEN NULL ELSE error END
         WHERE id = @id AND (state = 'failed' OR (state = 'suspended' AND error IS NOT NULL))
-        RETURNING pg_notify('currant_pending', queue)
+        RETURNING pg_notify('{{SharedNames.PendingChannel}}', queue)
         """;
 }
