@@ -194,6 +194,7 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
 
     internal NewExecution BuildRow(ExecutionDefinition definition, byte[] arguments, EnqueueOptions? options, string? idempotencyKey)
     {
+        Names.CheckExecutionName(definition.Name, nameof(definition));
         if (arguments.Length > Options.Defaults.MaxPayloadBytes)
         {
             throw new ArgumentException(
@@ -208,10 +209,7 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
         }
 
         var queue = options?.Queue ?? definition.Queue ?? Options.Defaults.Queue;
-        if (string.IsNullOrWhiteSpace(queue))
-        {
-            throw new ArgumentException("The queue name cannot be empty.", nameof(options));
-        }
+        Names.CheckQueue(queue, options?.Queue is not null ? nameof(options) : nameof(definition));
 
         var timeout = options?.Timeout ?? definition.Timeout
             ?? (definition.Kind == ExecutionKind.Workflow ? Options.Defaults.WorkflowTimeout : Options.Defaults.Timeout);
@@ -252,7 +250,7 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
     /// <inheritdoc />
     public async Task SendSignalAsync(Guid workflowId, string name, byte[]? payload, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        Names.CheckSignalName(name, nameof(name));
         string? json = null;
         if (payload is not null)
         {

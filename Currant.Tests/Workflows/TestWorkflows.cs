@@ -230,3 +230,10 @@ public partial class TooSlow
 {
     public async Task RunAsync(string key) => await Linger.Run(key);
 }
+
+/// <summary>Waits for a signal whose name comes from the caller (to try names outside the rule).</summary>
+[Workflow(Queue = "wf")]
+public partial class WaitForNamedSignal
+{
+    public async Task<string> RunAsync(string signal) => await Workflow.WaitForSignal<string>(signal);
+}

@@ -1,0 +1,76 @@
+using Currant.Tests.Jobs;
+using Currant.Tests.Workflows;
+
+namespace Currant.Tests.Client;
+
+/// <summary>Bad input is refused at the door with a clear error, never deep in Postgres or by a retry loop.</summary>
+public sealed class InputLimitsTests : CurrantFixture
+{
+    private static readonly string HugeQueue = new('q', 10_000);
+
+    private Task<long> CountInQueueAsync(string queue)
+        => ScalarAsync<long>("SELECT count(*) FROM currant.executions WHERE queue = @q", ("q", queue));
+
+    [Test]
+    public async Task Queue_OnATenThousandCharacterQueueName_IsRefusedNamingTheRule()
+    {
+        var ex = (await Assert.ThrowsAsync<ArgumentException>(async () => await Greet.Options(queue: HugeQueue, client: Client).Queue("x")))!;
+
+        Assert.That(ex.Message, Does.Contain("(it has 10,000 characters): queue names are 1 to 128 characters"));
+        Assert.That(ex.ParamName, Is.EqualTo("options"));
+    }
+
+    [Test]
+    public async Task Queue_OfADefinitionWithAnInvalidName_IsRefused()
+    {
+        var definition = new ExecutionDefinition { Name = "send\nemail", Kind = ExecutionKind.Job, Invoke = _ => default };
+
+        var ex = (await Assert.ThrowsAsync<ArgumentException>(async () => await Client.EnqueueAsync(definition, "[]"u8.ToArray(), null)))!;
+
+        Assert.That(ex.Message, Does.StartWith(@"The execution name 'send\u000Aemail' is not valid (it contains U+000A)"));
+    }
+
+    [Test]
+    public async Task QueueMany_OnAnInvalidQueueName_WritesNothing()
+    {
+        var queue = NewQueue() + " ";
+
+        await Assert.ThrowsAsync<ArgumentException>(async () => await Tally.Options(queue: queue, client: Client).QueueMany([("k", 1), ("k", 2)]));
+
+        Assert.That(await CountInQueueAsync(queue), Is.Zero);
+    }
+
+    [Test]
+    public void StartWorker_OnATenThousandCharacterQueueName_IsRefusedNamingTheRule()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => Client.StartWorker(new WorkerOptions { Queues = ["emails", HugeQueue] }))!;
+
+        Assert.That(ex.Message, Does.Contain("queue names are 1 to 128 characters"));
+        Assert.That(ex.ParamName, Is.EqualTo("Queues"));
+    }
+
+    [Test]
+    public async Task SendSignal_WithABadName_IsRefusedBeforeAnythingIsStored()
+    {
+        var queue = NewQueue("wf");
+        var handle = await Approval.Options(queue: queue, client: Client).Queue(NewKey(), 30);
+
+        var name = (await Assert.ThrowsAsync<ArgumentException>(async () => await handle.SignalAsync(" decision", "yes")))!;
+
+        Assert.That(name.Message, Does.Contain("it starts or ends with white space"));
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM currant.signals WHERE workflow_id = @id", ("id", handle.Id)), Is.Zero);
+    }
+
+    [Test]
+    public async Task WaitForSignal_WithAnInvalidName_FailsTheWorkflowNamingTheRule()
+    {
+        var queue = NewQueue("wf");
+        await using var worker = StartWorker(queue);
+
+        var handle = await WaitForNamedSignal.Options(queue: queue, retries: 0, client: Client).Queue("go\t");
+        var failure = (await Assert.ThrowsAsync<ExecutionFailedException>(async () => await handle.GetResultAsync(Wait)))!;
+
+        Assert.That(failure.Error.Type, Is.EqualTo(typeof(ArgumentException).FullName));
+        Assert.That(failure.Error.Message, Does.Contain(@"The signal name 'go\u0009' is not valid"));
+    }
+}
