@@ -10,6 +10,10 @@ namespace Currant;
 /// <summary>The connection to Currant's Postgres schema: enqueues, reads state, starts workers.</summary>
 public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
 {
+    // One wording for arguments and signal payloads.
+    private const string NulRefusal =
+        "contains the character U+0000 (NUL), which PostgreSQL cannot store in jsonb. Remove it, or pass binary data as Base64 (a byte[]).";
+
     private static CurrantClient? _default;
 
     private readonly bool _ownsDataSource;
@@ -202,6 +206,11 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
                 "(CurrantClientOptions.Defaults.MaxPayloadBytes). Store large data elsewhere and pass a reference.", nameof(arguments));
         }
 
+        if (JsonNul.Contains(arguments))
+        {
+            throw ArgumentsContainNul(definition, arguments);
+        }
+
         var retries = options?.Retries ?? definition.Retries ?? Options.Defaults.Retries;
         if (retries < 0)
         {
@@ -235,6 +244,15 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
         };
     }
 
+    private static ArgumentException ArgumentsContainNul(ExecutionDefinition definition, byte[] arguments)
+    {
+        var index = JsonNul.FindInArray(arguments);
+        var which = index < 0 ? "The arguments"
+            : index < definition.ParameterNames.Count ? $"Argument '{definition.ParameterNames[index]}' (#{index})"
+            : $"Argument #{index}";
+        return new ArgumentException($"{which} of '{definition.Name}' {NulRefusal}", nameof(arguments));
+    }
+
     /// <inheritdoc />
     public Task<ExecutionInfo?> GetExecutionAsync(Guid id, CancellationToken cancellationToken = default)
         => Store.GetAsync(id, cancellationToken);
@@ -266,6 +284,11 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
             catch (System.Text.Json.JsonException ex)
             {
                 throw new ArgumentException($"The '{name}' signal payload is not valid JSON: {ex.Message}", nameof(payload), ex);
+            }
+
+            if (JsonNul.Contains(payload))
+            {
+                throw new ArgumentException($"The '{name}' signal payload {NulRefusal}", nameof(payload));
             }
 
             json = System.Text.Encoding.UTF8.GetString(payload);

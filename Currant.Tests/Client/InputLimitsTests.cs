@@ -50,13 +50,61 @@ public sealed class InputLimitsTests : CurrantFixture
     }
 
     [Test]
-    public async Task SendSignal_WithABadName_IsRefusedBeforeAnythingIsStored()
+    public async Task Queue_WithANulInAnArgument_IsRefusedNamingTheParameter()
+    {
+        var ex = (await Assert.ThrowsAsync<ArgumentException>(async () => await Greet.Options(client: Client).Queue("Ada\0")))!;
+
+        Assert.That(ex.Message, Does.StartWith($"Argument 'name' (#0) of '{Greet.CurrantDefinition.Name}' contains the character U+0000 (NUL)"));
+    }
+
+    [Test]
+    public async Task QueueMany_WithANulInOneItem_WritesNoneOfThem()
+    {
+        var queue = NewQueue();
+
+        var ex = (await Assert.ThrowsAsync<ArgumentException>(async () =>
+            await Tally.Options(queue: queue, client: Client).QueueMany([("fine", 1), ("k\0", 2), ("fine", 3)])))!;
+
+        Assert.That(ex.Message, Does.StartWith("Argument 'key' (#0) of 'Tally' contains the character U+0000"));
+        Assert.That(await CountInQueueAsync(queue), Is.Zero);
+    }
+
+    [Test]
+    public async Task Queue_InATransactionWithANul_IsRefusedAndTheTransactionCarriesOn()
+    {
+        var queue = NewQueue();
+        await using var connection = await Client.DataSource.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+
+        await Assert.ThrowsAsync<ArgumentException>(async () => await Greet.Options(queue: queue, transaction: tx, client: Client).Queue("\0"));
+        var handle = await Greet.Options(queue: queue, transaction: tx, client: Client).Queue("after");
+        await tx.CommitAsync();
+
+        Assert.That(await CountInQueueAsync(queue), Is.EqualTo(1));
+        Assert.That((await handle.GetStatusAsync()).State, Is.EqualTo(ExecutionState.Pending));
+    }
+
+    [Test]
+    public async Task Queue_WithTheTextBackslashU0000_IsStoredAndRunsUnchanged()
+    {
+        var queue = NewQueue();
+        await using var worker = StartWorker(queue);
+
+        var handle = await Greet.Options(queue: queue, client: Client).Queue(@"C:\u0000");
+
+        Assert.That((await handle.GetResultAsync(Wait)).Text, Is.EqualTo(@"Hello, C:\u0000!"));
+    }
+
+    [Test]
+    public async Task SendSignal_WithANulInThePayloadOrABadName_IsRefusedBeforeAnythingIsStored()
     {
         var queue = NewQueue("wf");
         var handle = await Approval.Options(queue: queue, client: Client).Queue(NewKey(), 30);
 
+        var payload = (await Assert.ThrowsAsync<ArgumentException>(async () => await handle.SignalAsync("decision", "yes\0")))!;
         var name = (await Assert.ThrowsAsync<ArgumentException>(async () => await handle.SignalAsync(" decision", "yes")))!;
 
+        Assert.That(payload.Message, Does.StartWith("The 'decision' signal payload contains the character U+0000 (NUL)"));
         Assert.That(name.Message, Does.Contain("it starts or ends with white space"));
         Assert.That(await ScalarAsync<long>("SELECT count(*) FROM currant.signals WHERE workflow_id = @id", ("id", handle.Id)), Is.Zero);
     }
