@@ -121,4 +121,23 @@ public sealed class InputLimitsTests : CurrantFixture
         Assert.That(failure.Error.Type, Is.EqualTo(typeof(ArgumentException).FullName));
         Assert.That(failure.Error.Message, Does.Contain(@"The signal name 'go\u0009' is not valid"));
     }
+
+    [TestCase("""{"a":1}""", "must be a JSON array of 1 value, but were a JSON object")]
+    [TestCase("[1,2,3]", "must be a JSON array of 1 value, but were an array of 3 values")]
+    public async Task Execution_InsertedByHandWithArgumentsThatDoNotFit_FailsOnceWithoutRetries(string args, string message)
+    {
+        var queue = NewQueue();
+        var id = await ScalarAsync<Guid>(
+            "INSERT INTO currant.executions (id, kind, name, queue, args, max_attempts) VALUES (gen_random_uuid(), 'job', @name, @q, @args::jsonb, 5) RETURNING id",
+            ("name", Greet.CurrantDefinition.Name), ("q", queue), ("args", args));
+        await using var worker = StartWorker(queue);
+
+        var failure = (await Assert.ThrowsAsync<ExecutionFailedException>(async () => await new ExecutionHandle(Client, id).WaitAsync(Wait)))!;
+
+        var info = (await Client.GetExecutionAsync(id))!;
+        Assert.That(info.State, Is.EqualTo(ExecutionState.Failed));
+        Assert.That(info.Attempt, Is.EqualTo(1), "not retried");
+        Assert.That(failure.Error.Type, Is.EqualTo(typeof(ArgumentDeserializationException).FullName));
+        Assert.That(failure.Error.Message, Is.EqualTo($"The arguments of '{Greet.CurrantDefinition.Name}' {message}."));
+    }
 }
