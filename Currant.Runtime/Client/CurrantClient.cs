@@ -14,6 +14,9 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
     private const string NulRefusal =
         "contains the character U+0000 (NUL), which PostgreSQL cannot store in jsonb. Remove it, or pass binary data as Base64 (a byte[]).";
 
+    private static readonly TimeSpan MinReconnectDelay = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(2);
+
     private static CurrantClient? _default;
 
     private readonly bool _ownsDataSource;
@@ -335,14 +338,36 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
             await listener.Ready.WaitAsync(linked.Token).ConfigureAwait(false);
         }
 
+        var retryDelay = MinReconnectDelay;
         try
         {
             while (true)
             {
                 // Register before reading so a completion between the read and the wait is never missed.
                 var waiter = _waiters.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-                var info = await Store.GetAsync(id, linked.Token).ConfigureAwait(false)
-                    ?? throw new InvalidOperationException($"Execution {id} does not exist.");
+                ExecutionInfo? info;
+                try
+                {
+                    info = await Store.GetAsync(id, linked.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ConnectionFailures.IsConnectionLoss(ex) && !linked.Token.IsCancellationRequested)
+                {
+                    // A restart or a cut connection is not an answer: read again once the listener is back (it wakes
+                    // every waiter when it reconnects) or after a growing delay, until the caller's timeout.
+                    Log.ResultReadFailed(Logger, ex, id, retryDelay.TotalMilliseconds);
+                    await Task.WhenAny(waiter.Task, Task.Delay(retryDelay, linked.Token)).ConfigureAwait(false);
+                    _waiters.TryRemove(new KeyValuePair<Guid, TaskCompletionSource>(id, waiter));
+                    linked.Token.ThrowIfCancellationRequested();
+                    retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, MaxReconnectDelay.Ticks));
+                    continue;
+                }
+
+                retryDelay = MinReconnectDelay;
+                if (info is null)
+                {
+                    throw new InvalidOperationException($"Execution {id} does not exist.");
+                }
+
                 if (info.IsFinished)
                 {
                     return info;
