@@ -149,6 +149,11 @@ internal static class ExecutionEmitter
             w.Line($"Version = {Number(model.Version)},");
         }
 
+        if (model.Method.Parameters.Count > 0)
+        {
+            w.Line($"ParameterNames = new string[] {{ {string.Join(", ", model.Method.Parameters.Select(p => Literal(p.Name)))} }},");
+        }
+
         w.Line($"IsNonRetryable = {nonRetryable},");
         w.Line($"Invoke = {InvokerName},");
         w.Close(";");

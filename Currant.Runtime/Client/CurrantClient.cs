@@ -10,6 +10,13 @@ namespace Currant;
 /// <summary>The connection to Currant's Postgres schema: enqueues, reads state, starts workers.</summary>
 public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
 {
+    // One wording for arguments and signal payloads.
+    private const string NulRefusal =
+        "contains the character U+0000 (NUL), which PostgreSQL cannot store in jsonb. Remove it, or pass binary data as Base64 (a byte[]).";
+
+    private static readonly TimeSpan MinReconnectDelay = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(2);
+
     private static CurrantClient? _default;
 
     private readonly bool _ownsDataSource;
@@ -197,11 +204,17 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
 
     internal NewExecution BuildRow(ExecutionDefinition definition, byte[] arguments, EnqueueOptions? options, string? idempotencyKey)
     {
+        Names.CheckExecutionName(definition.Name, nameof(definition));
         if (arguments.Length > Options.Defaults.MaxPayloadBytes)
         {
             throw new ArgumentException(
                 $"The arguments of '{definition.Name}' are {arguments.Length:N0} bytes, over the {Options.Defaults.MaxPayloadBytes:N0}-byte limit " +
                 "(CurrantClientOptions.Defaults.MaxPayloadBytes). Store large data elsewhere and pass a reference.", nameof(arguments));
+        }
+
+        if (JsonNul.Contains(arguments))
+        {
+            throw ArgumentsContainNul(definition, arguments);
         }
 
         var retries = options?.Retries ?? definition.Retries ?? Options.Defaults.Retries;
@@ -211,10 +224,7 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
         }
 
         var queue = options?.Queue ?? definition.Queue ?? Options.Defaults.Queue;
-        if (string.IsNullOrWhiteSpace(queue))
-        {
-            throw new ArgumentException("The queue name cannot be empty.", nameof(options));
-        }
+        Names.CheckQueue(queue, options?.Queue is not null ? nameof(options) : nameof(definition));
 
         var timeout = options?.Timeout ?? definition.Timeout
             ?? (definition.Kind == ExecutionKind.Workflow ? Options.Defaults.WorkflowTimeout : Options.Defaults.Timeout);
@@ -240,6 +250,15 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
         };
     }
 
+    private static ArgumentException ArgumentsContainNul(ExecutionDefinition definition, byte[] arguments)
+    {
+        var index = JsonNul.FindInArray(arguments);
+        var which = index < 0 ? "The arguments"
+            : index < definition.ParameterNames.Count ? $"Argument '{definition.ParameterNames[index]}' (#{index})"
+            : $"Argument #{index}";
+        return new ArgumentException($"{which} of '{definition.Name}' {NulRefusal}", nameof(arguments));
+    }
+
     /// <inheritdoc />
     public Task<ExecutionInfo?> GetExecutionAsync(Guid id, CancellationToken cancellationToken = default)
         => Store.GetAsync(id, cancellationToken);
@@ -255,7 +274,7 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
     /// <inheritdoc />
     public async Task SendSignalAsync(Guid workflowId, string name, byte[]? payload, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        Names.CheckSignalName(name, nameof(name));
         string? json = null;
         if (payload is not null)
         {
@@ -271,6 +290,11 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
             catch (System.Text.Json.JsonException ex)
             {
                 throw new ArgumentException($"The '{name}' signal payload is not valid JSON: {ex.Message}", nameof(payload), ex);
+            }
+
+            if (JsonNul.Contains(payload))
+            {
+                throw new ArgumentException($"The '{name}' signal payload {NulRefusal}", nameof(payload));
             }
 
             json = System.Text.Encoding.UTF8.GetString(payload);
@@ -317,14 +341,36 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
             await listener.Ready.WaitAsync(linked.Token).ConfigureAwait(false);
         }
 
+        var retryDelay = MinReconnectDelay;
         try
         {
             while (true)
             {
                 // Register before reading so a completion between the read and the wait is never missed.
                 var waiter = _waiters.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-                var info = await Store.GetAsync(id, linked.Token).ConfigureAwait(false)
-                    ?? throw new InvalidOperationException($"Execution {id} does not exist.");
+                ExecutionInfo? info;
+                try
+                {
+                    info = await Store.GetAsync(id, linked.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ConnectionFailures.IsConnectionLoss(ex) && !linked.Token.IsCancellationRequested)
+                {
+                    // A restart or a cut connection is not an answer: read again once the listener is back (it wakes
+                    // every waiter when it reconnects) or after a growing delay, until the caller's timeout.
+                    Log.ResultReadFailed(Logger, ex, id, retryDelay.TotalMilliseconds);
+                    await Task.WhenAny(waiter.Task, Task.Delay(retryDelay, linked.Token)).ConfigureAwait(false);
+                    _waiters.TryRemove(new KeyValuePair<Guid, TaskCompletionSource>(id, waiter));
+                    linked.Token.ThrowIfCancellationRequested();
+                    retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, MaxReconnectDelay.Ticks));
+                    continue;
+                }
+
+                retryDelay = MinReconnectDelay;
+                if (info is null)
+                {
+                    throw new InvalidOperationException($"Execution {id} does not exist.");
+                }
+
                 if (info.IsFinished)
                 {
                     return info;

@@ -11,6 +11,9 @@ internal static partial class Log
     [LoggerMessage(2, LogLevel.Error, "A Currant notification subscriber failed on channel {Channel}")]
     public static partial void SubscriberFailed(ILogger logger, Exception exception, string channel);
 
+    [LoggerMessage(3, LogLevel.Debug, "Waiting for execution {ExecutionId}: the database did not answer; reading again in {DelayMs} ms")]
+    public static partial void ResultReadFailed(ILogger logger, Exception exception, Guid executionId, double delayMs);
+
     [LoggerMessage(10, LogLevel.Information, "Currant worker {WorkerId} started on queues {Queues} with concurrency {Concurrency}")]
     public static partial void WorkerStarted(ILogger logger, Guid workerId, string queues, int concurrency);
 

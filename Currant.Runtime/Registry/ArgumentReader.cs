@@ -24,21 +24,21 @@ public sealed class ArgumentReader : IDisposable
             throw new ArgumentDeserializationException($"The arguments of '{name}' are not valid JSON: {ex.Message}", ex);
         }
 
-        if (_document.RootElement.ValueKind != JsonValueKind.Array)
-        {
-            _document.Dispose();
-            throw new ArgumentDeserializationException(
-                $"The arguments of '{name}' must be a JSON array, but were a JSON {_document.RootElement.ValueKind}.");
-        }
-
-        var actual = _document.RootElement.GetArrayLength();
+        // Read what the message needs before disposing: a disposed document throws on every access.
+        var kind = _document.RootElement.ValueKind;
+        var actual = kind == JsonValueKind.Array ? _document.RootElement.GetArrayLength() : -1;
         if (actual != count)
         {
             _document.Dispose();
+            var found = kind == JsonValueKind.Array
+                ? $"an array of {Values(actual)}"
+                : $"a JSON {kind.ToString().ToLowerInvariant()}";
             throw new ArgumentDeserializationException(
-                $"'{name}' takes {count} argument(s), but {actual} were queued.");
+                $"The arguments of '{name}' must be a JSON array of {Values(count)}, but were {found}.");
         }
     }
+
+    private static string Values(int count) => count == 1 ? "1 value" : $"{count} values";
 
     /// <summary>Deserializes argument <paramref name="index"/> (named <paramref name="parameter"/>) as <typeparamref name="T"/>.</summary>
     public T Get<T>(int index, string parameter)

@@ -30,6 +30,9 @@ public sealed class ExecutionDefinition
     /// <summary>Workflow code version (informational).</summary>
     public int Version { get; init; } = 1;
 
+    /// <summary>The entry method's parameter names in argument order (without the cancellation token), for error messages.</summary>
+    public IReadOnlyList<string> ParameterNames { get; init; } = [];
+
     /// <summary>Returns true for exceptions that must not be retried.</summary>
     public Func<Exception, bool>? IsNonRetryable { get; init; }
 

@@ -13,10 +13,19 @@ public static class ExecutionRegistry
     private static readonly ConcurrentDictionary<string, ExecutionDefinition> Definitions = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<string, string> Conflicts = new(StringComparer.Ordinal);
 
-    /// <summary>Adds a definition. A second, different definition under the same name is remembered as a conflict.</summary>
+    /// <summary>
+    /// Adds a definition. A second, different definition under the same name, or a name outside the naming rule, is
+    /// remembered as a conflict (workers refuse to start) rather than thrown: this runs in module initializers.
+    /// </summary>
     public static void Register(ExecutionDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
+        if (Names.ExecutionNameMessage(definition.Name) is { } invalid)
+        {
+            Conflicts[definition.Name ?? ""] = invalid;
+            return;
+        }
+
         var existing = Definitions.GetOrAdd(definition.Name, definition);
         if (!ReferenceEquals(existing, definition) && existing.Invoke.Method != definition.Invoke.Method)
         {
@@ -31,5 +40,6 @@ public static class ExecutionRegistry
     /// <summary>Every registered definition.</summary>
     public static IReadOnlyCollection<ExecutionDefinition> All => (IReadOnlyCollection<ExecutionDefinition>)Definitions.Values;
 
+    /// <summary>Why a worker must not start: names defined twice, and names outside the naming rule.</summary>
     internal static IReadOnlyCollection<string> ConflictMessages => (IReadOnlyCollection<string>)Conflicts.Values;
 }

@@ -105,6 +105,14 @@ internal sealed class JobRunner : IExecutionRunner
                 }
             }
 
+            if (result is not null && JsonNul.Contains(result))
+            {
+                // jsonb cannot hold it: fail this execution with the reason rather than let the write be refused.
+                return Failure(row, new NonRetryableException(
+                    $"The result of '{row.Name}' contains the character U+0000 (NUL), which PostgreSQL cannot store (\\u0000 in jsonb). " +
+                    "Remove or replace it before returning."), nonRetryable: true);
+            }
+
             Log.ExecutionCompleted(_logger, row.Id, row.Kind, row.Name, row.Queue, row.Attempt);
             return new Completion(row.Id, row.Attempt, ExecutionState.Completed, result is null ? null : Encoding.UTF8.GetString(result), null, null, false);
         }

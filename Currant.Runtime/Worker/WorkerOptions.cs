@@ -35,9 +35,14 @@ public sealed record WorkerOptions
 
     internal void Validate()
     {
-        if (Queues.Count == 0 || Queues.Any(string.IsNullOrWhiteSpace))
+        if (Queues.Count == 0)
         {
-            throw new ArgumentException("WorkerOptions.Queues must name at least one non-empty queue.");
+            throw new ArgumentException("WorkerOptions.Queues must name at least one queue.", nameof(Queues));
+        }
+
+        foreach (var queue in Queues)
+        {
+            Names.CheckQueue(queue, nameof(Queues));
         }
 
         if (MaxConcurrency < 1)

@@ -34,7 +34,11 @@ public static class Workflow
     /// Waits for the next signal named <paramref name="name"/> (signals are buffered on arrival and consumed once,
     /// in order). Throws <see cref="TimeoutException"/> inside the workflow when <paramref name="timeout"/> passes first.
     /// </summary>
-    public static Task<T> WaitForSignal<T>(string name, TimeSpan? timeout = null) => Current.WaitForSignalAsync<T>(name, timeout);
+    public static Task<T> WaitForSignal<T>(string name, TimeSpan? timeout = null)
+    {
+        Names.CheckSignalName(name, nameof(name));
+        return Current.WaitForSignalAsync<T>(name, timeout);
+    }
 
     /// <summary>
     /// Branches safely on a code change: returns <paramref name="maxSupported"/> (and records it) the first time new

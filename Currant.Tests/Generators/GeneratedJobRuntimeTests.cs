@@ -194,7 +194,15 @@ public sealed class GeneratedJobRuntimeTests
 
         var error = await Assert.ThrowsAsync<ArgumentDeserializationException>(() => InvokeAsync("run.add", arguments));
 
-        Assert.That(error!.Message, Is.EqualTo("'run.add' takes 2 argument(s), but 1 were queued."));
+        Assert.That(error!.Message, Is.EqualTo("The arguments of 'run.add' must be a JSON array of 2 values, but were an array of 1 value."));
+    }
+
+    [Test]
+    public async Task Invoke_WithArgumentsThatAreNotAnArray_ThrowsArgumentDeserializationExceptionSayingSo()
+    {
+        var error = await Assert.ThrowsAsync<ArgumentDeserializationException>(() => InvokeAsync("run.add", """{"a":1}"""u8.ToArray()));
+
+        Assert.That(error!.Message, Is.EqualTo("The arguments of 'run.add' must be a JSON array of 2 values, but were a JSON object."));
     }
 
     [Test]

@@ -239,7 +239,7 @@ public sealed class CurrantWorkerTests : CurrantFixture
         Assert.That(typeFailure.Error.Type, Is.EqualTo("Currant.ArgumentDeserializationException"));
         Assert.That(typeFailure.Error.Message, Does.Contain("'name'"));
         var countFailure = (await Assert.ThrowsAsync<ExecutionFailedException>(async () => await new ExecutionHandle(Client, wrongCount).WaitAsync(Wait)))!;
-        Assert.That(countFailure.Error.Message, Does.Contain("takes 1 argument(s), but 2 were queued"));
+        Assert.That(countFailure.Error.Message, Does.Contain("must be a JSON array of 1 value, but were an array of 2 values"));
     }
 
     [Test]

@@ -245,3 +245,10 @@ public partial class UnstorableStep
         return value.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 }
+
+/// <summary>Waits for a signal whose name comes from the caller (to try names outside the rule).</summary>
+[Workflow(Queue = "wf")]
+public partial class WaitForNamedSignal
+{
+    public async Task<string> RunAsync(string signal) => await Workflow.WaitForSignal<string>(signal);
+}

@@ -15,6 +15,7 @@ namespace Demo
             Retries = 3,
             Timeout = global::System.TimeSpan.FromSeconds(60),
             Priority = 0,
+            ParameterNames = new string[] { "amount", "cardToken" },
             IsNonRetryable = static ex => ex is global::Demo.CardDeclinedException,
             Invoke = CurrantInvokeAsync,
         };

@@ -15,6 +15,7 @@ namespace Demo
             Retries = 3,
             Timeout = global::System.TimeSpan.FromSeconds(90),
             Priority = -2,
+            ParameterNames = new string[] { "to", "subject", "body" },
             IsNonRetryable = static ex => ex is global::System.ArgumentException || ex is global::System.InvalidOperationException,
             Invoke = CurrantInvokeAsync,
         };

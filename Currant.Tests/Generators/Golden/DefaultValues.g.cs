@@ -15,6 +15,7 @@ namespace Demo
             Retries = null,
             Timeout = null,
             Priority = 0,
+            ParameterNames = new string[] { "message", "count", "big", "small", "huge", "level", "delta", "ratio", "scale", "missing", "price", "loud", "mark", "channel", "custom", "audience", "fallback", "limit", "day", "delay", "note" },
             IsNonRetryable = null,
             Invoke = CurrantInvokeAsync,
         };

@@ -15,6 +15,7 @@ namespace Demo
             Retries = null,
             Timeout = null,
             Priority = 0,
+            ParameterNames = new string[] { "path" },
             IsNonRetryable = null,
             Invoke = CurrantInvokeAsync,
         };

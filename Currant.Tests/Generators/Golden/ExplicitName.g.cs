@@ -15,6 +15,7 @@ namespace Demo
             Retries = null,
             Timeout = null,
             Priority = 5,
+            ParameterNames = new string[] { "invoiceId" },
             IsNonRetryable = null,
             Invoke = CurrantInvokeAsync,
         };

@@ -15,6 +15,7 @@ namespace Demo
             Retries = null,
             Timeout = null,
             Priority = 0,
+            ParameterNames = new string[] { "count", "total", "ratio", "dryRun", "batchId", "at", "amount", "label", "initial" },
             IsNonRetryable = null,
             Invoke = CurrantInvokeAsync,
         };

@@ -15,6 +15,7 @@ namespace Demo
             Retries = null,
             Timeout = null,
             Priority = 0,
+            ParameterNames = new string[] { "context", "args", "instance", "result", "client", "bytes", "id", "class", "Item1", "Rest", "options" },
             IsNonRetryable = null,
             Invoke = CurrantInvokeAsync,
         };

@@ -19,6 +19,7 @@ namespace Demo
                     Retries = null,
                     Timeout = null,
                     Priority = 0,
+                    ParameterNames = new string[] { "paymentId", "amount" },
                     IsNonRetryable = null,
                     Invoke = CurrantInvokeAsync,
                 };

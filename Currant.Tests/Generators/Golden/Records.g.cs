@@ -15,6 +15,7 @@ namespace Demo
             Retries = null,
             Timeout = null,
             Priority = 0,
+            ParameterNames = new string[] { "customer", "total" },
             IsNonRetryable = null,
             Invoke = CurrantInvokeAsync,
         };

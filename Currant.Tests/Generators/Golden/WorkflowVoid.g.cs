@@ -16,6 +16,7 @@ namespace Demo
             Timeout = null,
             Priority = 0,
             Version = 1,
+            ParameterNames = new string[] { "orderId", "express" },
             IsNonRetryable = null,
             Invoke = CurrantInvokeAsync,
         };

@@ -16,6 +16,7 @@ namespace Demo
             Timeout = global::System.TimeSpan.FromSeconds(3600),
             Priority = 5,
             Version = 3,
+            ParameterNames = new string[] { "orderId", "amount" },
             IsNonRetryable = null,
             Invoke = CurrantInvokeAsync,
         };
