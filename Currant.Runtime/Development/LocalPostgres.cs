@@ -56,6 +56,7 @@ public sealed class LocalPostgres : IAsyncDisposable
     private readonly string _instanceDirectory;
     private readonly bool _ownsDataDirectory;
     private Process? _watchdog;
+    private LocalPostgresOptions _options = new();
     private bool _started;
     private int _disposed;
 
@@ -124,6 +125,26 @@ public sealed class LocalPostgres : IAsyncDisposable
 
     /// <summary>Stops the server (<c>pg_ctl stop -m fast</c>, then <c>immediate</c>) and deletes its temporary files.</summary>
     public ValueTask DisposeAsync() => new(ShutDownAsync(immediate: false));
+
+    /// <summary>
+    /// For fault tests: stops the server as a crash would (<c>pg_ctl stop -m immediate</c>: no checkpoint, clients cut
+    /// off) and keeps its data directory, port and folder, so <see cref="StartAgainAsync"/> brings the same server back.
+    /// </summary>
+    internal Task StopImmediatelyAsync()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return StopServerAsync(immediate: true);
+    }
+
+    /// <summary>
+    /// For fault tests: starts the server again after <see cref="StopImmediatelyAsync"/>, on the same port and data
+    /// directory (so connection strings stay valid); it runs crash recovery first.
+    /// </summary>
+    internal Task StartAgainAsync(CancellationToken ct = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return StartServerAsync(_options with { Port = Port }, ct);
+    }
 
     private async Task ShutDownAsync(bool immediate)
     {
@@ -205,6 +226,7 @@ public sealed class LocalPostgres : IAsyncDisposable
 
     private async Task StartServerAsync(LocalPostgresOptions options, CancellationToken ct)
     {
+        _options = options;
         // A kept data directory may be in use; never adopt (and later stop) a server this instance did not start.
         var runningPid = RunningPostmasterPid(Path.Combine(DataDirectory, "postmaster.pid"));
         if (runningPid is not null)
