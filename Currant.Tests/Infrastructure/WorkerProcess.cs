@@ -79,6 +79,70 @@ public sealed class WorkerProcess : IAsyncDisposable
         _process.WaitForExit(10_000);
     }
 
+    /// <summary>SIGSTOP: the process stops dead (a long GC pause, a VM migration) and keeps its connections open.</summary>
+    public Task FreezeAsync() => SignalAsync("STOP");
+
+    /// <summary>SIGCONT: a frozen process carries on from where it stopped, unaware of the time it lost.</summary>
+    public Task ThawAsync() => SignalAsync("CONT");
+
+    /// <summary>SIGTERM: what an orchestrator sends before it stops a container; the worker shuts down gracefully.</summary>
+    public Task TerminateAsync() => SignalAsync("TERM");
+
+    /// <summary>The exit code, once <see cref="HasExited"/>.</summary>
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Waits for the process to exit by itself; false if it is still running after <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The end of the output, enough to see what a worker was doing when a test failed: the last
+    /// <paramref name="lines"/> distinct lines, each cut to <paramref name="maxLineLength"/> characters, with runs of
+    /// the same line (a retry loop's log) shown once with their count.
+    /// </summary>
+    public string OutputTail(int lines, int maxLineLength = 400)
+    {
+        var runs = new List<(string Line, int Count)>();
+        foreach (var raw in Output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var line = raw.TrimEnd('\r');
+            line = line.Length <= maxLineLength ? line : line[..maxLineLength] + " [...]";
+            if (runs.Count > 0 && runs[^1].Line == line)
+            {
+                runs[^1] = (line, runs[^1].Count + 1);
+            }
+            else
+            {
+                runs.Add((line, 1));
+            }
+        }
+
+        var tail = runs.TakeLast(lines).Select(r => r.Count == 1 ? r.Line : $"{r.Line}\n    [the line above {r.Count} times in a row]");
+        return (runs.Count > lines ? $"[... {runs.Count - lines} earlier lines]\n" : "") + string.Join('\n', tail);
+    }
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-s", signal, Pid.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false })
+            ?? throw new InvalidOperationException("kill did not start");
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -s {signal} {Pid} failed with exit code {kill.ExitCode}");
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
