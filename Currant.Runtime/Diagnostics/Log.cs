@@ -20,13 +20,13 @@ internal static partial class Log
     [LoggerMessage(11, LogLevel.Information, "Currant worker {WorkerId} stopped")]
     public static partial void WorkerStopped(ILogger logger, Guid workerId);
 
-    [LoggerMessage(12, LogLevel.Error, "Currant worker {WorkerId} failed to claim; retrying")]
+    [LoggerMessage(12, LogLevel.Error, "Currant worker {WorkerId} failed to claim; retrying every poll interval (logged again at most every 30 s while it keeps failing)")]
     public static partial void ClaimFailed(ILogger logger, Exception exception, Guid workerId);
 
     [LoggerMessage(13, LogLevel.Error, "Currant worker {WorkerId} heartbeat failed; claiming paused until it succeeds")]
     public static partial void HeartbeatFailed(ILogger logger, Exception exception, Guid workerId);
 
-    [LoggerMessage(14, LogLevel.Error, "Currant worker {WorkerId} failed to write {Count} completions; retrying")]
+    [LoggerMessage(14, LogLevel.Error, "Currant worker {WorkerId} failed to write {Count} completions; retrying, the outcomes are kept (logged again at most every 30 s while it keeps failing)")]
     public static partial void CompleteFailed(ILogger logger, Exception exception, Guid workerId, int count);
 
     [LoggerMessage(15, LogLevel.Warning, "Execution {ExecutionId} ({Name}, attempt {Attempt}) result was rejected: this worker no longer owns it")]
@@ -52,6 +52,9 @@ internal static partial class Log
 
     [LoggerMessage(27, LogLevel.Error, "The runner of execution {ExecutionId} ({Kind} {Name}) failed; the execution is handed back")]
     public static partial void RunnerFailed(ILogger logger, Exception exception, Guid executionId, ExecutionKind kind, string name);
+
+    [LoggerMessage(28, LogLevel.Warning, "Execution {ExecutionId} is running under worker {WorkerId} in the database, but the worker never received it (a claim reply lost in transit); handing it back")]
+    public static partial void OrphanReleased(ILogger logger, Guid executionId, Guid workerId);
 
     [LoggerMessage(20, LogLevel.Debug, "Execution {ExecutionId} ({Kind} {Name} on {Queue}, attempt {Attempt}) started")]
     public static partial void ExecutionStarted(ILogger logger, Guid executionId, ExecutionKind kind, string name, string queue, int attempt);

@@ -19,8 +19,8 @@ internal sealed record Completion(
     public static readonly TimeSpan WorkflowHandBackDelay = TimeSpan.FromSeconds(1);
 
     /// <summary>Back to pending without spending the attempt (shutdown, or a claimed row that never started).</summary>
-    public static Completion Release(ClaimedExecution row)
-        => new(row.Id, row.Attempt, ExecutionState.Pending, null, null, TimeSpan.Zero, true);
+    public static Completion Release(Guid id, int attempt)
+        => new(id, attempt, ExecutionState.Pending, null, null, TimeSpan.Zero, true);
 
     /// <summary>
     /// The attempt ended in an error of Currant's own (not the user's code): retried with backoff while attempts

@@ -342,22 +342,26 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Upserts this worker's heartbeat; returns the running executions it holds that were asked to cancel.</summary>
-    public async Task<List<Guid>> HeartbeatAsync(Guid workerId, string hostname, int pid, string[] queues, CancellationToken cancellationToken)
+    /// <summary>
+    /// Upserts this worker's heartbeat; returns the running executions it holds that were asked to cancel or were
+    /// claimed longer than <paramref name="orphanAfter"/> ago.
+    /// </summary>
+    public async Task<List<HeldExecution>> HeartbeatAsync(Guid workerId, string hostname, int pid, string[] queues, TimeSpan orphanAfter, CancellationToken cancellationToken)
     {
         await using var command = _relaxed.CreateCommand(WorkerQueries.Heartbeat);
         command.Parameters.AddWithValue("id", workerId);
         command.Parameters.AddWithValue("hostname", hostname);
         command.Parameters.AddWithValue("pid", pid);
         command.Parameters.AddWithValue("queues", queues);
-        var cancelled = new List<Guid>();
+        command.Parameters.AddWithValue("orphan_after", orphanAfter);
+        var held = new List<HeldExecution>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            cancelled.Add(reader.GetGuid(0));
+            held.Add(WorkerQueries.ReadHeld(reader));
         }
 
-        return cancelled;
+        return held;
     }
 
     public async Task DeleteWorkerAsync(Guid workerId, CancellationToken cancellationToken)

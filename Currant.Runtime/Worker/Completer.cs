@@ -29,6 +29,7 @@ internal sealed class Completer : ICompleter
     private readonly TimeProvider _time;
     private readonly Channel<Item> _channel;
     private readonly CancellationTokenSource _abandon = new();
+    private readonly FailureStreak _failures;
     private long _failingSinceTicks;
     private Task<int>? _loop;
 
@@ -38,6 +39,7 @@ internal sealed class Completer : ICompleter
         _workerId = workerId;
         _logger = logger;
         _time = time;
+        _failures = new FailureStreak(time);
         _channel = Channel.CreateBounded<Item>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     }
 
@@ -128,7 +130,11 @@ internal sealed class Completer : ICompleter
                     Volatile.Write(ref _failingSinceTicks, _time.GetUtcNow().UtcTicks);
                 }
 
-                Log.CompleteFailed(_logger, ex, _workerId, batch.Count);
+                if (_failures.Failed())
+                {
+                    Log.CompleteFailed(_logger, ex, _workerId, batch.Count);
+                }
+
                 await Task.Delay(delay, _time, abandon).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
             }
@@ -142,7 +148,11 @@ internal sealed class Completer : ICompleter
             try
             {
                 var accepted = await _store.CompleteAsync(_workerId, Completions(batch), abandon).ConfigureAwait(false);
-                Volatile.Write(ref _failingSinceTicks, 0);
+                if (Volatile.Read(ref _failingSinceTicks) != 0)
+                {
+                    Volatile.Write(ref _failingSinceTicks, 0);
+                    _failures.Succeeded();
+                }
                 foreach (var item in batch)
                 {
                     if (!accepted.Contains(item.Completion.Id))

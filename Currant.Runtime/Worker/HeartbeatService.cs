@@ -37,21 +37,35 @@ internal sealed class HeartbeatService(
         }
 
         _lapsing = false;
-        List<Guid> cancelled;
+        List<HeldExecution> held;
         using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             // A beat that hangs is as bad as one that fails: give up before the timeout would matter to others.
             timeout.CancelAfter(options.HeartbeatTimeout / 3);
-            cancelled = await store.HeartbeatAsync(workerId, Environment.MachineName, Environment.ProcessId, queues, timeout.Token).ConfigureAwait(false);
+            held = await store.HeartbeatAsync(workerId, Environment.MachineName, Environment.ProcessId, queues, OrphanAfter, timeout.Token).ConfigureAwait(false);
         }
 
         Volatile.Write(ref _lastBeatTicks, options.TimeProvider.GetUtcNow().UtcTicks);
         producer.HeartbeatHealthy = true;
-        foreach (var id in cancelled)
+        foreach (var row in held)
         {
-            jobs.RequestCancel(id);
+            if (row.CancelRequested)
+            {
+                jobs.RequestCancel(row.Id);
+            }
+
+            // Ours in the database but unknown here, for longer than any claim reply can take: a claim whose reply
+            // was lost. Nothing will ever run or finish it, so hand it back (fenced by the attempt, like any write).
+            if (row.OlderThanOrphanAge && !producer.Holds(row.Id) && completer.FailingSince is null)
+            {
+                Log.OrphanReleased(logger, row.Id, workerId);
+                await completer.CompleteAsync(Completion.Release(row.Id, row.Attempt), "(unknown)").ConfigureAwait(false);
+            }
         }
     }
+
+    /// <summary>How old a held row must be before the worker may treat it as a claim whose reply it never got.</summary>
+    private TimeSpan OrphanAfter => TimeSpan.FromTicks(Math.Max(options.HeartbeatInterval.Ticks * 2, (Producer.ClaimTimeout + TimeSpan.FromSeconds(5)).Ticks));
 
     public async Task RunAsync(CancellationToken stop)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Currant.Persistence;
 using Microsoft.Extensions.Logging;
@@ -18,7 +19,8 @@ namespace Currant.Worker;
 internal sealed class Producer : IProducer
 {
     private static readonly TimeSpan ShortExecution = TimeSpan.FromMilliseconds(10);
-    private static readonly TimeSpan ClaimTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>A claim that takes longer is abandoned (its transaction rolls back unless it already committed).</summary>
+    internal static readonly TimeSpan ClaimTimeout = TimeSpan.FromSeconds(10);
     private const int PrefetchFactor = 4;
 
     private readonly CurrantStore _store;
@@ -31,12 +33,14 @@ internal sealed class Producer : IProducer
     private readonly AsyncSignal _wake = new();
     private readonly Lock _gate = new();
     private readonly Queue<ClaimedExecution> _buffer = new();
+    private readonly ConcurrentDictionary<Guid, byte> _held = new();
     private int _running;
     private double _averageTicks = double.NaN;
     private TaskCompletionSource? _idle;
     private volatile bool _mayHaveWork = true;
     private volatile bool _heartbeatHealthy = true;
     private int _wakeups;
+    private readonly FailureStreak _claimFailures;
 
     public Producer(CurrantStore store, Guid workerId, string[] queues, WorkerOptions options, IExecutionRunner runner, ICompleter completer, ILogger logger)
     {
@@ -47,6 +51,7 @@ internal sealed class Producer : IProducer
         _runner = runner;
         _completer = completer;
         _logger = logger;
+        _claimFailures = new FailureStreak(options.TimeProvider);
     }
 
     /// <summary>Executions running right now.</summary>
@@ -67,6 +72,9 @@ internal sealed class Producer : IProducer
     }
 
     public bool Serves(string queue) => Array.IndexOf(_queues, queue) >= 0;
+
+    /// <summary>True while this worker knows it holds <paramref name="id"/> (buffered, running, or finishing).</summary>
+    public bool Holds(Guid id) => _held.ContainsKey(id);
 
     /// <summary>Something may be claimable: counted, so a wake-up that lands during a claim is not lost.</summary>
     public void MarkWork()
@@ -96,6 +104,7 @@ internal sealed class Producer : IProducer
                         claimed = await _store.ClaimAsync(_workerId, _queues, limit, timeout.Token).ConfigureAwait(false);
                     }
 
+                    _claimFailures.Succeeded();
                     CurrantDiagnostics.RecordClaim(claimed.Count);
                     // A short batch means the queues are drained for now, unless a NOTIFY arrived while we claimed.
                     _mayHaveWork = claimed.Count == limit || Volatile.Read(ref _wakeups) != seen;
@@ -119,7 +128,10 @@ internal sealed class Producer : IProducer
             catch (Exception ex)
             {
                 // A failed claim changed nothing (its transaction rolled back): wait a poll interval and try again.
-                Log.ClaimFailed(_logger, ex, _workerId);
+                if (_claimFailures.Failed())
+                {
+                    Log.ClaimFailed(_logger, ex, _workerId);
+                }
                 try
                 {
                     await Task.Delay(_options.PollInterval, _options.TimeProvider, stop).ConfigureAwait(false);
@@ -159,6 +171,7 @@ internal sealed class Producer : IProducer
         {
             foreach (var row in claimed)
             {
+                _held[row.Id] = 0;
                 _buffer.Enqueue(row);
             }
         }
@@ -202,7 +215,11 @@ internal sealed class Producer : IProducer
 
     public void ReleaseSlot() => Finished(elapsedTicks: null);
 
-    public void StartReserved(ClaimedExecution row) => Start(row);
+    public void StartReserved(ClaimedExecution row)
+    {
+        _held[row.Id] = 0;
+        Start(row);
+    }
 
     private void Start(ClaimedExecution row) => _ = Task.Run(() => RunRowAsync(row));
 
@@ -221,6 +238,7 @@ internal sealed class Producer : IProducer
         }
         finally
         {
+            _held.TryRemove(row.Id, out _);
             Finished(Stopwatch.GetElapsedTime(started).Ticks);
         }
     }
@@ -265,7 +283,8 @@ internal sealed class Producer : IProducer
 
         foreach (var row in buffered)
         {
-            await _completer.CompleteAsync(Completion.Release(row), row.Name).ConfigureAwait(false);
+            await _completer.CompleteAsync(Completion.Release(row.Id, row.Attempt), row.Name).ConfigureAwait(false);
+            _held.TryRemove(row.Id, out _);
         }
     }
 

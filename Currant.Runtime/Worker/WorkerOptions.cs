@@ -18,8 +18,8 @@ public sealed record WorkerOptions
     /// <summary>Silence after which any other worker takes a worker's executions back (<c>CURRANT_WORKER_HEARTBEAT_TIMEOUT</c>, default 30 s).</summary>
     public TimeSpan HeartbeatTimeout { get; init; } = CurrantEnvironment.GetDuration("CURRANT_WORKER_HEARTBEAT_TIMEOUT", TimeSpan.FromSeconds(30));
 
-    /// <summary>On shutdown, how long in-flight executions may finish before they are cancelled and handed back (default 30 s).</summary>
-    public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>On shutdown, how long in-flight executions may finish before they are cancelled and handed back (<c>CURRANT_WORKER_SHUTDOWN_GRACE</c>, default 30 s).</summary>
+    public TimeSpan ShutdownGrace { get; init; } = CurrantEnvironment.GetDuration("CURRANT_WORKER_SHUTDOWN_GRACE", TimeSpan.FromSeconds(30));
 
     /// <summary>First retry delay; doubles each attempt, with ±25% jitter (default 1 s).</summary>
     public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromSeconds(1);

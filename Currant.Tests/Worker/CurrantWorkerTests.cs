@@ -316,4 +316,25 @@ public sealed class CurrantWorkerTests : CurrantFixture
             await Task.Delay(20);
         }
     }
+
+    [Test]
+    public async Task Row_RunningUnderALiveWorkerThatNeverReceivedIt_IsHandedBackAndRun()
+    {
+        // What a claim whose reply was lost leaves behind: the row is ours in the database, but no slot knows it.
+        var queue = NewQueue();
+        await using var worker = await StartWorkerAsync(queue, configure: o => o with { HeartbeatInterval = TimeSpan.FromMilliseconds(200), HeartbeatTimeout = TimeSpan.FromSeconds(30) });
+        var id = Guid.CreateVersion7();
+        await ScalarAsync<object>("""
+            INSERT INTO currant.executions (id, kind, name, queue, state, args, attempt, max_attempts, worker_id, started_at, scheduled_at)
+            VALUES (@id, 'job', 'Greet', @queue, 'running', '["orphan"]', 1, 1, @worker, now() - interval '1 minute', now() - interval '1 minute');
+            SELECT 1
+            """, ("id", id), ("queue", queue), ("worker", worker.Id));
+
+        var greeting = await new ExecutionHandle<Greeting>(Client, id).GetResultAsync(Wait);
+
+        Assert.That(greeting.Text, Is.EqualTo("Hello, orphan!"));
+        var info = await new ExecutionHandle<Greeting>(Client, id).GetStatusAsync();
+        Assert.That(info.Attempt, Is.EqualTo(1), "handing back an orphan does not spend its attempt");
+        Assert.That(info.WorkerId, Is.Null);
+    }
 }

@@ -1,10 +1,14 @@
+using Npgsql;
+
 namespace Currant.Persistence.Queries;
 
 /// <summary>The SQL for worker heartbeats and failover.</summary>
 internal static class WorkerQueries
 {
-    // Primary key upsert. Also returns the executions this worker runs that someone asked to cancel, so a missed
-    // NOTIFY costs at most one heartbeat interval (executions_running_idx).
+    // Primary key upsert. Also returns every execution the database says this worker runs (executions_running_idx):
+    // the ones someone asked to cancel, so a missed NOTIFY costs at most one heartbeat interval, and the ones the
+    // worker may not know it holds (a claim that committed but whose reply never arrived) once they are older than
+    // @orphan_after, so the worker can hand them back instead of leaving them running under a live heartbeat.
     internal const string Heartbeat = """
         WITH beat AS (
             INSERT INTO currant.workers (id, hostname, pid, queues)
@@ -12,14 +16,20 @@ internal static class WorkerQueries
             ON CONFLICT (id) DO UPDATE SET heartbeat_at = now()
             RETURNING id
         )
-        SELECT e.id FROM currant.executions e
-        WHERE e.worker_id = @id AND e.state = 'running' AND e.cancel_requested AND EXISTS (SELECT 1 FROM beat)
+        SELECT e.id, e.attempt, e.cancel_requested, e.started_at < now() - @orphan_after
+        FROM currant.executions e
+        WHERE e.worker_id = @id AND e.state = 'running' AND EXISTS (SELECT 1 FROM beat)
+          AND (e.cancel_requested OR e.started_at < now() - @orphan_after)
         """;
+
+    /// <summary>One row of <see cref="Heartbeat"/>.</summary>
+    internal static HeldExecution ReadHeld(NpgsqlDataReader r) => new(r.GetGuid(0), r.GetInt32(1), r.GetBoolean(2), r.GetBoolean(3));
 
     internal const string Delete = "DELETE FROM currant.workers WHERE id = @id";
 
     // Failover without a leader: any live worker runs this. An execution is lost when its worker has no fresh
     // heartbeat; the attempt it was on counts as failed (at-least-once), so it is retried while attempts remain.
+    // scheduled_at is kept: a rescued row was due long ago, so it goes ahead of the backlog, not behind it.
     // executions_running_idx keeps the scan to running rows.
     internal const string Rescue = $$"""
         WITH dead AS (
@@ -37,8 +47,7 @@ internal static class WorkerQueries
                 error = jsonb_build_object('type', '{{SharedNames.WorkerLostError}}',
                                            'message', 'The worker running attempt ' || e.attempt || ' stopped sending heartbeats.',
                                            'nonRetryable', false),
-                worker_id = NULL,
-                scheduled_at = now()
+                worker_id = NULL
             FROM lost
             WHERE e.id = lost.id
             RETURNING e.id, e.state, e.queue
