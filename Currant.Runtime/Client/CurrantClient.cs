@@ -94,9 +94,12 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
                 $"Check the database URL ({CurrantEnvironment.DatabaseUrl} or --database-url) and that the server is running.", ex);
         }
 
+        // Claims and heartbeats: asynchronous commit (see CurrantStore), and the generic plan of each prepared
+        // statement, so a claim is not re-planned every time (PostgreSQL keeps choosing custom plans for the claim:
+        // 0.3 ms of planning against 0.15 ms of execution for a one-row claim; the generic plan is the same index scan).
         var relaxed = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(builder.ConnectionString)
         {
-            Options = $"{builder.Options} -c synchronous_commit=off".Trim(),
+            Options = $"{builder.Options} -c synchronous_commit=off -c plan_cache_mode=force_generic_plan".Trim(),
             MaxPoolSize = Math.Min(builder.MaxPoolSize, 10),
         }.ConnectionString) { Name = "Currant.Claims" }.Build();
         var client = new CurrantClient(dataSource, ownsDataSource: true, options ?? new CurrantClientOptions(), relaxed);
