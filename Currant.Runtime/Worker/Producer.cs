@@ -127,11 +127,13 @@ internal sealed class Producer : IProducer
             }
             catch (Exception ex)
             {
-                // A failed claim changed nothing (its transaction rolled back): wait a poll interval and try again.
+                // A failed claim changed nothing (its transaction rolled back; if it had committed and only the reply
+                // was lost, the heartbeat hands those rows back): wait a poll interval and try again.
                 if (_claimFailures.Failed())
                 {
                     Log.ClaimFailed(_logger, ex, _workerId);
                 }
+
                 try
                 {
                     await Task.Delay(_options.PollInterval, _options.TimeProvider, stop).ConfigureAwait(false);
@@ -149,15 +151,20 @@ internal sealed class Producer : IProducer
     {
         lock (_gate)
         {
-            var max = _options.MaxConcurrency;
-            var prefetching = !double.IsNaN(_averageTicks) && _averageTicks < ShortExecution.Ticks;
-            var capacity = prefetching ? max * (1 + PrefetchFactor) : max;
-            var held = _running + _buffer.Count;
-            var room = capacity - held;
-            // Claim-ahead claims in halves of its capacity, so each round trip carries a real batch.
-            var worthwhile = prefetching && held > 0 ? capacity / 2 : 1;
-            return room >= worthwhile ? room : 0;
+            return ClaimLimitLocked();
         }
+    }
+
+    private int ClaimLimitLocked()
+    {
+        var max = _options.MaxConcurrency;
+        var prefetching = !double.IsNaN(_averageTicks) && _averageTicks < ShortExecution.Ticks;
+        var capacity = prefetching ? max * (1 + PrefetchFactor) : max;
+        var held = _running + _buffer.Count;
+        var room = capacity - held;
+        // Claim-ahead claims in halves of its capacity, so each round trip carries a real batch.
+        var worthwhile = prefetching && held > 0 ? capacity / 2 : 1;
+        return room >= worthwhile ? room : 0;
     }
 
     private void Accept(List<ClaimedExecution> claimed)
@@ -260,7 +267,8 @@ internal sealed class Producer : IProducer
                 idle = _idle;
             }
 
-            wake = _buffer.Count < _options.MaxConcurrency;
+            // Wake the claim loop only when it would claim: a wake-up per finished execution costs more than it buys.
+            wake = ClaimLimitLocked() > 0;
         }
 
         Pump();
