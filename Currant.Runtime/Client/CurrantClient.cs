@@ -169,22 +169,30 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(arguments);
         using var span = CurrantDiagnostics.StartEnqueue(definition, arguments.Count);
-        var rows = new NewExecution[arguments.Count];
-        for (var i = 0; i < rows.Length; i++)
+        // Settings are checked once: every row of the call shares them.
+        var common = BuildRow(definition, [], options, idempotencyKey: null);
+        var ids = new Guid[arguments.Count];
+        var keys = options?.IdempotencyKey is null ? null : new string[arguments.Count];
+        for (var i = 0; i < ids.Length; i++)
         {
-            // One key per item, derived from the call's key, so a repeated QueueMany is a no-op item by item.
-            var key = options?.IdempotencyKey is { } k ? $"{k}:{i}" : null;
-            rows[i] = BuildRow(definition, arguments[i], options, key);
+            CheckPayloadSize(definition, arguments[i]);
+            ids[i] = Guid.CreateVersion7();
+            if (keys is not null)
+            {
+                // One key per item, derived from the call's key, so a repeated QueueMany is a no-op item by item.
+                keys[i] = $"{options!.IdempotencyKey}:{i}";
+            }
         }
 
         try
         {
-            var ids = await Store.InsertManyAsync(rows, options?.Transaction, cancellationToken).ConfigureAwait(false);
-            if (rows.Length > 0)
+            var batch = new NewExecutionBatch { Common = common, Ids = ids, Arguments = arguments, IdempotencyKeys = keys };
+            var inserted = await Store.InsertManyAsync(batch, options?.Transaction, cancellationToken).ConfigureAwait(false);
+            if (ids.Length > 0)
             {
-                CurrantDiagnostics.RecordEnqueued(span, definition, rows[0].Queue, rows.Length, null);
+                CurrantDiagnostics.RecordEnqueued(span, definition, common.Queue, ids.Length, null);
             }
-            return ids;
+            return inserted;
         }
         catch (Exception ex) when (CurrantDiagnostics.RecordFailure(span, ex))
         {
@@ -192,7 +200,7 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
         }
     }
 
-    internal NewExecution BuildRow(ExecutionDefinition definition, byte[] arguments, EnqueueOptions? options, string? idempotencyKey)
+    private void CheckPayloadSize(ExecutionDefinition definition, byte[] arguments)
     {
         if (arguments.Length > Options.Defaults.MaxPayloadBytes)
         {
@@ -200,7 +208,11 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
                 $"The arguments of '{definition.Name}' are {arguments.Length:N0} bytes, over the {Options.Defaults.MaxPayloadBytes:N0}-byte limit " +
                 "(CurrantClientOptions.Defaults.MaxPayloadBytes). Store large data elsewhere and pass a reference.", nameof(arguments));
         }
+    }
 
+    internal NewExecution BuildRow(ExecutionDefinition definition, byte[] arguments, EnqueueOptions? options, string? idempotencyKey)
+    {
+        CheckPayloadSize(definition, arguments);
         var retries = options?.Retries ?? definition.Retries ?? Options.Defaults.Retries;
         if (retries < 0)
         {
