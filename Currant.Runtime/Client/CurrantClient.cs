@@ -171,18 +171,11 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
         using var span = CurrantDiagnostics.StartEnqueue(definition, arguments.Count);
         // Settings are checked once: every row of the call shares them.
         var common = BuildRow(definition, [], options, idempotencyKey: null);
-        var ids = new Guid[arguments.Count];
-        var keys = options?.IdempotencyKey is null ? null : new string[arguments.Count];
-        for (var i = 0; i < ids.Length; i++)
-        {
-            CheckPayloadSize(definition, arguments[i]);
-            ids[i] = Guid.CreateVersion7();
-            if (keys is not null)
-            {
-                // One key per item, derived from the call's key, so a repeated QueueMany is a no-op item by item.
-                keys[i] = $"{options!.IdempotencyKey}:{i}";
-            }
-        }
+        CheckPayloadSizes(definition, arguments);
+
+        var ids = ExecutionIds.NewVersion7(arguments.Count, DateTimeOffset.UtcNow);
+        // One key per item, derived from the call's key, so a repeated QueueMany is a no-op item by item.
+        var keys = options?.IdempotencyKey is { } key ? Enumerable.Range(0, ids.Length).Select(i => $"{key}:{i}").ToArray() : null;
 
         try
         {
@@ -197,6 +190,14 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
         catch (Exception ex) when (CurrantDiagnostics.RecordFailure(span, ex))
         {
             throw;
+        }
+    }
+
+    private void CheckPayloadSizes(ExecutionDefinition definition, IReadOnlyList<byte[]> arguments)
+    {
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            CheckPayloadSize(definition, arguments[i]);
         }
     }
 

@@ -198,26 +198,30 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
         try
         {
             var used = ExecutionCopyEncoder.WriteHeader(chunk);
-            for (var i = 0; i < batch.Count; i++)
+            var row = 0;
+            while (true)
             {
-                var arguments = batch.Arguments[i];
-                var size = encoder.FixedRowBytes + arguments.Length;
-                if (used + size > chunk.Length)
+                used = encoder.WriteRows(chunk, used, batch, ref row);
+                if (row == batch.Count)
+                {
+                    break;
+                }
+
+                if (used > 0)
                 {
                     await copy.WriteAsync(chunk.AsMemory(0, used), cancellationToken).ConfigureAwait(false);
                     used = 0;
-                    if (size > chunk.Length)
-                    {
-                        // Larger than a chunk (arguments may be up to MaxPayloadBytes): they go to the stream as they are.
-                        used = encoder.WriteRowStart(chunk, batch.Ids[i], arguments.Length);
-                        await copy.WriteAsync(chunk.AsMemory(0, used), cancellationToken).ConfigureAwait(false);
-                        await copy.WriteAsync(arguments, cancellationToken).ConfigureAwait(false);
-                        used = encoder.WriteRowEnd(chunk);
-                        continue;
-                    }
+                    continue;
                 }
 
-                used += encoder.WriteRow(chunk.AsSpan(used), batch.Ids[i], arguments);
+                // Larger than a chunk on its own (arguments may be up to MaxPayloadBytes): its arguments go to the
+                // stream as they are.
+                var arguments = batch.Arguments[row];
+                used = encoder.WriteRowStart(chunk, batch.Ids[row], arguments.Length);
+                await copy.WriteAsync(chunk.AsMemory(0, used), cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(arguments, cancellationToken).ConfigureAwait(false);
+                used = encoder.WriteRowEnd(chunk);
+                row++;
             }
 
             if (used + ExecutionCopyEncoder.TrailerBytes > chunk.Length)

@@ -79,10 +79,11 @@ internal sealed class ExecutionCopyEncoder
         }
 
         _afterArguments = after.ToArray();
+        FixedRowBytes = sizeof(short) + sizeof(int) + UuidLength + _beforeArguments.Length + sizeof(int) + 1 + _afterArguments.Length;
     }
 
     /// <summary>Bytes a row takes besides its arguments.</summary>
-    public int FixedRowBytes => sizeof(short) + sizeof(int) + UuidLength + _beforeArguments.Length + sizeof(int) + 1 + _afterArguments.Length;
+    public int FixedRowBytes { get; }
 
     /// <summary>The bytes before the first row.</summary>
     public static int WriteHeader(Span<byte> destination)
@@ -99,6 +100,29 @@ internal sealed class ExecutionCopyEncoder
     }
 
     public static int TrailerBytes => Trailer.Length;
+
+    /// <summary>
+    /// Encodes the rows of <paramref name="batch"/> from <paramref name="row"/> on into <paramref name="chunk"/> after
+    /// its first <paramref name="used"/> bytes while they fit; advances <paramref name="row"/> past them and returns
+    /// the bytes of the chunk now used. Synchronous and small, so the per-row loop is quick to compile on first use.
+    /// </summary>
+    public int WriteRows(Span<byte> chunk, int used, NewExecutionBatch batch, ref int row)
+    {
+        var ids = batch.Ids;
+        var arguments = batch.Arguments;
+        for (; row < ids.Count; row++)
+        {
+            var value = arguments[row];
+            if (used + FixedRowBytes + value.Length > chunk.Length)
+            {
+                break;
+            }
+
+            used += WriteRow(chunk[used..], ids[row], value);
+        }
+
+        return used;
+    }
 
     /// <summary>A whole row; <paramref name="destination"/> holds at least <see cref="FixedRowBytes"/> plus the arguments.</summary>
     public int WriteRow(Span<byte> destination, Guid id, ReadOnlySpan<byte> arguments)
