@@ -10,6 +10,8 @@ namespace Currant.Benchmarks;
 internal sealed class JobBenchmark(CurrantClient client, BenchSettings settings, IReadOnlyList<string> queues, WorkerProcesses? workers)
 {
     private const int LatencySamples = 200;
+    private static readonly TimeSpan LatencyGap = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan LatencyIdle = TimeSpan.FromSeconds(2);
 
     // Untimed, before the timed enqueue, to a queue no worker serves: JIT-compiles the enqueue path and takes a
     // pooled connection through one COPY. The peers' benchmarks also use their client before timing its enqueue.
@@ -80,17 +82,32 @@ internal sealed class JobBenchmark(CurrantClient client, BenchSettings settings,
             process.Stop();
             var peakWorkingSet = Process.GetCurrentProcess().PeakWorkingSet64;
 
-            // Latency: one job at a time to the now idle worker (woken by NOTIFY, not the poll).
+            // Latency, measured as the peers' benchmarks measure it: after 2 s of idleness, 200 jobs enqueued one at
+            // a time on a fixed 20 ms cadence; latency = the job's start - the instant before its enqueue call.
+            await Task.Delay(LatencyIdle, cancellationToken).ConfigureAwait(false);
             var latencies = new double[LatencySamples];
             await BenchProgress.RunAsync(settings.Quiet, "Latency", LatencySamples, async report =>
             {
+                var sent = new long[LatencySamples];
+                var handles = new ExecutionHandle<long>[LatencySamples];
+                var first = Stopwatch.GetTimestamp();
                 for (var i = 0; i < LatencySamples; i++)
                 {
-                    var sent = Stopwatch.GetTimestamp();
-                    var handle = await LatencyJob.Options(queue: queues[0], client: client).Queue(i).ConfigureAwait(false);
-                    var started = await handle.GetResultAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
-                    latencies[i] = Stopwatch.GetElapsedTime(sent, started).TotalMilliseconds;
+                    var wait = LatencyGap * i - Stopwatch.GetElapsedTime(first);
+                    if (wait > TimeSpan.Zero)
+                    {
+                        await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    sent[i] = Stopwatch.GetTimestamp();
+                    handles[i] = await LatencyJob.Options(queue: queues[0], client: client).Queue(i).ConfigureAwait(false);
                     report(i + 1);
+                }
+
+                for (var i = 0; i < LatencySamples; i++)
+                {
+                    var started = await handles[i].GetResultAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+                    latencies[i] = Stopwatch.GetElapsedTime(sent[i], started).TotalMilliseconds;
                 }
             }).ConfigureAwait(false);
 
