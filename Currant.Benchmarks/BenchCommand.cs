@@ -14,23 +14,37 @@ public static class BenchCommand
     public static Command Create()
     {
         var jobs = new Option<int>("--jobs") { Description = "No-op jobs to bulk-enqueue and process (0 skips the jobs workload)", DefaultValueFactory = _ => 10_000 };
-        var concurrency = new Option<int>("--concurrency") { Description = "Worker concurrency", DefaultValueFactory = _ => 16 };
+        var concurrency = new Option<int>("--concurrency") { Description = "Worker concurrency (of each worker process with --workers)", DefaultValueFactory = _ => 16 };
+        var workers = new Option<int>("--workers") { Description = "Worker processes; this process then only enqueues and measures (default 0: the worker runs in this process)" };
+        var queues = new Option<string?>("--queues") { Description = "Comma-separated queues to spread the jobs over, served by every worker; they must be empty (default: one fresh queue)" };
+        var payloadSize = new Option<int>("--payload-size") { Description = "Give each job a string argument of this many bytes (default 0: an int)" };
+        var compute = new Option<bool>("--compute") { Description = $"CPU-bound jobs: {ComputeJob.Rounds:N0} chained SHA-256 rounds each instead of nothing" };
         var workflows = new Option<int>("--workflows") { Description = "Workflows to run (0 skips the workflows workload)", DefaultValueFactory = _ => 0 };
         var steps = new Option<int>("--activities-per-workflow") { Description = "Sequential activities per workflow", DefaultValueFactory = _ => 5 };
         var json = new Option<bool>("--json") { Description = "Print results as JSON only" };
-        var command = new Command("bench", "Measure enqueue, throughput and latency. Without a database URL it starts a durable local PostgreSQL.") { jobs, concurrency, workflows, steps, json };
+        var command = new Command("bench", "Measure enqueue, throughput and latency. Without a database URL it starts a durable local PostgreSQL.")
+        {
+            jobs, concurrency, workers, queues, payloadSize, compute, workflows, steps, json,
+        };
+        command.Subcommands.Add(BenchWorkerCommand.Create());
         command.SetAction((parse, ct) => CurrantCommandLine.RunAsync(parse, async output =>
         {
-            var quiet = parse.GetValue(json);
-            if (parse.GetValue(jobs) < 0 || parse.GetValue(concurrency) < 1 || parse.GetValue(workflows) < 0 || parse.GetValue(steps) < 1)
+            var settings = new BenchSettings
             {
-                throw new CommandLineException("--jobs and --workflows must be >= 0, --concurrency and --activities-per-workflow >= 1.");
-            }
+                // --workflows alone means only the workflows workload.
+                Jobs = parse.GetValue(workflows) > 0 && parse.GetResult(jobs) is not { Implicit: false } ? 0 : parse.GetValue(jobs),
+                Concurrency = parse.GetValue(concurrency),
+                Workers = parse.GetValue(workers),
+                Queues = BenchSettings.ParseQueues(parse.GetValue(queues)),
+                PayloadSize = parse.GetValue(payloadSize),
+                Compute = parse.GetValue(compute),
+                Workflows = parse.GetValue(workflows),
+                ActivitiesPerWorkflow = parse.GetValue(steps),
+                Quiet = parse.GetValue(json),
+            };
+            settings.Validate();
 
-            // --workflows alone means only the workflows workload.
-            var jobCount = parse.GetValue(workflows) > 0 && parse.GetResult(jobs) is not { Implicit: false } ? 0 : parse.GetValue(jobs);
-
-            var url = parse.GetValue(CurrantCommandLine.DatabaseUrl) ?? Environment.GetEnvironmentVariable("CURRANT_DATABASE_URL");
+            var url = parse.GetValue(CurrantCommandLine.DatabaseUrl) ?? Environment.GetEnvironmentVariable(CurrantEnvironment.DatabaseUrl);
             LocalPostgres? local = null;
             if (string.IsNullOrWhiteSpace(url))
             {
@@ -40,28 +54,52 @@ public static class BenchCommand
 
             try
             {
+                var loadAtStart = LoadAverage();
                 await using var client = await CurrantClient.ConnectAsync(url, cancellationToken: ct).ConfigureAwait(false);
                 await client.MigrateAsync(ct).ConfigureAwait(false);
-                var settings = await ReadSettingsAsync(client, ct).ConfigureAwait(false);
-                JobResults? jobResults = null;
-                if (jobCount > 0)
+                var server = await ReadSettingsAsync(client, ct).ConfigureAwait(false);
+                if (settings.Queues is { } given)
                 {
-                    jobResults = await new JobBenchmark(client, jobCount, parse.GetValue(concurrency), quiet).RunAsync(ct).ConfigureAwait(false);
+                    await JobBenchmark.EnsureUnusedAsync(client, given, ct).ConfigureAwait(false);
+                }
+
+                var jobQueues = settings.Queues ?? [$"bench-{Guid.NewGuid():N}"[..20]];
+                var workflowQueue = $"benchwf-{Guid.NewGuid():N}"[..22];
+                await using var processes = settings.Workers > 0
+                    ? await WorkerProcesses.StartAsync(
+                        settings.Workers,
+                        url,
+                        [.. settings.Jobs > 0 ? jobQueues : [], .. settings.Workflows > 0 ? [workflowQueue] : Array.Empty<string>()],
+                        settings.Concurrency,
+                        ct).ConfigureAwait(false)
+                    : null;
+
+                JobResults? jobResults = null;
+                if (settings.Jobs > 0)
+                {
+                    jobResults = await new JobBenchmark(client, settings, jobQueues, processes).RunAsync(ct).ConfigureAwait(false);
                 }
 
                 WorkflowResults? workflowResults = null;
-                if (parse.GetValue(workflows) > 0)
+                if (settings.Workflows > 0)
                 {
-                    workflowResults = await new WorkflowBenchmark(client, parse.GetValue(workflows), parse.GetValue(steps), parse.GetValue(concurrency), quiet).RunAsync(ct).ConfigureAwait(false);
+                    workflowResults = await new WorkflowBenchmark(client, workflowQueue, settings.Workflows, settings.ActivitiesPerWorkflow, settings.Concurrency,
+                        externalWorkers: processes is not null, settings.Quiet).RunAsync(ct).ConfigureAwait(false);
                 }
 
-                if (quiet)
+                if (processes is not null)
                 {
-                    await output.WriteLineAsync(ToJson(settings, jobResults, workflowResults)).ConfigureAwait(false);
+                    await processes.StopAsync().ConfigureAwait(false);
+                }
+
+                var run = new BenchRun(settings, jobQueues, server, (loadAtStart, LoadAverage()), processes?.PeakWorkingSetMb, local is not null);
+                if (settings.Quiet)
+                {
+                    await output.WriteLineAsync(ToJson(run, jobResults, workflowResults)).ConfigureAwait(false);
                 }
                 else
                 {
-                    Print(settings, jobResults, workflowResults, local is not null);
+                    Print(run, jobResults, workflowResults);
                 }
 
                 return 0;
@@ -77,27 +115,51 @@ public static class BenchCommand
         return command;
     }
 
-    private static async Task<(string Fsync, string SynchronousCommit, string Version)> ReadSettingsAsync(CurrantClient client, CancellationToken ct)
+    /// <summary>The 1-minute load average (Linux), to judge how much other work shared the machine.</summary>
+    private static double? LoadAverage()
+    {
+        try
+        {
+            var text = File.ReadAllText("/proc/loadavg");
+            return double.Parse(text.AsSpan(0, text.IndexOf(' ')), CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or ArgumentOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<ServerSettings> ReadSettingsAsync(CurrantClient client, CancellationToken ct)
     {
         await using var command = client.DataSource.CreateCommand("SELECT current_setting('fsync'), current_setting('synchronous_commit'), current_setting('server_version')");
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         await reader.ReadAsync(ct).ConfigureAwait(false);
-        return (reader.GetString(0), reader.GetString(1), reader.GetString(2));
+        return new ServerSettings(reader.GetString(0), reader.GetString(1), reader.GetString(2));
     }
 
-    private static void Print((string Fsync, string SynchronousCommit, string Version) settings, JobResults? jobs, WorkflowResults? workflows, bool local)
+    private static void Print(BenchRun run, JobResults? jobs, WorkflowResults? workflows)
     {
+        var (settings, server) = (run.Settings, run.Server);
         var table = new Table().AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
-        table.AddRow("PostgreSQL", $"{settings.Version}{(local ? " (local, started by bench)" : "")}");
-        table.AddRow("fsync / synchronous_commit", $"{settings.Fsync} / {settings.SynchronousCommit}");
+        table.AddRow("PostgreSQL", $"{server.Version}{(run.LocalServer ? " (local, started by bench)" : "")}");
+        table.AddRow("fsync / synchronous_commit", $"{server.Fsync} / {server.SynchronousCommit}");
         table.AddRow("machine", $"{Environment.ProcessorCount} cores, {Environment.OSVersion}");
+        table.AddRow("load average (1 min) start / end", $"{run.Load.Start?.ToString("F2", CultureInfo.InvariantCulture) ?? "?"} / {run.Load.End?.ToString("F2", CultureInfo.InvariantCulture) ?? "?"}");
+        table.AddRow("workers", settings.Workers == 0 ? "in the bench process" : $"{settings.Workers} processes");
         if (jobs is not null)
         {
             table.AddRow("jobs / concurrency", $"{jobs.Jobs:N0} / {jobs.Concurrency}");
+            table.AddRow("queues", Markup.Escape(string.Join(", ", run.JobQueues)));
+            table.AddRow("job", $"{(settings.Compute ? "compute" : "no-op")}, payload {(settings.PayloadSize > 0 ? $"{settings.PayloadSize:N0} bytes" : "an int")}");
             table.AddRow("bulk enqueue", $"{jobs.EnqueuePerSecond:N0} jobs/s ({jobs.EnqueueTime.TotalMilliseconds:N0} ms)");
             table.AddRow("processing", $"{jobs.ProcessedPerSecond:N0} jobs/s ({jobs.ProcessTime.TotalMilliseconds:N0} ms)");
             table.AddRow("enqueue→start p50 / p95 / p99", $"{jobs.LatencyP50Ms:F2} / {jobs.LatencyP95Ms:F2} / {jobs.LatencyP99Ms:F2} ms");
             table.AddRow("peak working set (bench process)", $"{jobs.PeakWorkingSetMb:N0} MB");
+        }
+
+        if (run.WorkerPeakWorkingSetMb is { } workerPeak)
+        {
+            table.AddRow("peak working set (largest worker process)", $"{workerPeak:N0} MB");
         }
 
         if (workflows is not null)
@@ -111,16 +173,22 @@ public static class BenchCommand
         AnsiConsole.Write(table);
     }
 
-    private static string ToJson((string Fsync, string SynchronousCommit, string Version) settings, JobResults? jobs, WorkflowResults? workflows)
+    private static string ToJson(BenchRun run, JobResults? jobs, WorkflowResults? workflows)
     {
+        var (settings, server) = (run.Settings, run.Server);
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
             w.WriteStartObject();
-            w.WriteString("fsync", settings.Fsync);
-            w.WriteString("synchronousCommit", settings.SynchronousCommit);
-            w.WriteString("serverVersion", settings.Version);
+            w.WriteString("fsync", server.Fsync);
+            w.WriteString("synchronousCommit", server.SynchronousCommit);
+            w.WriteString("serverVersion", server.Version);
             w.WriteNumber("processorCount", Environment.ProcessorCount);
+            w.WriteStartObject("loadAverage1m");
+            WriteNumberOrNull(w, "start", run.Load.Start);
+            WriteNumberOrNull(w, "end", run.Load.End);
+            w.WriteEndObject();
+            w.WriteNumber("workers", settings.Workers);
             if (jobs is not null)
             {
                 w.WriteNumber("jobs", jobs.Jobs);
@@ -133,6 +201,22 @@ public static class BenchCommand
                 w.WriteNumber("p99", Math.Round(jobs.LatencyP99Ms, 3));
                 w.WriteEndObject();
                 w.WriteNumber("peakWorkingSetMb", Math.Round(jobs.PeakWorkingSetMb, 1));
+                w.WriteNumber("enqueueMs", Math.Round(jobs.EnqueueTime.TotalMilliseconds, 1));
+                w.WriteNumber("processMs", Math.Round(jobs.ProcessTime.TotalMilliseconds, 1));
+                w.WriteStartArray("queues");
+                foreach (var queue in run.JobQueues)
+                {
+                    w.WriteStringValue(queue);
+                }
+
+                w.WriteEndArray();
+                w.WriteNumber("payloadSize", settings.PayloadSize);
+                w.WriteBoolean("compute", settings.Compute);
+            }
+
+            if (run.WorkerPeakWorkingSetMb is { } workerPeak)
+            {
+                w.WriteNumber("workerPeakWorkingSetMb", Math.Round(workerPeak, 1));
             }
 
             if (workflows is not null)
@@ -151,5 +235,17 @@ public static class BenchCommand
         }
 
         return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static void WriteNumberOrNull(Utf8JsonWriter w, string name, double? value)
+    {
+        if (value is { } v)
+        {
+            w.WriteNumber(name, v);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
     }
 }

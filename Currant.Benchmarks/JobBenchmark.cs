@@ -1,78 +1,121 @@
 using System.Diagnostics;
-using Npgsql;
 
 namespace Currant.Benchmarks;
 
 /// <summary>
-/// The jobs workload: bulk enqueue (binary COPY), processing throughput of no-op jobs, and enqueue-to-start latency
-/// of jobs sent one at a time to an idle worker.
+/// The jobs workload: bulk enqueue (binary COPY), processing throughput, and enqueue-to-start latency of jobs sent
+/// one at a time to an idle worker. The worker runs in this process, or in <paramref name="workers"/>, which serve
+/// <paramref name="queues"/> already.
 /// </summary>
-internal sealed class JobBenchmark(CurrantClient client, int jobs, int concurrency, bool quiet)
+internal sealed class JobBenchmark(CurrantClient client, BenchSettings settings, IReadOnlyList<string> queues, WorkerProcesses? workers)
 {
     private const int LatencySamples = 200;
+    private static readonly TimeSpan LatencyGap = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan LatencyIdle = TimeSpan.FromSeconds(2);
+
+    // Untimed, before the timed enqueue, to a queue no worker serves: JIT-compiles the enqueue path and takes a
+    // pooled connection through one COPY. The peers' benchmarks also use their client before timing its enqueue.
+    private const int WarmUpJobs = 100;
+
+    // Each QueueMany call is one COPY in one transaction; chunks let the progress bar move on large runs.
+    private const int ChunkJobs = 50_000;
 
     public async Task<JobResults> RunAsync(CancellationToken cancellationToken)
     {
-        var queue = $"bench-{Guid.NewGuid():N}"[..20];
-        BenchProbe.Reset(LatencySamples);
+        var jobs = settings.Jobs;
+        BenchProbe.Reset();
+        var payload = new string('x', settings.PayloadSize);
 
-        // Bulk enqueue, in chunks so the progress bar moves; each chunk is one COPY.
-        var chunk = Math.Max(1, Math.Min(jobs, 50_000));
+        var warmUpQueue = $"bench-warmup-{Guid.NewGuid():N}"[..24];
+        await EnqueueAsync(warmUpQueue, 0, WarmUpJobs, payload).ConfigureAwait(false);
+        await DeleteAsync([warmUpQueue], cancellationToken).ConfigureAwait(false);
+
+        // Queue k of q gets jobs / q of them (one more for the first jobs % q queues).
         var enqueue = Stopwatch.StartNew();
-        await BenchProgress.RunAsync(quiet, "Bulk enqueue", jobs, async report =>
+        await BenchProgress.RunAsync(settings.Quiet, "Bulk enqueue", jobs, async report =>
         {
-            for (var done = 0; done < jobs; done += chunk)
+            var done = 0;
+            for (var k = 0; k < queues.Count; k++)
             {
-                var n = Math.Min(chunk, jobs - done);
-                await NoopJob.Options(queue: queue, client: client).QueueMany(Enumerable.Range(done, n)).ConfigureAwait(false);
-                report(done + n);
+                var share = jobs / queues.Count + (k < jobs % queues.Count ? 1 : 0);
+                for (var sent = 0; sent < share; sent += ChunkJobs)
+                {
+                    var n = Math.Min(ChunkJobs, share - sent);
+                    await EnqueueAsync(queues[k], done, n, payload).ConfigureAwait(false);
+                    done += n;
+                    report(done);
+                }
             }
         }).ConfigureAwait(false);
         enqueue.Stop();
 
-        // Processing: a worker starts on a full queue and drains it.
+        // Processing. The worker inside this process starts now, on full queues, and its start-up is timed (as the
+        // peers' benchmarks time theirs); worker processes are up already and are timed from the end of the enqueue.
         var process = Stopwatch.StartNew();
-        long peakWorkingSet;
-        await using (var worker = await client.StartWorkerAsync(new WorkerOptions { Queues = [queue], MaxConcurrency = concurrency }, cancellationToken: cancellationToken).ConfigureAwait(false))
+        var worker = workers is null
+            ? await client.StartWorkerAsync(new WorkerOptions { Queues = queues, MaxConcurrency = settings.Concurrency }, cancellationToken: cancellationToken).ConfigureAwait(false)
+            : null;
+        try
         {
-            await BenchProgress.RunAsync(quiet, "Processing", jobs, async report =>
+            await BenchProgress.RunAsync(settings.Quiet, "Processing", jobs, async report =>
             {
-                while (BenchProbe.Executed < jobs)
+                if (worker is not null)
                 {
-                    report((int)BenchProbe.Executed);
-                    await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+                    while (BenchProbe.Executed < jobs)
+                    {
+                        report((int)BenchProbe.Executed);
+                        await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+                    }
                 }
 
-                // Executed is not finished: wait until every completion is committed.
-                while (await CountUnfinishedAsync(queue, cancellationToken).ConfigureAwait(false) > 0)
+                // Executed is not finished: wait until every completion is committed. Worker processes are only
+                // seen through the database, every 25 ms, as the peers' benchmarks see theirs.
+                long unfinished;
+                while ((unfinished = await CountUnfinishedAsync(cancellationToken).ConfigureAwait(false)) > 0)
                 {
-                    await Task.Delay(5, cancellationToken).ConfigureAwait(false);
+                    report(jobs - (int)unfinished);
+                    await Task.Delay(worker is null ? 25 : 5, cancellationToken).ConfigureAwait(false);
                 }
 
                 report(jobs);
             }).ConfigureAwait(false);
             process.Stop();
-            peakWorkingSet = Process.GetCurrentProcess().PeakWorkingSet64;
+            var peakWorkingSet = Process.GetCurrentProcess().PeakWorkingSet64;
 
-            // Latency: one job at a time to the now idle worker (woken by NOTIFY, not the poll).
+            // Latency, measured as the peers' benchmarks measure it: after 2 s of idleness, 200 jobs enqueued one at
+            // a time on a fixed 20 ms cadence; latency = the job's start - the instant before its enqueue call.
+            await Task.Delay(LatencyIdle, cancellationToken).ConfigureAwait(false);
             var latencies = new double[LatencySamples];
-            await BenchProgress.RunAsync(quiet, "Latency", LatencySamples, async report =>
+            await BenchProgress.RunAsync(settings.Quiet, "Latency", LatencySamples, async report =>
             {
+                var sent = new long[LatencySamples];
+                var handles = new ExecutionHandle<long>[LatencySamples];
+                var first = Stopwatch.GetTimestamp();
                 for (var i = 0; i < LatencySamples; i++)
                 {
-                    var sent = Stopwatch.GetTimestamp();
-                    var handle = await LatencyJob.Options(queue: queue, client: client).Queue(i).ConfigureAwait(false);
-                    await handle.GetResultAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
-                    latencies[i] = Stopwatch.GetElapsedTime(sent, BenchProbe.StartOf(i)).TotalMilliseconds;
+                    var wait = LatencyGap * i - Stopwatch.GetElapsedTime(first);
+                    if (wait > TimeSpan.Zero)
+                    {
+                        await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    sent[i] = Stopwatch.GetTimestamp();
+                    handles[i] = await LatencyJob.Options(queue: queues[0], client: client).Queue(i).ConfigureAwait(false);
                     report(i + 1);
+                }
+
+                for (var i = 0; i < LatencySamples; i++)
+                {
+                    var started = await handles[i].GetResultAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+                    latencies[i] = Stopwatch.GetElapsedTime(sent[i], started).TotalMilliseconds;
                 }
             }).ConfigureAwait(false);
 
             Array.Sort(latencies);
-            await CleanUpAsync(queue, cancellationToken).ConfigureAwait(false);
+            await DeleteAsync(queues, cancellationToken).ConfigureAwait(false);
             return new JobResults(
                 jobs,
-                concurrency,
+                settings.Concurrency,
                 enqueue.Elapsed,
                 jobs / enqueue.Elapsed.TotalSeconds,
                 process.Elapsed,
@@ -82,36 +125,59 @@ internal sealed class JobBenchmark(CurrantClient client, int jobs, int concurren
                 Percentile(latencies, 0.99),
                 peakWorkingSet / (1024.0 * 1024.0));
         }
+        finally
+        {
+            if (worker is not null)
+            {
+                await worker.DisposeAsync().ConfigureAwait(false);
+            }
+        }
     }
-
 
     internal static double Percentile(double[] sorted, double p)
         => sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
 
-    private async Task<long> CountUnfinishedAsync(string queue, CancellationToken cancellationToken)
+    /// <summary>
+    /// Refuses queues that hold executions already: the bench's worker would take them, and its clean-up would
+    /// delete them.
+    /// </summary>
+    public static async Task EnsureUnusedAsync(CurrantClient client, IReadOnlyList<string> queues, CancellationToken cancellationToken)
     {
         await using var command = client.DataSource.CreateCommand(
-            "SELECT count(*) FROM currant.executions WHERE queue = @queue AND state IN ('pending', 'running')");
-        command.Parameters.AddWithValue("queue", queue);
+            "SELECT queue, count(*) FROM currant.executions WHERE queue = ANY(@queues) GROUP BY queue ORDER BY queue LIMIT 1");
+        command.Parameters.AddWithValue("queues", queues.ToArray());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            throw new CommandLine.CommandLineException(
+                $"--queues: queue '{reader.GetString(0)}' already holds {reader.GetInt64(1):N0} execution(s). The bench needs queues no one else uses.");
+        }
+    }
+
+    private Task EnqueueAsync(string queue, int first, int count, string payload)
+    {
+        if (settings.Compute)
+        {
+            return ComputeJob.Options(queue: queue, client: client).QueueMany(Enumerable.Range(first, count).Select(n => (n, payload)));
+        }
+
+        return settings.PayloadSize > 0
+            ? PayloadJob.Options(queue: queue, client: client).QueueMany(Enumerable.Repeat(payload, count))
+            : NoopJob.Options(queue: queue, client: client).QueueMany(Enumerable.Range(first, count));
+    }
+
+    private async Task<long> CountUnfinishedAsync(CancellationToken cancellationToken)
+    {
+        await using var command = client.DataSource.CreateCommand(
+            "SELECT count(*) FROM currant.executions WHERE queue = ANY(@queues) AND state IN ('pending', 'running')");
+        command.Parameters.AddWithValue("queues", queues.ToArray());
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
-    private async Task CleanUpAsync(string queue, CancellationToken cancellationToken)
+    private async Task DeleteAsync(IReadOnlyList<string> queuesToEmpty, CancellationToken cancellationToken)
     {
-        await using var command = client.DataSource.CreateCommand("DELETE FROM currant.executions WHERE queue = @queue");
-        command.Parameters.AddWithValue("queue", queue);
+        await using var command = client.DataSource.CreateCommand("DELETE FROM currant.executions WHERE queue = ANY(@queues)");
+        command.Parameters.AddWithValue("queues", queuesToEmpty.ToArray());
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 }
-
-internal sealed record JobResults(
-    int Jobs,
-    int Concurrency,
-    TimeSpan EnqueueTime,
-    double EnqueuePerSecond,
-    TimeSpan ProcessTime,
-    double ProcessedPerSecond,
-    double LatencyP50Ms,
-    double LatencyP95Ms,
-    double LatencyP99Ms,
-    double PeakWorkingSetMb);

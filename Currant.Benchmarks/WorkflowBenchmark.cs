@@ -4,18 +4,18 @@ namespace Currant.Benchmarks;
 
 /// <summary>
 /// The workflows workload: throughput of many multi-step workflows, and the end-to-end latency of one workflow
-/// run alone (enqueue to result, woken by NOTIFY).
+/// run alone (enqueue to result, woken by NOTIFY). The worker runs in this process unless worker processes serve
+/// <paramref name="queue"/> already.
 /// </summary>
-internal sealed class WorkflowBenchmark(CurrantClient client, int workflows, int steps, int concurrency, bool quiet)
+internal sealed class WorkflowBenchmark(CurrantClient client, string queue, int workflows, int steps, int concurrency, bool externalWorkers, bool quiet)
 {
     private const int LatencySamples = 50;
 
     public async Task<WorkflowResults> RunAsync(CancellationToken cancellationToken)
     {
-        var queue = $"benchwf-{Guid.NewGuid():N}"[..22];
         var handles = await BenchFlow.Options(queue: queue, client: client).QueueMany(Enumerable.Repeat(steps, workflows)).ConfigureAwait(false);
         var run = Stopwatch.StartNew();
-        await using var worker = await client.StartWorkerAsync(new WorkerOptions { Queues = [queue], MaxConcurrency = concurrency }).ConfigureAwait(false);
+        await using var worker = externalWorkers ? null : await client.StartWorkerAsync(new WorkerOptions { Queues = [queue], MaxConcurrency = concurrency }, cancellationToken: cancellationToken).ConfigureAwait(false);
         await BenchProgress.RunAsync(quiet, "Workflows", workflows, async report =>
         {
             for (var i = 0; i < handles.Count; i++)

@@ -182,22 +182,23 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(arguments);
         using var span = CurrantDiagnostics.StartEnqueue(definition, arguments.Count);
-        var rows = new NewExecution[arguments.Count];
-        for (var i = 0; i < rows.Length; i++)
-        {
-            // One key per item, derived from the call's key, so a repeated QueueMany is a no-op item by item.
-            var key = options?.IdempotencyKey is { } k ? $"{k}:{i}" : null;
-            rows[i] = BuildRow(definition, arguments[i], options, key);
-        }
+        // Settings are checked once: every row of the call shares them.
+        var common = BuildRow(definition, [], options, idempotencyKey: null);
+        CheckPayloadSizes(definition, arguments);
+
+        var ids = ExecutionIds.NewVersion7(arguments.Count, DateTimeOffset.UtcNow);
+        // One key per item, derived from the call's key, so a repeated QueueMany is a no-op item by item.
+        var keys = options?.IdempotencyKey is { } key ? Enumerable.Range(0, ids.Length).Select(i => $"{key}:{i}").ToArray() : null;
 
         try
         {
-            var ids = await Store.InsertManyAsync(rows, options?.Transaction, cancellationToken).ConfigureAwait(false);
-            if (rows.Length > 0)
+            var batch = new NewExecutionBatch { Common = common, Ids = ids, Arguments = arguments, IdempotencyKeys = keys };
+            var inserted = await Store.InsertManyAsync(batch, options?.Transaction, cancellationToken).ConfigureAwait(false);
+            if (ids.Length > 0)
             {
-                CurrantDiagnostics.RecordEnqueued(span, definition, rows[0].Queue, rows.Length, null);
+                CurrantDiagnostics.RecordEnqueued(span, definition, common.Queue, ids.Length, null);
             }
-            return ids;
+            return inserted;
         }
         catch (Exception ex) when (CurrantDiagnostics.RecordFailure(span, ex))
         {
@@ -205,9 +206,17 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
         }
     }
 
-    internal NewExecution BuildRow(ExecutionDefinition definition, byte[] arguments, EnqueueOptions? options, string? idempotencyKey)
+    private void CheckPayloadSizes(ExecutionDefinition definition, IReadOnlyList<byte[]> arguments)
     {
-        Names.CheckExecutionName(definition.Name, nameof(definition));
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            CheckPayloadSize(definition, arguments[i]);
+        }
+    }
+
+    /// <summary>What the database could not take: oversized arguments, or a NUL character jsonb cannot hold.</summary>
+    private void CheckPayloadSize(ExecutionDefinition definition, byte[] arguments)
+    {
         if (arguments.Length > Options.Defaults.MaxPayloadBytes)
         {
             throw new ArgumentException(
@@ -219,7 +228,12 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
         {
             throw ArgumentsContainNul(definition, arguments);
         }
+    }
 
+    internal NewExecution BuildRow(ExecutionDefinition definition, byte[] arguments, EnqueueOptions? options, string? idempotencyKey)
+    {
+        Names.CheckExecutionName(definition.Name, nameof(definition));
+        CheckPayloadSize(definition, arguments);
         var retries = options?.Retries ?? definition.Retries ?? Options.Defaults.Retries;
         if (retries < 0)
         {

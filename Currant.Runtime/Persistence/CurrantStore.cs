@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Currant.Persistence.Queries;
@@ -146,124 +147,156 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
         p.AddWithValue("trace_context", NpgsqlDbType.Text, row.TraceContext ?? (object)DBNull.Value);
     }
 
-    private static int? ToMilliseconds(TimeSpan? timeout)
+    internal static int? ToMilliseconds(TimeSpan? timeout)
         => timeout is { } t ? (int)Math.Min(int.MaxValue, Math.Max(1, t.TotalMilliseconds)) : null;
 
     /// <summary>
-    /// Inserts many executions of one definition. Binary COPY when there are no idempotency keys; otherwise an
-    /// unnest insert that skips keys already taken. Returns ids in input order.
+    /// Inserts the rows of one <c>QueueMany</c> call and wakes workers, all or nothing. Binary COPY when there are no
+    /// idempotency keys; otherwise an unnest insert that skips keys already taken. Returns ids in input order.
     /// </summary>
-    public async Task<IReadOnlyList<Guid>> InsertManyAsync(IReadOnlyList<NewExecution> rows, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Guid>> InsertManyAsync(NewExecutionBatch batch, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
-        if (rows.Count == 0)
+        if (batch.Count == 0)
         {
             return [];
         }
 
-        // Inside the caller's transaction, use its connection; otherwise one of our own for this call.
-        await using var owned = transaction is null ? await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false) : null;
-        var connection = owned ?? transaction!.Connection
-            ?? throw new InvalidOperationException("The transaction has already completed; enqueue inside an open transaction.");
+        if (transaction is not null)
+        {
+            // The caller's transaction carries the rows and the NOTIFY (delivered at its commit) alike.
+            var connection = transaction.Connection
+                ?? throw new InvalidOperationException("The transaction has already completed; enqueue inside an open transaction.");
+            return await InsertManyAsync(connection, transaction, batch, cancellationToken).ConfigureAwait(false);
+        }
 
-        IReadOnlyList<Guid> ids = rows[0].IdempotencyKey is null
-            ? await CopyAsync(connection, rows, cancellationToken).ConfigureAwait(false)
-            : await InsertKeyedAsync(connection, transaction, rows, cancellationToken).ConfigureAwait(false);
+        // Our own transaction, so the caller sees all or nothing. Without it COPY commits the rows by itself, and a
+        // NOTIFY failing after it reports an error for rows that exist: a retry would enqueue them twice.
+        await using var owned = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var ours = await owned.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var ids = await InsertManyAsync(owned, ours, batch, cancellationToken).ConfigureAwait(false);
+        await ours.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return ids;
+    }
 
-        var runsNow = rows[0].RunAt is null && rows[0].Delay <= TimeSpan.Zero;
-        if (runsNow)
+    private static async Task<IReadOnlyList<Guid>> InsertManyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, NewExecutionBatch batch, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<Guid> ids;
+        if (batch.IdempotencyKeys is null)
+        {
+            await CopyAsync(connection, batch, cancellationToken).ConfigureAwait(false);
+            ids = batch.Ids;
+        }
+        else
+        {
+            ids = await InsertKeyedAsync(connection, transaction, batch, cancellationToken).ConfigureAwait(false);
+        }
+
+        var common = batch.Common;
+        if (common.RunAt is null && common.Delay <= TimeSpan.Zero)
         {
             await using var notify = new NpgsqlCommand(ExecutionQueries.NotifyPending, connection, transaction);
-            notify.Parameters.AddWithValue("queue", rows[0].Queue);
+            notify.Parameters.AddWithValue("queue", common.Queue);
             await notify.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         return ids;
     }
 
-    private static async Task<IReadOnlyList<Guid>> CopyAsync(NpgsqlConnection connection, IReadOnlyList<NewExecution> rows, CancellationToken cancellationToken)
+    /// <summary>
+    /// Rows are encoded into chunks of this size and each chunk is handed to the socket in one write, so the server
+    /// inserts one chunk while the next is encoded.
+    /// </summary>
+    private const int CopyChunkBytes = 64 * 1024;
+
+    private static async Task CopyAsync(NpgsqlConnection connection, NewExecutionBatch batch, CancellationToken cancellationToken)
     {
-        var ids = new Guid[rows.Count];
-        var now = DateTime.UtcNow;
-        await using (var writer = await connection.BeginBinaryImportAsync(ExecutionQueries.Copy, cancellationToken).ConfigureAwait(false))
+        var encoder = new ExecutionCopyEncoder(batch.Common, DateTime.UtcNow);
+        var chunk = ArrayPool<byte>.Shared.Rent(Math.Max(CopyChunkBytes, 2 * encoder.FixedRowBytes));
+        var copy = await connection.BeginRawBinaryCopyAsync(ExecutionQueries.Copy, cancellationToken).ConfigureAwait(false);
+        try
         {
-            for (var i = 0; i < rows.Count; i++)
+            var used = ExecutionCopyEncoder.WriteHeader(chunk);
+            var row = 0;
+            while (true)
             {
-                var row = rows[i];
-                ids[i] = row.Id;
-                await writer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-                await writer.WriteAsync(row.Id, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
-                await writer.WriteAsync(row.Kind.ToDb(), NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await writer.WriteAsync(row.Name, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await writer.WriteAsync(row.Queue, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await writer.WriteAsync(row.Priority, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-                await writer.WriteAsync(row.Arguments, NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
-                await writer.WriteAsync(row.MaxAttempts, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-                if (ToMilliseconds(row.Timeout) is { } ms)
+                used = encoder.WriteRows(chunk, used, batch, ref row);
+                if (row == batch.Count)
                 {
-                    await writer.WriteAsync(ms, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await writer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+                    break;
                 }
 
-                // COPY cannot call now(): the client clock decides scheduled_at, which only matters for delays.
-                var scheduled = row.RunAt?.UtcDateTime ?? now + row.Delay;
-                await writer.WriteAsync(scheduled, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
-                await WriteNullableAsync(writer, row.ParentId, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
-                await WriteNullableAsync(writer, row.ParentSeq, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-                if (row.TraceContext is { } trace)
+                if (used > 0)
                 {
-                    await writer.WriteAsync(trace, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                    await copy.WriteAsync(chunk.AsMemory(0, used), cancellationToken).ConfigureAwait(false);
+                    used = 0;
+                    continue;
                 }
-                else
-                {
-                    await writer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
-                }
+
+                // Larger than a chunk on its own (arguments may be up to MaxPayloadBytes): its arguments go to the
+                // stream as they are.
+                var arguments = batch.Arguments[row];
+                used = encoder.WriteRowStart(chunk, batch.Ids[row], arguments.Length);
+                await copy.WriteAsync(chunk.AsMemory(0, used), cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(arguments, cancellationToken).ConfigureAwait(false);
+                used = encoder.WriteRowEnd(chunk);
+                row++;
             }
 
-            await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            if (used + ExecutionCopyEncoder.TrailerBytes > chunk.Length)
+            {
+                await copy.WriteAsync(chunk.AsMemory(0, used), cancellationToken).ConfigureAwait(false);
+                used = 0;
+            }
+
+            used += ExecutionCopyEncoder.WriteTrailer(chunk.AsSpan(used));
+            await copy.WriteAsync(chunk.AsMemory(0, used), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Disposing would end the COPY normally and insert the rows sent so far (inside a caller's transaction
+            // that may still commit): cancel it instead. A broken connection cannot be cancelled; it is gone anyway.
+            try
+            {
+                await copy.CancelAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is NpgsqlException or IOException or ObjectDisposedException or InvalidOperationException)
+            {
+            }
+
+            throw;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
         }
 
-        return ids;
+        // Ends the COPY: the server checks and inserts what it has not yet and reports errors (bad JSON) here.
+        await copy.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static async Task WriteNullableAsync<T>(NpgsqlBinaryImporter writer, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
-        where T : struct
+    private static async Task<IReadOnlyList<Guid>> InsertKeyedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, NewExecutionBatch batch, CancellationToken cancellationToken)
     {
-        if (value is { } v)
-        {
-            await writer.WriteAsync(v, type, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await writer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private static async Task<IReadOnlyList<Guid>> InsertKeyedAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<NewExecution> rows, CancellationToken cancellationToken)
-    {
-        var first = rows[0];
-        var keys = rows.Select(r => r.IdempotencyKey!).ToArray();
+        var common = batch.Common;
+        var keys = batch.IdempotencyKeys!.ToArray();
         await using (var insert = new NpgsqlCommand(ExecutionQueries.InsertMany, connection, transaction))
         {
             var p = insert.Parameters;
-            p.AddWithValue("ids", rows.Select(r => r.Id).ToArray());
-            p.AddWithValue("args", NpgsqlDbType.Array | NpgsqlDbType.Jsonb, rows.Select(r => Encoding.UTF8.GetString(r.Arguments)).ToArray());
+            p.AddWithValue("ids", batch.Ids.ToArray());
+            p.AddWithValue("args", NpgsqlDbType.Array | NpgsqlDbType.Jsonb, batch.Arguments.Select(a => Encoding.UTF8.GetString(a)).ToArray());
             p.AddWithValue("keys", keys);
-            p.AddWithValue("kind", first.Kind.ToDb());
-            p.AddWithValue("name", first.Name);
-            p.AddWithValue("queue", first.Queue);
-            p.AddWithValue("priority", first.Priority);
-            p.AddWithValue("max_attempts", first.MaxAttempts);
-            p.AddWithValue("timeout_ms", NpgsqlDbType.Integer, ToMilliseconds(first.Timeout) ?? (object)DBNull.Value);
-            p.AddWithValue("run_at", NpgsqlDbType.TimestampTz, first.RunAt?.UtcDateTime ?? (object)DBNull.Value);
-            p.AddWithValue("delay", NpgsqlDbType.Interval, first.Delay);
-            p.AddWithValue("trace_context", NpgsqlDbType.Text, first.TraceContext ?? (object)DBNull.Value);
+            p.AddWithValue("kind", common.Kind.ToDb());
+            p.AddWithValue("name", common.Name);
+            p.AddWithValue("queue", common.Queue);
+            p.AddWithValue("priority", common.Priority);
+            p.AddWithValue("max_attempts", common.MaxAttempts);
+            p.AddWithValue("timeout_ms", NpgsqlDbType.Integer, ToMilliseconds(common.Timeout) ?? (object)DBNull.Value);
+            p.AddWithValue("run_at", NpgsqlDbType.TimestampTz, common.RunAt?.UtcDateTime ?? (object)DBNull.Value);
+            p.AddWithValue("delay", NpgsqlDbType.Interval, common.Delay);
+            p.AddWithValue("trace_context", NpgsqlDbType.Text, common.TraceContext ?? (object)DBNull.Value);
             await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var ids = new Guid[rows.Count];
+        var ids = new Guid[batch.Count];
         await using var select = new NpgsqlCommand(ExecutionQueries.SelectIdsByKeys, connection, transaction);
         select.Parameters.AddWithValue("keys", keys);
         await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

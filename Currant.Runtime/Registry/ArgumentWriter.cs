@@ -8,32 +8,63 @@ namespace Currant;
 [EditorBrowsable(EditorBrowsableState.Advanced)]
 public sealed class ArgumentWriter
 {
-    private readonly ArrayBufferWriter<byte> _buffer = new(128);
-    private readonly Utf8JsonWriter _writer;
+    // The buffer and JSON writer of the last finished ArgumentWriter on this thread: QueueMany writes one argument
+    // array per item, and reusing them leaves the returned array as the only allocation besides this object.
+    // Taken while in use, so a writer started inside another (a converter that enqueues) gets fresh ones.
+    [ThreadStatic]
+    private static Reusable? t_reusable;
+
+    private readonly Reusable _state;
     private readonly JsonSerializerOptions _options;
 
     /// <summary>Starts an argument array.</summary>
     public ArgumentWriter(JsonSerializerOptions options)
     {
         _options = options;
-        _writer = new Utf8JsonWriter(_buffer);
-        _writer.WriteStartArray();
+        _state = t_reusable ?? new Reusable();
+        t_reusable = null;
+        _state.Writer.WriteStartArray();
     }
 
     /// <summary>Appends one argument.</summary>
     public ArgumentWriter Write<T>(T value)
     {
-        CurrantJson.Serialize(_writer, value, _options);
+        CurrantJson.Serialize(_state.Writer, value, _options);
         return this;
     }
 
-    /// <summary>Closes the array and returns its UTF-8 bytes.</summary>
+    /// <summary>Closes the array and returns its UTF-8 bytes; the writer is done with after this.</summary>
     public byte[] ToArray()
     {
-        _writer.WriteEndArray();
-        _writer.Flush();
-        var bytes = _buffer.WrittenSpan.ToArray();
-        _writer.Dispose();
+        _state.Writer.WriteEndArray();
+        _state.Writer.Flush();
+        var bytes = _state.Buffer.WrittenSpan.ToArray();
+        if (_state.Buffer.Capacity <= Reusable.MaxKeptBytes)
+        {
+            _state.Buffer.ResetWrittenCount();
+            _state.Writer.Reset(_state.Buffer);
+            t_reusable = _state;
+        }
+        else
+        {
+            _state.Writer.Dispose();
+        }
+
         return bytes;
+    }
+
+    private sealed class Reusable
+    {
+        /// <summary>A buffer grown past this by one large argument is not kept.</summary>
+        public const int MaxKeptBytes = 64 * 1024;
+
+        public Reusable()
+        {
+            Writer = new Utf8JsonWriter(Buffer);
+        }
+
+        public ArrayBufferWriter<byte> Buffer { get; } = new(256);
+
+        public Utf8JsonWriter Writer { get; }
     }
 }

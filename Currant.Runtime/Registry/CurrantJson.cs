@@ -28,7 +28,28 @@ internal static class CurrantJson
     public static T Deserialize<T>(ReadOnlySpan<byte> utf8Json, JsonSerializerOptions options)
         => JsonSerializer.Deserialize(utf8Json, GetInfo<T>(options))!;
 
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Resolved through the options' own resolver.")]
     private static JsonTypeInfo<T> GetInfo<T>(JsonSerializerOptions options)
-        => (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
+        => TypeInfoCache<T>.Last is { } last && ReferenceEquals(last.Options, options) ? last.Info : TypeInfoCache<T>.Resolve(options);
+
+    /// <summary>
+    /// The last type info of <typeparamref name="T"/> and the options it came from. An application serializes
+    /// with one client's options, and <c>QueueMany</c> serializes thousands of values of one type in a row:
+    /// <see cref="JsonSerializerOptions.GetTypeInfo"/> checks the type and looks it up each time (measured: the
+    /// largest part of serializing an int argument).
+    /// </summary>
+    private static class TypeInfoCache<T>
+    {
+        public static Entry? Last;
+
+        [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Resolved through the options' own resolver.")]
+        public static JsonTypeInfo<T> Resolve(JsonSerializerOptions options)
+        {
+            var info = (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
+            // One reference write: a reader sees an old entry or this one, never options paired with another's info.
+            Last = new Entry(options, info);
+            return info;
+        }
+
+        public sealed record Entry(JsonSerializerOptions Options, JsonTypeInfo<T> Info);
+    }
 }

@@ -90,6 +90,106 @@ public sealed class CurrantClientTests : CurrantFixture
     }
 
     [Test]
+    public async Task QueueMany_StoresEachRowAsQueueWould()
+    {
+        var queue = NewQueue("rows");
+        // Arguments around the 64 KiB chunk the COPY is written in, larger ones and small ones between them.
+        var names = new[] { "Zoë", new string('a', 70_000), "✓ \"quoted\" \\ back", new string('b', 65_400), new string('c', 300_000), "" };
+        var stub = Greet.Options(queue: queue, priority: 7, retries: 2, timeout: TimeSpan.FromSeconds(90), delay: TimeSpan.FromHours(1), client: Client);
+
+        IReadOnlyList<ExecutionHandle<Greeting>> many;
+        ExecutionHandle<Greeting> single;
+        using (new System.Diagnostics.Activity("caller").Start())
+        {
+            many = await stub.QueueMany(names.Concat(Enumerable.Range(0, 2_000).Select(i => $"n{i}")));
+            single = await stub.Queue(names[0]);
+        }
+
+        // trace_context is the enqueue span's id (or the caller's without a listener): a W3C id either way.
+        const string Columns = "kind, name, queue, priority, state, args, max_attempts, timeout_ms, parent_id, parent_seq, length(trace_context), attempt";
+        var expected = await ScalarAsync<string>($"SELECT row({Columns})::text FROM currant.executions WHERE id = @id", ("id", single.Id));
+        var stored = await ScalarAsync<string[]>(
+            $"SELECT array_agg(row({Columns})::text ORDER BY ord) FROM unnest(@ids::uuid[]) WITH ORDINALITY AS i(id, ord) JOIN currant.executions e USING (id)",
+            ("ids", many.Select(h => h.Id).ToArray()));
+        Assert.That(stored, Has.Length.EqualTo(many.Count));
+        Assert.That(stored[0], Is.EqualTo(expected));
+        for (var i = 0; i < names.Length; i++)
+        {
+            var info = (await Client.GetExecutionAsync(many[i].Id))!;
+            Assert.That(JsonEquals(info.Arguments, System.Text.Json.JsonSerializer.Serialize(new[] { names[i] })), Is.True, $"row {i}");
+        }
+
+        var delay = await ScalarAsync<double>(
+            "SELECT extract(epoch FROM min(scheduled_at) - now())::float8 FROM currant.executions WHERE id = ANY(@ids)", ("ids", many.Select(h => h.Id).ToArray()));
+        Assert.That(delay, Is.InRange(3_500, 3_600), "scheduled an hour from now");
+    }
+
+    [Test]
+    public async Task QueueMany_InsideARolledBackTransaction_LeavesNoJobs()
+    {
+        var queue = NewQueue();
+        await using var connection = await Client.DataSource.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+
+        await Tally.Options(queue: queue, transaction: tx, client: Client).QueueMany([("k", 1), ("k", 2)]);
+        await tx.RollbackAsync();
+
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM currant.executions WHERE queue = @q", ("q", queue)), Is.Zero);
+    }
+
+    [TestCase(null)]
+    [TestCase("batch")]
+    public async Task QueueMany_WhenWakingWorkersFails_LeavesNoJobsSoARetryEnqueuesEachOnce(string? idempotencyKey)
+    {
+        // A pg_notify that fails, found before pg_catalog's on this client's search path. The caller must see
+        // all or nothing: an error with the rows committed anyway would make the natural retry enqueue them twice.
+        await using (var connection = new NpgsqlConnection(ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand("""
+                CREATE SCHEMA IF NOT EXISTS notify_fails;
+                CREATE OR REPLACE FUNCTION notify_fails.pg_notify(text, text) RETURNS void LANGUAGE plpgsql
+                    AS $$ BEGIN RAISE EXCEPTION 'notify refused (test)'; END $$;
+                """, connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var failing = new NpgsqlConnectionStringBuilder(ConnectionString) { SearchPath = "notify_fails, pg_catalog, public" };
+        await using var dataSource = NpgsqlDataSource.Create(failing.ConnectionString);
+        var broken = CurrantClient.Create(dataSource);
+        var queue = NewQueue();
+        var key = idempotencyKey is null ? null : $"{idempotencyKey}-{NewKey()}";
+        var items = Enumerable.Range(0, 500).Select(i => ("k", i)).ToArray();
+
+        var ex = (await Assert.ThrowsAsync<PostgresException>(async () => await Tally.Options(queue: queue, idempotencyKey: key, client: broken).QueueMany(items)))!;
+        Assert.That(ex.MessageText, Does.Contain("notify refused"));
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM currant.executions WHERE queue = @q", ("q", queue)), Is.Zero);
+
+        await Tally.Options(queue: queue, idempotencyKey: key, client: Client).QueueMany(items);
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM currant.executions WHERE queue = @q", ("q", queue)), Is.EqualTo(500));
+    }
+
+    [Test]
+    public async Task EnqueueMany_WithARowPostgresRefuses_LeavesNoneAndTheClientKeepsWorking()
+    {
+        var queue = NewQueue();
+        var arguments = Enumerable.Range(0, 3_000).Select(i => System.Text.Encoding.UTF8.GetBytes($"[\"k\", {i}]")).ToList();
+        arguments[2_500] = "[not json"u8.ToArray();
+
+        await Assert.ThrowsAsync<PostgresException>(async () =>
+            await Client.EnqueueManyAsync(Tally.CurrantDefinition, arguments, new EnqueueOptions { Queue = queue }));
+
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM currant.executions WHERE queue = @q", ("q", queue)), Is.Zero);
+        var handles = await Tally.Options(queue: queue, client: Client).QueueMany([("k", 1)]);
+        Assert.That(handles, Has.Count.EqualTo(1));
+    }
+
+    private static bool JsonEquals(string? a, string? b)
+        => System.Text.Json.Nodes.JsonNode.DeepEquals(
+            a is null ? null : System.Text.Json.Nodes.JsonNode.Parse(a),
+            b is null ? null : System.Text.Json.Nodes.JsonNode.Parse(b));
+
+    [Test]
     public async Task Queue_WithAnOversizedPayload_IsRefusedBeforeAnythingIsWritten()
     {
         var big = new string('x', 2 * 1024 * 1024);

@@ -1,0 +1,75 @@
+using Currant.CommandLine;
+
+namespace Currant.Benchmarks;
+
+/// <summary>What <c>currant bench</c> was asked to do, checked.</summary>
+internal sealed record BenchSettings
+{
+    public int Jobs { get; init; }
+
+    /// <summary>Per worker: the in-process one, or each worker process.</summary>
+    public int Concurrency { get; init; } = 16;
+
+    /// <summary>Worker processes; 0 runs the worker inside the bench process.</summary>
+    public int Workers { get; init; }
+
+    /// <summary>The queues the jobs are spread over, or null for one fresh queue per run.</summary>
+    public IReadOnlyList<string>? Queues { get; init; }
+
+    /// <summary>When positive, each job's argument is a string of this many bytes.</summary>
+    public int PayloadSize { get; init; }
+
+    /// <summary>Jobs do <see cref="ComputeJob"/>'s CPU-bound work instead of nothing.</summary>
+    public bool Compute { get; init; }
+
+    public int Workflows { get; init; }
+
+    public int ActivitiesPerWorkflow { get; init; } = 5;
+
+    public bool Quiet { get; init; }
+
+    public void Validate()
+    {
+        if (Jobs < 0 || Workflows < 0)
+        {
+            throw new CommandLineException($"--jobs and --workflows must be >= 0 (got {Jobs} and {Workflows}).");
+        }
+
+        if (Concurrency < 1 || ActivitiesPerWorkflow < 1)
+        {
+            throw new CommandLineException($"--concurrency and --activities-per-workflow must be >= 1 (got {Concurrency} and {ActivitiesPerWorkflow}).");
+        }
+
+        if (Workers < 0)
+        {
+            throw new CommandLineException($"--workers must be >= 0 (got {Workers}); 0 runs the worker inside the bench process.");
+        }
+
+        if (PayloadSize < 0)
+        {
+            throw new CommandLineException($"--payload-size must be >= 0 bytes (got {PayloadSize}).");
+        }
+    }
+
+    /// <summary>Parses <c>--queues a,b</c>: comma-separated, each name non-empty and listed once.</summary>
+    public static IReadOnlyList<string>? ParseQueues(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var queues = text.Split(',', StringSplitOptions.TrimEntries);
+        if (queues.Any(q => q.Length == 0))
+        {
+            throw new CommandLineException($"--queues takes comma-separated queue names, none empty (got '{text}'), e.g. --queues emails,reports.");
+        }
+
+        if (queues.GroupBy(q => q, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new CommandLineException($"--queues lists '{twice.Key}' twice.");
+        }
+
+        return queues;
+    }
+}

@@ -1,0 +1,98 @@
+using System.Text.Json;
+
+namespace Currant.Tests.CommandLine;
+
+/// <summary>
+/// <c>currant bench</c> through the real tool. Speed is never asserted here: only that the flags are checked and
+/// that a run with worker processes works and leaves nothing behind.
+/// </summary>
+public sealed class BenchCommandTests : CurrantFixture
+{
+    // Nothing answers there: a flag that slipped through validation fails on connecting, not by starting a server.
+    private const string NoServer = "Host=127.0.0.1;Port=1;Timeout=3";
+
+    private static Task<(int ExitCode, string Output)> BenchAsync(params string[] args)
+        => ProcessRun.DotnetAsync(RepoPaths.Output("Currant.Cli", "currant.dll"), ["bench", .. args], timeout: TimeSpan.FromMinutes(3));
+
+    [TestCase("--queues", "a,,b", "--queues takes comma-separated queue names, none empty (got 'a,,b')")]
+    [TestCase("--queues", " , ", "--queues takes comma-separated queue names, none empty")]
+    [TestCase("--queues", "a,b,a", "--queues lists 'a' twice")]
+    [TestCase("--payload-size", "-1", "--payload-size must be >= 0 bytes (got -1)")]
+    [TestCase("--workers", "-2", "--workers must be >= 0 (got -2)")]
+    [TestCase("--concurrency", "0", "--concurrency and --activities-per-workflow must be >= 1")]
+    public async Task Bench_WithABadFlag_SaysWhatIsWrongBeforeTouchingTheDatabase(string flag, string value, string message)
+    {
+        var (code, output) = await BenchAsync(flag, value, "--database-url", NoServer);
+
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(output, Does.Contain("error: " + message));
+    }
+
+    [Test]
+    public async Task Bench_OnQueuesThatHoldExecutions_RefusesToRun()
+    {
+        var queue = NewQueue();
+        await Jobs.Greet.Options(queue: queue, client: Client).Queue("someone else's");
+
+        var (code, output) = await BenchAsync("--queues", queue, "--jobs", "10", "--database-url", ConnectionString);
+
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(output, Does.Contain($"queue '{queue}' already holds 1 execution(s)"));
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM currant.executions WHERE queue = @q AND state = 'pending'", ("q", queue)), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Bench_WithWorkerProcesses_ProcessesEveryJobAndLeavesNoWorkerBehind()
+    {
+        var queues = new[] { NewQueue("bench-a"), NewQueue("bench-b") };
+
+        var (code, output) = await BenchAsync(
+            "--jobs", "300", "--workers", "2", "--queues", string.Join(",", queues), "--payload-size", "100", "--compute", "--json",
+            "--database-url", ConnectionString);
+
+        Assert.That(code, Is.Zero, output);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        Assert.That(root.GetProperty("workers").GetInt32(), Is.EqualTo(2));
+        Assert.That(root.GetProperty("jobs").GetInt32(), Is.EqualTo(300));
+        Assert.That(root.GetProperty("queues").EnumerateArray().Select(q => q.GetString()), Is.EqualTo(queues));
+        Assert.That(root.GetProperty("payloadSize").GetInt32(), Is.EqualTo(100));
+        Assert.That(root.GetProperty("compute").GetBoolean(), Is.True);
+        Assert.That(root.GetProperty("jobsPerSecond").GetDouble(), Is.Positive);
+        Assert.That(root.GetProperty("latencyMs").GetProperty("p50").GetDouble(), Is.Positive);
+        Assert.That(root.GetProperty("workerPeakWorkingSetMb").GetDouble(), Is.Positive);
+
+        // The bench cleans up its queues, and its workers (whose command lines name the queues) are gone.
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM currant.executions WHERE queue = ANY(@q)", ("q", queues)), Is.Zero);
+        Assert.That(ProcessesNaming(queues[0]), Is.Empty);
+    }
+
+    private static List<int> ProcessesNaming(string text)
+    {
+        var found = new List<int>();
+        if (!OperatingSystem.IsLinux())
+        {
+            return found; // Process command lines are read from /proc.
+        }
+
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                try
+                {
+                    if (File.ReadAllText(Path.Combine(dir, "cmdline")).Contains(text, StringComparison.Ordinal))
+                    {
+                        found.Add(pid);
+                    }
+                }
+                catch (IOException)
+                {
+                    // The process ended while we looked.
+                }
+            }
+        }
+
+        return found;
+    }
+}
