@@ -81,6 +81,15 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
             builder.AutoPrepareMinUsages = 2;
         }
 
+        // Currant leaves no session state on a pooled connection (its advisory lock is transaction-scoped, LISTEN has a
+        // connection of its own), so skip the reset Npgsql otherwise runs on every reuse: it costs the server 0.05-0.2 ms
+        // before each claim, completion and enqueue (measured with log_min_duration_statement). A connection string
+        // that sets "No Reset On Close" itself wins.
+        if (!builder.ContainsKey("No Reset On Close") && !builder.ContainsKey("NoResetOnClose"))
+        {
+            builder.NoResetOnClose = true;
+        }
+
         var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString) { Name = "Currant" }.Build();
         try
         {

@@ -94,27 +94,11 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
         var connection = owned ?? transaction!.Connection
             ?? throw new InvalidOperationException("The transaction has already completed; enqueue inside an open transaction.");
 
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        var insert = new NpgsqlBatchCommand(ExecutionQueries.Insert);
-        AddInsertParameters(insert.Parameters, row);
-        batch.BatchCommands.Add(insert);
-
-        // NOTIFY inside the caller's transaction is delivered at its commit, never for a rolled-back enqueue.
-        var notify = new NpgsqlBatchCommand(ExecutionQueries.NotifyPending);
-        notify.Parameters.AddWithValue("queue", row.Queue);
-        var runsNow = row.RunAt is null && row.Delay <= TimeSpan.Zero;
-        if (runsNow)
+        Guid? id;
+        await using (var insert = new NpgsqlCommand(row.IdempotencyKey is null ? ExecutionQueries.Insert : ExecutionQueries.InsertWithKey, connection, transaction))
         {
-            batch.BatchCommands.Add(notify);
-        }
-
-        Guid? id = null;
-        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                id = reader.GetGuid(0);
-            }
+            AddInsertParameters(insert.Parameters, row);
+            id = (Guid?)await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         }
 
         if (id is { } inserted)
@@ -308,22 +292,8 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
         return ids;
     }
 
-    /// <summary>Claims up to <paramref name="limit"/> due executions of <paramref name="queues"/> for one attempt each.</summary>
-    public async Task<List<ClaimedExecution>> ClaimAsync(Guid workerId, string[] queues, int limit, CancellationToken cancellationToken)
-    {
-        await using var command = _relaxed.CreateCommand(ExecutionQueries.Claim);
-        command.Parameters.AddWithValue("queues", queues);
-        command.Parameters.AddWithValue("limit", limit);
-        command.Parameters.AddWithValue("worker_id", workerId);
-        var claimed = new List<ClaimedExecution>(limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            claimed.Add(ExecutionQueries.ReadClaimed(reader));
-        }
-
-        return claimed;
-    }
+    /// <summary>A kept connection for one producer's claims (synchronous_commit=off, see the field comment).</summary>
+    public ClaimSession OpenClaimSession() => new(_relaxed);
 
     /// <summary>Writes a batch of outcomes in one statement; returns the ids the fence accepted.</summary>
     public async Task<HashSet<Guid>> CompleteAsync(Guid workerId, IReadOnlyList<Completion> completions, CancellationToken cancellationToken)

@@ -23,7 +23,6 @@ internal sealed class Producer : IProducer
     internal static readonly TimeSpan ClaimTimeout = TimeSpan.FromSeconds(10);
     private const int PrefetchFactor = 4;
 
-    private readonly CurrantStore _store;
     private readonly Guid _workerId;
     private readonly string[] _queues;
     private readonly WorkerOptions _options;
@@ -31,6 +30,7 @@ internal sealed class Producer : IProducer
     private readonly ICompleter _completer;
     private readonly ILogger _logger;
     private readonly AsyncSignal _wake = new();
+    private readonly ClaimSession _claims;
     private readonly Lock _gate = new();
     private readonly Queue<ClaimedExecution> _buffer = new();
     private readonly ConcurrentDictionary<Guid, byte> _held = new();
@@ -44,7 +44,6 @@ internal sealed class Producer : IProducer
 
     public Producer(CurrantStore store, Guid workerId, string[] queues, WorkerOptions options, IExecutionRunner runner, ICompleter completer, ILogger logger)
     {
-        _store = store;
         _workerId = workerId;
         _queues = queues;
         _options = options;
@@ -52,6 +51,7 @@ internal sealed class Producer : IProducer
         _completer = completer;
         _logger = logger;
         _claimFailures = new FailureStreak(options.TimeProvider);
+        _claims = store.OpenClaimSession();
     }
 
     /// <summary>Executions running right now.</summary>
@@ -86,9 +86,10 @@ internal sealed class Producer : IProducer
 
     public void Wake() => MarkWork();
 
-    /// <summary>The claim loop; returns when <paramref name="stop"/> fires.</summary>
+    /// <summary>The claim loop; returns when <paramref name="stop"/> fires (and closes the claim connection).</summary>
     public async Task RunAsync(CancellationToken stop)
     {
+        await using var claims = _claims;
         while (!stop.IsCancellationRequested)
         {
             try
@@ -101,7 +102,7 @@ internal sealed class Producer : IProducer
                     using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop))
                     {
                         timeout.CancelAfter(ClaimTimeout);
-                        claimed = await _store.ClaimAsync(_workerId, _queues, limit, timeout.Token).ConfigureAwait(false);
+                        claimed = await _claims.ClaimAsync(_workerId, _queues, limit, timeout.Token).ConfigureAwait(false);
                     }
 
                     _claimFailures.Succeeded();
