@@ -73,23 +73,7 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
     public static async Task<CurrantClient> ConnectAsync(string? connectionString = null, CurrantClientOptions? options = null, CancellationToken cancellationToken = default)
     {
         var builder = ConnectionStrings.Parse(connectionString ?? Environment.GetEnvironmentVariable(CurrantEnvironment.DatabaseUrl) ?? "");
-        // Currant's statements are few and hot (claim, complete, commit an activation): prepare them on each
-        // connection after their second use, unless the caller chose otherwise (PgBouncer users may set 0).
-        if (!builder.ContainsKey("Max Auto Prepare") && !builder.ContainsKey("MaxAutoPrepare"))
-        {
-            builder.MaxAutoPrepare = 64;
-            builder.AutoPrepareMinUsages = 2;
-        }
-
-        // Currant leaves no session state on a pooled connection (its advisory lock is transaction-scoped, LISTEN has a
-        // connection of its own), so skip the reset Npgsql otherwise runs on every reuse: it costs the server 0.05-0.2 ms
-        // before each claim, completion and enqueue (measured with log_min_duration_statement). A connection string
-        // that sets "No Reset On Close" itself wins.
-        if (!builder.ContainsKey("No Reset On Close") && !builder.ContainsKey("NoResetOnClose"))
-        {
-            builder.NoResetOnClose = true;
-        }
-
+        DataSourceTuning.Apply(builder);
         var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString) { Name = "Currant" }.Build();
         try
         {
@@ -103,14 +87,7 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
                 $"Check the database URL ({CurrantEnvironment.DatabaseUrl} or --database-url) and that the server is running.", ex);
         }
 
-        // Claims and heartbeats: asynchronous commit (see CurrantStore), and the generic plan of each prepared
-        // statement, so a claim is not re-planned every time (PostgreSQL keeps choosing custom plans for the claim:
-        // 0.3 ms of planning against 0.15 ms of execution for a one-row claim; the generic plan is the same index scan).
-        var relaxed = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(builder.ConnectionString)
-        {
-            Options = $"{builder.Options} -c synchronous_commit=off -c plan_cache_mode=force_generic_plan".Trim(),
-            MaxPoolSize = Math.Min(builder.MaxPoolSize, 10),
-        }.ConnectionString) { Name = "Currant.Claims" }.Build();
+        var relaxed = DataSourceTuning.BuildClaims(builder, options?.LoggerFactory);
         var client = new CurrantClient(dataSource, ownsDataSource: true, options ?? new CurrantClientOptions(), relaxed);
         Default = client;
         return client;
@@ -123,6 +100,10 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
     /// <summary>Wraps a data source the application already has (it stays the application's to dispose).</summary>
     public static CurrantClient Create(NpgsqlDataSource dataSource, CurrantClientOptions? options = null)
         => new(dataSource, ownsDataSource: false, options ?? new CurrantClientOptions());
+
+    /// <summary>The hosted client: a data source the container owns, plus the claims data source built beside it.</summary>
+    internal static CurrantClient Create(NpgsqlDataSource dataSource, CurrantClientOptions options, NpgsqlDataSource? claims)
+        => new(dataSource, ownsDataSource: false, options, claims);
 
     /// <summary>Applies missing migrations from <c>db/</c> under an advisory lock; returns the names applied.</summary>
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken = default)

@@ -35,7 +35,7 @@ internal static class HostCommands
     {
         var database = Resolve(host, (CurrantDatabase d) => d);
         await database.EnsureReachableAsync(cancellationToken).ConfigureAwait(false);
-        return CurrantClient.Create(database.DataSource, database.ClientOptions);
+        return CurrantClient.Create(database.DataSource, database.ClientOptions, database.ClaimsDataSource);
     }
 
     /// <summary>

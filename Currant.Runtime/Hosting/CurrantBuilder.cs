@@ -75,7 +75,7 @@ public sealed class CurrantBuilder
         services.TryAddSingleton(sp =>
         {
             var database = sp.GetRequiredService<CurrantDatabase>();
-            var client = CurrantClient.Create(database.DataSource, database.ClientOptions);
+            var client = CurrantClient.Create(database.DataSource, database.ClientOptions, database.ClaimsDataSource);
             CurrantClient.Default = client;
             return client;
         });

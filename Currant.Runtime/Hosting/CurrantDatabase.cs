@@ -45,6 +45,7 @@ internal sealed class CurrantDatabase : IAsyncDisposable
         }
 
         var builder = ConnectionStrings.Parse(connectionString);
+        DataSourceTuning.Apply(builder);
         var dataSourceBuilder = new NpgsqlDataSourceBuilder(builder.ConnectionString) { Name = "Currant" };
         if (loggerFactory is not null)
         {
@@ -52,6 +53,7 @@ internal sealed class CurrantDatabase : IAsyncDisposable
         }
 
         DataSource = dataSourceBuilder.Build();
+        ClaimsDataSource = DataSourceTuning.BuildClaims(builder, loggerFactory);
         Source = source;
         Description = ConnectionStrings.Describe(builder);
         _owned = true;
@@ -67,6 +69,9 @@ internal sealed class CurrantDatabase : IAsyncDisposable
     };
 
     public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>Claims and heartbeats (asynchronous commit); null when the data source is the application's.</summary>
+    public NpgsqlDataSource? ClaimsDataSource { get; }
 
     public CurrantClientOptions ClientOptions { get; }
 
@@ -131,6 +136,11 @@ internal sealed class CurrantDatabase : IAsyncDisposable
         if (_owned)
         {
             await DataSource.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (ClaimsDataSource is not null)
+        {
+            await ClaimsDataSource.DisposeAsync().ConfigureAwait(false);
         }
     }
 }

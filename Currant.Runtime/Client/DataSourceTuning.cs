@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Currant;
+
+/// <summary>
+/// How Currant builds the data sources it owns, in one place for <see cref="CurrantClient.ConnectAsync"/> and the
+/// hosted client: the settings a connection string names itself always win.
+/// </summary>
+internal static class DataSourceTuning
+{
+    /// <summary>Defaults for Currant's own data source (<paramref name="builder"/> is changed in place).</summary>
+    public static void Apply(NpgsqlConnectionStringBuilder builder)
+    {
+        // Currant's statements are few and hot (claim, complete, commit an activation): prepare them on each
+        // connection after their second use (PgBouncer users may set 0).
+        if (!builder.ContainsKey("Max Auto Prepare") && !builder.ContainsKey("MaxAutoPrepare"))
+        {
+            builder.MaxAutoPrepare = 64;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        // Currant leaves no session state on a pooled connection (its advisory lock is transaction-scoped, LISTEN has a
+        // connection of its own), so skip the reset Npgsql otherwise runs on every reuse: it costs the server 0.05-0.2 ms
+        // before each claim, completion and enqueue (measured with log_min_duration_statement).
+        if (!builder.ContainsKey("No Reset On Close") && !builder.ContainsKey("NoResetOnClose"))
+        {
+            builder.NoResetOnClose = true;
+        }
+    }
+
+    /// <summary>
+    /// The data source for claims and heartbeats: asynchronous commit (see <c>CurrantStore</c>), and the generic plan of
+    /// each prepared statement, so a claim is not re-planned every time (PostgreSQL kept choosing custom plans for the
+    /// claim: 0.3 ms of planning against 0.15 ms of execution for a one-row claim; the generic plan is the same index scan).
+    /// </summary>
+    public static NpgsqlDataSource BuildClaims(NpgsqlConnectionStringBuilder tuned, ILoggerFactory? loggerFactory)
+    {
+        var builder = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(tuned.ConnectionString)
+        {
+            Options = $"{tuned.Options} -c synchronous_commit=off -c plan_cache_mode=force_generic_plan".Trim(),
+            MaxPoolSize = Math.Min(tuned.MaxPoolSize, 10),
+        }.ConnectionString) { Name = "Currant.Claims" };
+        if (loggerFactory is not null)
+        {
+            builder.UseLoggerFactory(loggerFactory);
+        }
+
+        return builder.Build();
+    }
+}
