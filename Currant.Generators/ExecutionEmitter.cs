@@ -345,21 +345,17 @@ internal static class ExecutionEmitter
             w.Open("for (var i = 0; i < arguments.Length; i++)");
             w.Line($"arguments[i] = {type}.{WriteArgumentsName}(options);");
             w.Close();
+            w.Line();
+            w.Line("return arguments;");
+            w.Close();
         }
         else
         {
             var items = count == 1 ? "item" : string.Join(", ", Enumerable.Range(1, count).Select(i => "item.Item" + Number(i)));
-            w.Line($"private static global::System.Collections.Generic.List<byte[]> {WriteEachName}({JsonOptions} options, {QueueManyParameter(method)})");
-            w.Open();
-            w.Line("var arguments = new global::System.Collections.Generic.List<byte[]>();");
-            w.Open("foreach (var item in items)");
-            w.Line($"arguments.Add({type}.{WriteArgumentsName}(options, {items}));");
-            w.Close();
+            // Serialized lazily: the bulk insert writes each row as it serializes it (see Currant.LazyArguments).
+            w.Line($"private static global::System.Collections.Generic.IReadOnlyList<byte[]> {WriteEachName}({JsonOptions} options, {QueueManyParameter(method)})");
+            w.Line($"    => global::Currant.LazyArguments.Create(items, options, static (o, item) => {type}.{WriteArgumentsName}(o, {items}));");
         }
-
-        w.Line();
-        w.Line("return arguments;");
-        w.Close();
 
         var handle = HandleType(method);
         w.Line();

@@ -174,7 +174,8 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
         using var span = CurrantDiagnostics.StartEnqueue(definition, arguments.Count);
         // Settings are checked once: every row of the call shares them.
         var common = BuildRow(definition, [], options, idempotencyKey: null);
-        CheckPayloadSizes(definition, arguments);
+        // Checked as the insert reads each row: generated stubs serialize lazily, and a refused row cancels the insert.
+        arguments = new CheckedArguments(arguments, bytes => CheckPayloadSize(definition, bytes));
 
         var ids = ExecutionIds.NewVersion7(arguments.Count, DateTimeOffset.UtcNow);
         // One key per item, derived from the call's key, so a repeated QueueMany is a no-op item by item.
@@ -193,14 +194,6 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
         catch (Exception ex) when (CurrantDiagnostics.RecordFailure(span, ex))
         {
             throw;
-        }
-    }
-
-    private void CheckPayloadSizes(ExecutionDefinition definition, IReadOnlyList<byte[]> arguments)
-    {
-        for (var i = 0; i < arguments.Count; i++)
-        {
-            CheckPayloadSize(definition, arguments[i]);
         }
     }
 

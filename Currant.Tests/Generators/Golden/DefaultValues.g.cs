@@ -127,16 +127,8 @@ namespace Demo
                 .ToArray();
 
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
-        private static global::System.Collections.Generic.List<byte[]> CurrantWriteEach(global::System.Text.Json.JsonSerializerOptions options, global::System.Collections.Generic.IEnumerable<(string message, int count, long big, uint small, ulong huge, byte level, short delta, double ratio, float scale, double missing, decimal price, bool loud, char mark, global::Demo.Channel channel, global::Demo.Channel custom, global::Demo.Audience audience, global::Demo.Channel? fallback, int? limit, global::System.DayOfWeek day, global::System.TimeSpan delay, string? note)> items)
-        {
-            var arguments = new global::System.Collections.Generic.List<byte[]>();
-            foreach (var item in items)
-            {
-                arguments.Add(global::Demo.Notify.CurrantWriteArguments(options, item.Item1, item.Item2, item.Item3, item.Item4, item.Item5, item.Item6, item.Item7, item.Item8, item.Item9, item.Item10, item.Item11, item.Item12, item.Item13, item.Item14, item.Item15, item.Item16, item.Item17, item.Item18, item.Item19, item.Item20, item.Item21));
-            }
-
-            return arguments;
-        }
+        private static global::System.Collections.Generic.IReadOnlyList<byte[]> CurrantWriteEach(global::System.Text.Json.JsonSerializerOptions options, global::System.Collections.Generic.IEnumerable<(string message, int count, long big, uint small, ulong huge, byte level, short delta, double ratio, float scale, double missing, decimal price, bool loud, char mark, global::Demo.Channel channel, global::Demo.Channel custom, global::Demo.Audience audience, global::Demo.Channel? fallback, int? limit, global::System.DayOfWeek day, global::System.TimeSpan delay, string? note)> items)
+            => global::Currant.LazyArguments.Create(items, options, static (o, item) => global::Demo.Notify.CurrantWriteArguments(o, item.Item1, item.Item2, item.Item3, item.Item4, item.Item5, item.Item6, item.Item7, item.Item8, item.Item9, item.Item10, item.Item11, item.Item12, item.Item13, item.Item14, item.Item15, item.Item16, item.Item17, item.Item18, item.Item19, item.Item20, item.Item21));
 
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
         private static async global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle> CurrantEnqueueAsync(global::Currant.ICurrantClient client, byte[] arguments, global::Currant.EnqueueOptions? options)

@@ -67,16 +67,8 @@ namespace Demo
                 .ToArray();
 
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
-        private static global::System.Collections.Generic.List<byte[]> CurrantWriteEach(global::System.Text.Json.JsonSerializerOptions options, global::System.Collections.Generic.IEnumerable<global::System.Guid> items)
-        {
-            var arguments = new global::System.Collections.Generic.List<byte[]>();
-            foreach (var item in items)
-            {
-                arguments.Add(global::Demo.SendInvoice.CurrantWriteArguments(options, item));
-            }
-
-            return arguments;
-        }
+        private static global::System.Collections.Generic.IReadOnlyList<byte[]> CurrantWriteEach(global::System.Text.Json.JsonSerializerOptions options, global::System.Collections.Generic.IEnumerable<global::System.Guid> items)
+            => global::Currant.LazyArguments.Create(items, options, static (o, item) => global::Demo.SendInvoice.CurrantWriteArguments(o, item));
 
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
         private static async global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle> CurrantEnqueueAsync(global::Currant.ICurrantClient client, byte[] arguments, global::Currant.EnqueueOptions? options)

@@ -76,16 +76,8 @@ namespace Demo
                 .ToArray();
 
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
-        private static global::System.Collections.Generic.List<byte[]> CurrantWriteEach(global::System.Text.Json.JsonSerializerOptions options, global::System.Collections.Generic.IEnumerable<(global::System.Collections.Generic.List<global::System.Collections.Generic.Dictionary<string, int>> rows, global::System.Collections.Generic.IReadOnlyList<(int Id, string Name)> pairs, global::System.Collections.Generic.Dictionary<global::System.Guid, global::System.Collections.Generic.HashSet<string>> index, int[][] jagged)> items)
-        {
-            var arguments = new global::System.Collections.Generic.List<byte[]>();
-            foreach (var item in items)
-            {
-                arguments.Add(global::Demo.Aggregate.CurrantWriteArguments(options, item.Item1, item.Item2, item.Item3, item.Item4));
-            }
-
-            return arguments;
-        }
+        private static global::System.Collections.Generic.IReadOnlyList<byte[]> CurrantWriteEach(global::System.Text.Json.JsonSerializerOptions options, global::System.Collections.Generic.IEnumerable<(global::System.Collections.Generic.List<global::System.Collections.Generic.Dictionary<string, int>> rows, global::System.Collections.Generic.IReadOnlyList<(int Id, string Name)> pairs, global::System.Collections.Generic.Dictionary<global::System.Guid, global::System.Collections.Generic.HashSet<string>> index, int[][] jagged)> items)
+            => global::Currant.LazyArguments.Create(items, options, static (o, item) => global::Demo.Aggregate.CurrantWriteArguments(o, item.Item1, item.Item2, item.Item3, item.Item4));
 
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
         private static async global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<global::System.Collections.Generic.Dictionary<string, global::System.Collections.Generic.List<int>>>> CurrantEnqueueAsync(global::Currant.ICurrantClient client, byte[] arguments, global::Currant.EnqueueOptions? options)

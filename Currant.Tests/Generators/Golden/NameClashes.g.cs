@@ -97,16 +97,8 @@ namespace Demo
                 .ToArray();
 
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
-        private static global::System.Collections.Generic.List<byte[]> CurrantWriteEach(global::System.Text.Json.JsonSerializerOptions options, global::System.Collections.Generic.IEnumerable<(string context, int args, bool instance, string result, string client, string bytes, string id, string @class, int, string, string options)> items)
-        {
-            var arguments = new global::System.Collections.Generic.List<byte[]>();
-            foreach (var item in items)
-            {
-                arguments.Add(global::Demo.Clash.CurrantWriteArguments(options, item.Item1, item.Item2, item.Item3, item.Item4, item.Item5, item.Item6, item.Item7, item.Item8, item.Item9, item.Item10, item.Item11));
-            }
-
-            return arguments;
-        }
+        private static global::System.Collections.Generic.IReadOnlyList<byte[]> CurrantWriteEach(global::System.Text.Json.JsonSerializerOptions options, global::System.Collections.Generic.IEnumerable<(string context, int args, bool instance, string result, string client, string bytes, string id, string @class, int, string, string options)> items)
+            => global::Currant.LazyArguments.Create(items, options, static (o, item) => global::Demo.Clash.CurrantWriteArguments(o, item.Item1, item.Item2, item.Item3, item.Item4, item.Item5, item.Item6, item.Item7, item.Item8, item.Item9, item.Item10, item.Item11));
 
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
         private static async global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<string>> CurrantEnqueueAsync(global::Currant.ICurrantClient client, byte[] arguments, global::Currant.EnqueueOptions? options)

@@ -74,16 +74,8 @@ namespace Demo
                         .ToArray();
 
                 [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
-                private static global::System.Collections.Generic.List<byte[]> CurrantWriteEach(global::System.Text.Json.JsonSerializerOptions options, global::System.Collections.Generic.IEnumerable<(string paymentId, int amount)> items)
-                {
-                    var arguments = new global::System.Collections.Generic.List<byte[]>();
-                    foreach (var item in items)
-                    {
-                        arguments.Add(global::Demo.Billing.Jobs.Refund.CurrantWriteArguments(options, item.Item1, item.Item2));
-                    }
-
-                    return arguments;
-                }
+                private static global::System.Collections.Generic.IReadOnlyList<byte[]> CurrantWriteEach(global::System.Text.Json.JsonSerializerOptions options, global::System.Collections.Generic.IEnumerable<(string paymentId, int amount)> items)
+                    => global::Currant.LazyArguments.Create(items, options, static (o, item) => global::Demo.Billing.Jobs.Refund.CurrantWriteArguments(o, item.Item1, item.Item2));
 
                 [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
                 private static async global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<bool>> CurrantEnqueueAsync(global::Currant.ICurrantClient client, byte[] arguments, global::Currant.EnqueueOptions? options)

@@ -76,16 +76,8 @@ namespace Demo
                 .ToArray();
 
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
-        private static global::System.Collections.Generic.List<byte[]> CurrantWriteEach(global::System.Text.Json.JsonSerializerOptions options, global::System.Collections.Generic.IEnumerable<(string? name, int? age, global::System.Collections.Generic.List<string?>? tags, global::System.Collections.Generic.Dictionary<string, int?> scores)> items)
-        {
-            var arguments = new global::System.Collections.Generic.List<byte[]>();
-            foreach (var item in items)
-            {
-                arguments.Add(global::Demo.Tag.CurrantWriteArguments(options, item.Item1, item.Item2, item.Item3, item.Item4));
-            }
-
-            return arguments;
-        }
+        private static global::System.Collections.Generic.IReadOnlyList<byte[]> CurrantWriteEach(global::System.Text.Json.JsonSerializerOptions options, global::System.Collections.Generic.IEnumerable<(string? name, int? age, global::System.Collections.Generic.List<string?>? tags, global::System.Collections.Generic.Dictionary<string, int?> scores)> items)
+            => global::Currant.LazyArguments.Create(items, options, static (o, item) => global::Demo.Tag.CurrantWriteArguments(o, item.Item1, item.Item2, item.Item3, item.Item4));
 
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
         private static async global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<string?>> CurrantEnqueueAsync(global::Currant.ICurrantClient client, byte[] arguments, global::Currant.EnqueueOptions? options)
