@@ -94,11 +94,24 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
         var connection = owned ?? transaction!.Connection
             ?? throw new InvalidOperationException("The transaction has already completed; enqueue inside an open transaction.");
 
-        Guid? id;
-        await using (var insert = new NpgsqlCommand(row.IdempotencyKey is null ? ExecutionQueries.Insert : ExecutionQueries.InsertWithKey, connection, transaction))
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var insert = new NpgsqlBatchCommand(row.IdempotencyKey is null ? ExecutionQueries.Insert : ExecutionQueries.InsertWithKey);
+        AddInsertParameters(insert.Parameters, row);
+        batch.BatchCommands.Add(insert);
+        if (row.RunAt is null && row.Delay <= TimeSpan.Zero)
         {
-            AddInsertParameters(insert.Parameters, row);
-            id = (Guid?)await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            var notify = new NpgsqlBatchCommand(ExecutionQueries.NotifyPending);
+            notify.Parameters.AddWithValue("queue", row.Queue);
+            batch.BatchCommands.Add(notify);
+        }
+
+        Guid? id = null;
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                id = reader.GetGuid(0);
+            }
         }
 
         if (id is { } inserted)

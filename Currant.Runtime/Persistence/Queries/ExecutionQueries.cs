@@ -10,40 +10,22 @@ internal static class ExecutionQueries
         scheduled_at, created_at, started_at, completed_at, worker_id, parent_id, idempotency_key, cancel_requested
         """;
 
-    // Primary key insert. A row due now wakes the workers in the same statement (one statement instead of an insert
-    // and a SELECT pg_notify). Inside a caller's transaction the NOTIFY goes out at its commit, never for a
-    // rolled-back enqueue.
+    // Primary key insert, sent in one batch with NotifyPending when the row is due now. Inside a caller's transaction
+    // the NOTIFY goes out at its commit, never for a rolled-back enqueue.
     private const string InsertRow = """
-            INSERT INTO currant.executions
-                (id, kind, name, queue, priority, args, max_attempts, timeout_ms, scheduled_at, idempotency_key, parent_id, parent_seq, trace_context)
-            VALUES
-                (@id, @kind, @name, @queue, @priority, @args, @max_attempts, @timeout_ms,
-                 COALESCE(@run_at, now() + @delay), @idempotency_key, @parent_id, @parent_seq, @trace_context)
-        """;
-
-    private const string NotifyIfDue = $$"""
-        SELECT id, CASE WHEN due THEN pg_notify('{{SharedNames.PendingChannel}}', queue) END FROM inserted
+        INSERT INTO currant.executions
+            (id, kind, name, queue, priority, args, max_attempts, timeout_ms, scheduled_at, idempotency_key, parent_id, parent_seq, trace_context)
+        VALUES
+            (@id, @kind, @name, @queue, @priority, @args, @max_attempts, @timeout_ms,
+             COALESCE(@run_at, now() + @delay), @idempotency_key, @parent_id, @parent_seq, @trace_context)
         """;
 
     // Without an idempotency key: a plain insert. ON CONFLICT would make every insert speculative (an arbiter check
-    // and a confirmation record), which is what `Insert` costs only when there is a key to deduplicate.
-    internal const string Insert = $$"""
-        WITH inserted AS (
-        {{InsertRow}}
-            RETURNING id, queue, scheduled_at <= now() AS due
-        )
-        {{NotifyIfDue}}
-        """;
+    // and a confirmation record), which is what `InsertWithKey` costs only when there is a key to deduplicate.
+    internal const string Insert = $"{InsertRow} RETURNING id";
 
-    // With an idempotency key: executions_idempotency_key_idx turns a repeat into a no-op (no row, no NOTIFY).
-    internal const string InsertWithKey = $$"""
-        WITH inserted AS (
-        {{InsertRow}}
-            ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-            RETURNING id, queue, scheduled_at <= now() AS due
-        )
-        {{NotifyIfDue}}
-        """;
+    // With an idempotency key: executions_idempotency_key_idx turns a repeat into a no-op (no row).
+    internal const string InsertWithKey = $"{InsertRow} ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id";
 
     // executions_idempotency_key_idx
     internal const string SelectByIdempotencyKey = "SELECT id FROM currant.executions WHERE idempotency_key = @idempotency_key";
