@@ -116,8 +116,6 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
     public async Task EnsureSchemaAsync(CancellationToken cancellationToken = default)
         => ThrowIfSchemaOutdated(await Store.GetSchemaVersionAsync(cancellationToken).ConfigureAwait(false));
 
-    internal void EnsureSchema() => ThrowIfSchemaOutdated(Store.GetSchemaVersion());
-
     private static void ThrowIfSchemaOutdated(int version)
     {
         if (version < 0)
@@ -142,7 +140,7 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
     public async Task<CurrantWorker> StartWorkerAsync(WorkerOptions? options = null, IServiceProvider? services = null, CancellationToken cancellationToken = default)
     {
         var worker = new CurrantWorker(this, options ?? new WorkerOptions(), services);
-        ThrowIfSchemaOutdated(await Store.GetSchemaVersionAsync(cancellationToken).ConfigureAwait(false));
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         await worker.StartAsync(cancellationToken).ConfigureAwait(false);
         return worker;
     }

@@ -74,18 +74,6 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
         await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public int GetSchemaVersion()
-    {
-        using var exists = dataSource.CreateCommand(WorkerQueries.SchemaExists);
-        if (!(bool)exists.ExecuteScalar()!)
-        {
-            return -1;
-        }
-
-        using var command = dataSource.CreateCommand(WorkerQueries.SchemaVersion);
-        return (int)command.ExecuteScalar()!;
-    }
-
     /// <summary>Inserts one execution (or finds the one with the same idempotency key) and wakes workers.</summary>
     public async Task<Guid> InsertAsync(NewExecution row, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
