@@ -173,7 +173,7 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
         // Settings are checked once: every row of the call shares them.
         var common = BuildRow(definition, [], options, idempotencyKey: null);
         // Checked as the insert reads each row: generated stubs serialize lazily, and a refused row cancels the insert.
-        arguments = new CheckedArguments(arguments, bytes => CheckPayloadSize(definition, bytes));
+        arguments = new CheckedArguments(arguments, bytes => CheckPayload(definition, bytes));
 
         var ids = ExecutionIds.NewVersion7(arguments.Count, DateTimeOffset.UtcNow);
         // One key per item, derived from the call's key, so a repeated QueueMany is a no-op item by item.
@@ -196,7 +196,7 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
     }
 
     /// <summary>What the database could not take: oversized arguments, or a NUL character jsonb cannot hold.</summary>
-    private void CheckPayloadSize(ExecutionDefinition definition, byte[] arguments)
+    private void CheckPayload(ExecutionDefinition definition, byte[] arguments)
     {
         if (arguments.Length > Options.Defaults.MaxPayloadBytes)
         {
@@ -214,7 +214,7 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
     internal NewExecution BuildRow(ExecutionDefinition definition, byte[] arguments, EnqueueOptions? options, string? idempotencyKey)
     {
         Names.CheckExecutionName(definition.Name, nameof(definition));
-        CheckPayloadSize(definition, arguments);
+        CheckPayload(definition, arguments);
         var retries = options?.Retries ?? definition.Retries ?? Options.Defaults.Retries;
         if (retries < 0)
         {

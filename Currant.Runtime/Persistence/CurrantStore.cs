@@ -86,7 +86,7 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
         var insert = new NpgsqlBatchCommand(row.IdempotencyKey is null ? ExecutionQueries.Insert : ExecutionQueries.InsertWithKey);
         AddInsertParameters(insert.Parameters, row);
         batch.BatchCommands.Add(insert);
-        if (row.RunAt is null && row.Delay <= TimeSpan.Zero)
+        if (row.DueNow)
         {
             var notify = new NpgsqlBatchCommand(ExecutionQueries.NotifyPending);
             notify.Parameters.AddWithValue("queue", row.Queue);
@@ -177,7 +177,7 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
         }
 
         var common = batch.Common;
-        if (common.RunAt is null && common.Delay <= TimeSpan.Zero)
+        if (common.DueNow)
         {
             await using var notify = new NpgsqlCommand(ExecutionQueries.NotifyPending, connection, transaction);
             notify.Parameters.AddWithValue("queue", common.Queue);

@@ -13,6 +13,9 @@ internal sealed record NewExecution
     public TimeSpan? Timeout { get; init; }
     public DateTimeOffset? RunAt { get; init; }
     public TimeSpan Delay { get; init; }
+
+    /// <summary>Due as soon as it is committed, so its insert wakes the workers of its queue.</summary>
+    public bool DueNow => RunAt is null && Delay <= TimeSpan.Zero;
     public string? IdempotencyKey { get; init; }
     public Guid? ParentId { get; init; }
     public int? ParentSeq { get; init; }

@@ -144,45 +144,44 @@ internal sealed class Completer : ICompleter
     /// <summary>One try at the batch; a value PostgreSQL refuses is isolated by splitting and replaced by a failure.</summary>
     private async Task WriteOrIsolateAsync(List<Item> batch, CancellationToken abandon)
     {
+        try
         {
-            try
+            var accepted = await _store.CompleteAsync(_workerId, Completions(batch), abandon).ConfigureAwait(false);
+            if (Volatile.Read(ref _failingSinceTicks) != 0)
             {
-                var accepted = await _store.CompleteAsync(_workerId, Completions(batch), abandon).ConfigureAwait(false);
-                if (Volatile.Read(ref _failingSinceTicks) != 0)
-                {
-                    Volatile.Write(ref _failingSinceTicks, 0);
-                    _failures.Succeeded();
-                }
-                foreach (var item in batch)
-                {
-                    if (!accepted.Contains(item.Completion.Id))
-                    {
-                        Log.CompletionFenced(_logger, item.Completion.Id, item.Name, item.Completion.Attempt);
-                    }
-                }
+                Volatile.Write(ref _failingSinceTicks, 0);
+                _failures.Succeeded();
+            }
 
+            foreach (var item in batch)
+            {
+                if (!accepted.Contains(item.Completion.Id))
+                {
+                    Log.CompletionFenced(_logger, item.Completion.Id, item.Name, item.Completion.Attempt);
+                }
+            }
+
+            return;
+        }
+        catch (PostgresException ex) when (StoreErrors.IsRefusedValue(ex))
+        {
+            // Something in the batch is a value PostgreSQL will never accept: isolate it, let the rest through.
+            if (batch.Count == 1 && batch[0].Refusals < 2)
+            {
+                await WriteRefusedAsync(batch[0], ex, abandon).ConfigureAwait(false);
                 return;
             }
-            catch (PostgresException ex) when (StoreErrors.IsRefusedValue(ex))
+
+            if (batch.Count == 1)
             {
-                // Something in the batch is a value PostgreSQL will never accept: isolate it, let the rest through.
-                if (batch.Count == 1 && batch[0].Refusals < 2)
-                {
-                    await WriteRefusedAsync(batch[0], ex, abandon).ConfigureAwait(false);
-                    return;
-                }
-
-                if (batch.Count == 1)
-                {
-                    // Even the minimal failure was refused: nothing about this row can be written. Treat it like an
-                    // outage below, so the heartbeat lapses and another worker rescues the row rather than strand it.
-                    throw new InvalidOperationException($"PostgreSQL refused every form of the outcome of {batch[0].Completion.Id}.", ex);
-                }
-
-                var half = batch.Count / 2;
-                await WriteOrIsolateAsync(batch.GetRange(0, half), abandon).ConfigureAwait(false);
-                await WriteOrIsolateAsync(batch.GetRange(half, batch.Count - half), abandon).ConfigureAwait(false);
+                // Even the minimal failure was refused: nothing about this row can be written. Treat it like an
+                // outage below, so the heartbeat lapses and another worker rescues the row rather than strand it.
+                throw new InvalidOperationException($"PostgreSQL refused every form of the outcome of {batch[0].Completion.Id}.", ex);
             }
+
+            var half = batch.Count / 2;
+            await WriteOrIsolateAsync(batch.GetRange(0, half), abandon).ConfigureAwait(false);
+            await WriteOrIsolateAsync(batch.GetRange(half, batch.Count - half), abandon).ConfigureAwait(false);
         }
     }
 
@@ -190,19 +189,13 @@ internal sealed class Completer : ICompleter
     private async Task WriteRefusedAsync(Item item, PostgresException refusal, CancellationToken abandon)
     {
         var completion = item.Completion;
-        var what = completion.State switch
-        {
-            ExecutionState.Completed => "result",
-            _ => "outcome",
-        };
-        var error = item.Refusals > 0
-            ? new ExecutionError(SharedNames.UnstorableValueError, "PostgreSQL refused to store the outcome of this attempt.", null, NonRetryable: true)
-            : new ExecutionError(
-            SharedNames.UnstorableValueError,
-            $"PostgreSQL refused to store the {what} of attempt {completion.Attempt} of '{item.Name}' ({refusal.SqlState}: {refusal.MessageText}). " +
-            "Return values PostgreSQL's jsonb can hold (no \\u0000 in strings, under 255 MB).",
-            null,
-            NonRetryable: true);
+        var what = completion.State == ExecutionState.Completed ? "result" : "outcome";
+        // The first replacement says why; if even that is refused, a fixed message that cannot be.
+        var message = item.Refusals == 0
+            ? $"PostgreSQL refused to store the {what} of attempt {completion.Attempt} of '{item.Name}' ({refusal.SqlState}: {refusal.MessageText}). " +
+              "Return values PostgreSQL's jsonb can hold (no \\u0000 in strings, under 255 MB)."
+            : "PostgreSQL refused to store the outcome of this attempt.";
+        var error = new ExecutionError(SharedNames.UnstorableValueError, message, null, NonRetryable: true);
         Log.CompletionRefused(_logger, refusal, completion.Id, item.Name, completion.Attempt);
         var failed = completion with { State = ExecutionState.Failed, Result = null, Error = CurrantStore.SerializeError(error), RetryIn = null, Released = false };
         await WriteOrIsolateAsync([new Item(failed, item.Name, item.Refusals + 1)], abandon).ConfigureAwait(false);
