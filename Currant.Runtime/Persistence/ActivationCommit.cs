@@ -11,7 +11,11 @@ internal sealed record ActivationCommit(
     ExecutionState State,
     string? Result,
     string? Error,
-    IReadOnlyList<NewHistoryRow> History,
-    IReadOnlyList<NewChild> Children,
-    IReadOnlyList<SignalConsumption> Consumed,
+    ActivationCommands Commands,
     string? TraceContext);
+
+/// <summary>
+/// The commands a running workflow made so far, committed while it keeps running (before its next inline step
+/// starts), fenced like an activation's commit.
+/// </summary>
+internal sealed record Checkpoint(Guid WorkflowId, Guid WorkerId, int Attempt, ActivationCommands Commands, string? TraceContext);

@@ -55,14 +55,120 @@ internal sealed partial class CurrantStore
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var batch = new NpgsqlBatch(connection);
 
-        var fence = Add(batch, WorkflowQueries.Fence, commit);
-        fence.Parameters.AddWithValue("worker_id", commit.WorkerId);
-        fence.Parameters.AddWithValue("attempt", commit.Attempt);
+        // Results are read by position: the Finish statement's is the one that says what happened. The reader
+        // yields a result set only for statements that return rows: the fence, each signal wait, the consumption.
+        var finishIndex = AddCommands(batch, commit.WorkflowId, commit.WorkerId, commit.Attempt, commit.Commands, commit.TraceContext);
+        var finish = Add(batch, WorkflowQueries.Finish, commit.WorkflowId);
+        finish.Parameters.AddWithValue("state", commit.State.ToDb());
+        finish.Parameters.AddWithValue("seen_wake_count", commit.SeenWakeCount);
+        finish.Parameters.AddWithValue("result", NpgsqlDbType.Jsonb, commit.Result ?? (object)DBNull.Value);
+        finish.Parameters.AddWithValue("error", NpgsqlDbType.Jsonb, commit.Error ?? (object)DBNull.Value);
+        finish.Parameters.AddWithValue("worker_id", commit.WorkerId);
+        finish.Parameters.AddWithValue("attempt", commit.Attempt);
 
-        if (commit.History.Count > 0)
+        if (commit.State is ExecutionState.Completed or ExecutionState.Failed)
         {
-            var history = Add(batch, WorkflowQueries.InsertHistory, commit);
-            var rows = commit.History;
+            Add(batch, WorkflowQueries.CancelTimers, commit.WorkflowId);
+            Add(batch, WorkflowQueries.NotifyFinished, commit.WorkflowId);
+        }
+
+        AddNotify(batch, commit.WorkflowId, commit.Commands);
+        string? state = null, queue = null;
+        try
+        {
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var index = 0;
+            do
+            {
+                if (index++ == finishIndex && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    (state, queue) = WorkflowQueries.ReadFinish(reader);
+                }
+            }
+            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+        }
+        catch (PostgresException ex) when (Refusal(ex) is { } refused)
+        {
+            return (refused, null);
+        }
+
+        if (state is null)
+        {
+            return (ActivationOutcome.Fenced, null);
+        }
+
+        var woken = commit.State == ExecutionState.Suspended && state == "pending";
+        return (woken ? ActivationOutcome.CommittedAndWoken : ActivationOutcome.Committed, queue);
+    }
+
+    /// <summary>
+    /// Commits the checkpoints of several running workflows in one round trip (group commit: one fsync for all).
+    /// When PostgreSQL refuses the batch, it is split until the checkpoint that caused it stands alone, so one
+    /// workflow's lost fence or unstorable value never holds back the others. Outcomes come back in input order,
+    /// with the exception of a checkpoint whose value PostgreSQL refused; the database being away throws.
+    /// </summary>
+    public async Task<IReadOnlyList<(ActivationOutcome Outcome, Exception? Refused)>> CommitCheckpointsAsync(
+        IReadOnlyList<Checkpoint> checkpoints, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var batch = new NpgsqlBatch(connection);
+            foreach (var c in checkpoints)
+            {
+                AddCommands(batch, c.WorkflowId, c.WorkerId, c.Attempt, c.Commands, c.TraceContext);
+                AddNotify(batch, c.WorkflowId, c.Commands);
+            }
+
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return [.. checkpoints.Select(_ => (ActivationOutcome.Committed, (Exception?)null))];
+        }
+        catch (PostgresException ex) when (checkpoints.Count > 1 && (Refusal(ex) is not null || StoreErrors.IsRefusedValue(ex)))
+        {
+            var half = checkpoints.Count / 2;
+            var first = await CommitCheckpointsAsync(checkpoints.Take(half).ToArray(), cancellationToken).ConfigureAwait(false);
+            var second = await CommitCheckpointsAsync(checkpoints.Skip(half).ToArray(), cancellationToken).ConfigureAwait(false);
+            return [.. first, .. second];
+        }
+        catch (PostgresException ex) when (Refusal(ex) is { } refused)
+        {
+            return [(refused, null)];
+        }
+        catch (PostgresException ex) when (StoreErrors.IsRefusedValue(ex))
+        {
+            return [(ActivationOutcome.Fenced, ex)];
+        }
+    }
+
+    /// <summary>What a commit that PostgreSQL aborted on purpose means, or null for any other error.</summary>
+    private static ActivationOutcome? Refusal(PostgresException ex) => ex.SqlState switch
+    {
+        "CU001" => ex.MessageText switch
+        {
+            "cancelled" => ActivationOutcome.Cancelled,
+            "conflict" => ActivationOutcome.Conflict,
+            _ => ActivationOutcome.Fenced,
+        },
+
+        // History already has one of these steps: another activation got there first.
+        PostgresErrorCodes.UniqueViolation => ActivationOutcome.Conflict,
+        _ => null,
+    };
+
+    /// <summary>
+    /// Adds the fence and the statements that write <paramref name="commands"/>; returns how many result sets they
+    /// yield (the fence, each signal wait, the consumption), so the caller can find its own statement's.
+    /// </summary>
+    private static int AddCommands(NpgsqlBatch batch, Guid id, Guid workerId, int attempt, ActivationCommands commands, string? traceContext)
+    {
+        var fence = Add(batch, WorkflowQueries.Fence, id);
+        fence.Parameters.AddWithValue("worker_id", workerId);
+        fence.Parameters.AddWithValue("attempt", attempt);
+
+        if (commands.History.Count > 0)
+        {
+            var history = Add(batch, WorkflowQueries.InsertHistory, id);
+            var rows = commands.History;
             history.Parameters.AddWithValue("seqs", rows.Select(r => r.Seq).ToArray());
             history.Parameters.AddWithValue("kinds", rows.Select(r => r.Kind).ToArray());
             history.Parameters.AddWithValue("names", rows.Select(r => r.Name).ToArray());
@@ -70,30 +176,32 @@ internal sealed partial class CurrantStore
             history.Parameters.AddWithValue("child_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid, rows.Select(r => r.ChildId).ToArray());
             history.Parameters.AddWithValue("results", NpgsqlDbType.Array | NpgsqlDbType.Jsonb, rows.Select(r => r.Result).ToArray());
             history.Parameters.AddWithValue("errors", NpgsqlDbType.Array | NpgsqlDbType.Jsonb, rows.Select(r => r.Error).ToArray());
+            history.Parameters.AddWithValue("ats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, rows.Select(r => r.CompletedAt).ToArray());
         }
 
         var waits = 0;
-        foreach (var consumed in commit.Consumed.Where(c => c.WaitWasScheduled).OrderBy(c => c.Seq))
+        foreach (var consumed in commands.Consumed.Where(c => c.WaitWasScheduled).OrderBy(c => c.Seq))
         {
             waits++;
-            var wait = Add(batch, WorkflowQueries.CompleteSignalWait, commit);
+            var wait = Add(batch, WorkflowQueries.CompleteSignalWait, id);
             wait.Parameters.AddWithValue("seq", consumed.Seq);
             wait.Parameters.AddWithValue("payload", NpgsqlDbType.Jsonb, consumed.Payload ?? (object)DBNull.Value);
+            wait.Parameters.AddWithValue("at", consumed.At);
         }
 
-        if (commit.Consumed.Count > 0)
+        if (commands.Consumed.Count > 0)
         {
-            var signals = Add(batch, WorkflowQueries.ConsumeSignals, commit);
-            signals.Parameters.AddWithValue("signal_ids", commit.Consumed.Select(c => c.SignalId).ToArray());
-            signals.Parameters.AddWithValue("seqs", commit.Consumed.Select(c => c.Seq).ToArray());
+            var signals = Add(batch, WorkflowQueries.ConsumeSignals, id);
+            signals.Parameters.AddWithValue("signal_ids", commands.Consumed.Select(c => c.SignalId).ToArray());
+            signals.Parameters.AddWithValue("seqs", commands.Consumed.Select(c => c.Seq).ToArray());
         }
 
-        if (commit.Children.Count > 0)
+        if (commands.Children.Count > 0)
         {
-            var children = Add(batch, WorkflowQueries.InsertChildren, commit);
-            var c = commit.Children;
-            children.Parameters.AddWithValue("worker_id", commit.WorkerId);
-            children.Parameters.AddWithValue("trace_context", NpgsqlDbType.Text, commit.TraceContext ?? (object)DBNull.Value);
+            var children = Add(batch, WorkflowQueries.InsertChildren, id);
+            var c = commands.Children;
+            children.Parameters.AddWithValue("worker_id", workerId);
+            children.Parameters.AddWithValue("trace_context", NpgsqlDbType.Text, traceContext ?? (object)DBNull.Value);
             children.Parameters.AddWithValue("child_ids", c.Select(x => x.Id).ToArray());
             children.Parameters.AddWithValue("kinds", c.Select(x => x.Kind.ToDb()).ToArray());
             children.Parameters.AddWithValue("names", c.Select(x => x.Name).ToArray());
@@ -109,73 +217,24 @@ internal sealed partial class CurrantStore
             children.Parameters.AddWithValue("eager", c.Select(x => x.Eager).ToArray());
         }
 
-        // Results are read by position: the Finish statement's is the one that says what happened. The reader
-        // yields a result set only for statements that return rows: the fence, each signal wait, the consumption.
-        var finishIndex = 1 + waits + (commit.Consumed.Count > 0 ? 1 : 0);
-        var finish = Add(batch, WorkflowQueries.Finish, commit);
-        finish.Parameters.AddWithValue("state", commit.State.ToDb());
-        finish.Parameters.AddWithValue("seen_wake_count", commit.SeenWakeCount);
-        finish.Parameters.AddWithValue("result", NpgsqlDbType.Jsonb, commit.Result ?? (object)DBNull.Value);
-        finish.Parameters.AddWithValue("error", NpgsqlDbType.Jsonb, commit.Error ?? (object)DBNull.Value);
-        finish.Parameters.AddWithValue("worker_id", commit.WorkerId);
-        finish.Parameters.AddWithValue("attempt", commit.Attempt);
-
-        var finished = commit.State is ExecutionState.Completed or ExecutionState.Failed;
-        if (finished)
-        {
-            Add(batch, WorkflowQueries.CancelTimers, commit);
-            Add(batch, WorkflowQueries.NotifyFinished, commit);
-        }
-
-        var wake = commit.Children.Where(c => !c.Eager && c.Delay <= TimeSpan.Zero).Select(c => c.Queue).Distinct().ToArray();
-        if (wake.Length > 0)
-        {
-            var notify = Add(batch, WorkflowQueries.NotifyQueues, commit);
-            notify.Parameters.AddWithValue("queues", wake);
-        }
-
-        string? state = null, queue = null;
-        try
-        {
-            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            var index = 0;
-            do
-            {
-                if (index++ == finishIndex && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    (state, queue) = WorkflowQueries.ReadFinish(reader);
-                }
-            }
-            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
-        }
-        catch (PostgresException ex) when (ex.SqlState == "CU001")
-        {
-            return (ex.MessageText switch
-            {
-                "cancelled" => ActivationOutcome.Cancelled,
-                "conflict" => ActivationOutcome.Conflict,
-                _ => ActivationOutcome.Fenced,
-            }, null);
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            // History already has one of these steps: another activation got there first.
-            return (ActivationOutcome.Conflict, null);
-        }
-
-        if (state is null)
-        {
-            return (ActivationOutcome.Fenced, null);
-        }
-
-        var woken = commit.State == ExecutionState.Suspended && state == "pending";
-        return (woken ? ActivationOutcome.CommittedAndWoken : ActivationOutcome.Committed, queue);
+        return 1 + waits + (commands.Consumed.Count > 0 ? 1 : 0);
     }
 
-    private static NpgsqlBatchCommand Add(NpgsqlBatch batch, string sql, ActivationCommit commit)
+    /// <summary>Announces the queues of children that are due now and not dispatched here.</summary>
+    private static void AddNotify(NpgsqlBatch batch, Guid id, ActivationCommands commands)
+    {
+        var wake = commands.Children.Where(c => !c.Eager && c.Delay <= TimeSpan.Zero).Select(c => c.Queue).Distinct().ToArray();
+        if (wake.Length > 0)
+        {
+            var notify = Add(batch, WorkflowQueries.NotifyQueues, id);
+            notify.Parameters.AddWithValue("queues", wake);
+        }
+    }
+
+    private static NpgsqlBatchCommand Add(NpgsqlBatch batch, string sql, Guid id)
     {
         var command = new NpgsqlBatchCommand(sql);
-        command.Parameters.AddWithValue("id", commit.WorkflowId);
+        command.Parameters.AddWithValue("id", id);
         batch.BatchCommands.Add(command);
         return command;
     }

@@ -3,32 +3,37 @@ using Microsoft.Extensions.Logging;
 namespace Currant;
 
 /// <summary>
-/// The only door from workflow code to the outside world. Every member is deterministic under replay:
-/// times, ids and random numbers are recorded the first time and read back afterwards.
+/// The only door from workflow code to the outside world. Every member is deterministic under replay: durable
+/// calls are recorded the first time and read back afterwards; times, ids and random numbers derive from what is
+/// recorded, without a history entry of their own.
 /// Calling any member outside a running workflow throws <see cref="InvalidOperationException"/>.
 /// </summary>
 public static class Workflow
 {
     /// <summary>The id of the running workflow execution.</summary>
-    public static Guid Id => Current.WorkflowId;
+    public static Guid Id => Context("Workflow.Id").WorkflowId;
 
     /// <summary>True while the workflow is re-executing recorded history.</summary>
-    public static bool IsReplaying => Current.IsReplaying;
+    public static bool IsReplaying => Context("Workflow.IsReplaying").IsReplaying;
 
-    /// <summary>The current time, recorded in history so replay sees the same value.</summary>
-    public static DateTime UtcNow => Current.UtcNow;
+    /// <summary>
+    /// Workflow time (UTC): when the workflow first ran, advanced to the time recorded with each outcome it is woken
+    /// by (an activity, a timer, a signal) and each inline step that finishes. Replay reads the same values at the
+    /// same points; reading it takes no place in history, so adding or moving a read never breaks a running workflow.
+    /// </summary>
+    public static DateTime UtcNow => Context("Workflow.UtcNow").UtcNow;
 
-    /// <summary>A random number generator seeded from history.</summary>
-    public static Random Random => Current.Random;
+    /// <summary>A random number generator seeded from the workflow id: the same numbers on every replay.</summary>
+    public static Random Random => Context("Workflow.Random").Random;
 
     /// <summary>A logger that stays quiet while the workflow replays.</summary>
-    public static ILogger Logger => Current.Logger;
+    public static ILogger Logger => Context("Workflow.Logger").Logger;
 
     /// <summary>A new GUID, the same one on every replay.</summary>
-    public static Guid NewGuid() => Current.NewGuid();
+    public static Guid NewGuid() => Context("Workflow.NewGuid()").NewGuid();
 
     /// <summary>A durable timer: no worker is held while it runs and it survives restarts.</summary>
-    public static Task Sleep(TimeSpan duration) => Current.SleepAsync(duration);
+    public static Task Sleep(TimeSpan duration) => Context("Workflow.Sleep(...)").SleepAsync(duration);
 
     /// <summary>
     /// Waits for the next signal named <paramref name="name"/> (signals are buffered on arrival and consumed once,
@@ -37,7 +42,7 @@ public static class Workflow
     public static Task<T> WaitForSignal<T>(string name, TimeSpan? timeout = null)
     {
         Names.CheckSignalName(name, nameof(name));
-        return Current.WaitForSignalAsync<T>(name, timeout);
+        return Context("Workflow.WaitForSignal(...)").WaitForSignalAsync<T>(name, timeout);
     }
 
     /// <summary>
@@ -45,20 +50,21 @@ public static class Workflow
     /// code passes this point, the recorded version on replay, and <paramref name="minSupported"/> for histories
     /// that passed this point before the change existed.
     /// </summary>
-    public static int GetVersion(string changeId, int minSupported, int maxSupported) => Current.GetVersion(changeId, minSupported, maxSupported);
+    public static int GetVersion(string changeId, int minSupported, int maxSupported) => Context("Workflow.GetVersion(...)").GetVersion(changeId, minSupported, maxSupported);
 
-    /// <summary>Runs <paramref name="step"/> once and records its result; replay returns the recorded value.</summary>
-    public static Task<T> Step<T>(string name, Func<CancellationToken, Task<T>> step) => Current.StepAsync(name, step);
+    /// <summary>
+    /// Runs <paramref name="step"/> once, as ordinary code (no Workflow.* inside), and records its result; replay
+    /// returns the recorded value. The result is committed before the next step starts, so a finished step never runs again.
+    /// </summary>
+    public static Task<T> Step<T>(string name, Func<CancellationToken, Task<T>> step) => Context("Workflow.Step(...)").StepAsync(name, step);
 
     /// <summary>Runs <paramref name="step"/> once and records that it ran; replay skips it.</summary>
     public static Task Step(string name, Func<CancellationToken, Task> step)
-        => Current.StepAsync<bool>(name, async ct =>
+        => Context("Workflow.Step(...)").StepAsync<bool>(name, async ct =>
         {
             await step(ct).ConfigureAwait(true);
             return true;
         });
 
-    private static IWorkflowContext Current => WorkflowContextAccessor.Current ?? throw new InvalidOperationException(
-        "Workflow.* can only be used inside a workflow's RunAsync (on the workflow scheduler). " +
-        "Move this call into a [Workflow] class, or use the regular .NET API outside workflows.");
+    private static IWorkflowContext Context(string member) => WorkflowContextAccessor.Require(member);
 }

@@ -13,9 +13,12 @@ namespace Currant.Workflows;
 /// </summary>
 /// <remarks>
 /// Determinism rules: every durable call takes the next sequence number in call order; an outcome recorded with the
-/// call (inline steps, versions, clock reads, a signal that was waiting) completes the call synchronously; an outcome
-/// that arrived later is delivered in <see cref="HistoryEvent.Order"/> order, draining the scheduler after each one,
-/// in the first run and in every replay alike.
+/// call (inline steps, versions, a signal that was waiting) completes the call synchronously; an outcome that
+/// arrived later is delivered in <see cref="HistoryEvent.Order"/> order, draining the scheduler after each one, in
+/// the first run and in every replay alike. Replay-safe values take no sequence number: <see cref="UtcNow"/> is the
+/// workflow clock (the first run's start, then the time each delivered outcome or finished step recorded),
+/// <see cref="NewGuid"/> and <see cref="Random"/> derive from the workflow id and a counter. An inline step's result
+/// is committed (<see cref="Checkpointer"/>) before the next step body starts, so a finished step never runs again.
 /// </remarks>
 internal sealed class WorkflowInstance : IWorkflowContext
 {
@@ -31,7 +34,10 @@ internal sealed class WorkflowInstance : IWorkflowContext
     private int _maxHistorySeq;
     private int _minVersionSeq;
     private int _guids;
-    private int _localSteps;
+    private int _outstanding;
+    private int _uncommittedSteps;
+    private DateTime _clock;
+    private bool _started;
     private Task<byte[]?>? _run;
 
     public WorkflowInstance(Guid id, string queue, ExecutionDefinition definition, CurrantClient client, ILogger logger)
@@ -78,28 +84,28 @@ internal sealed class WorkflowInstance : IWorkflowContext
     /// <summary>True while the code awaits a durable outcome that has not arrived.</summary>
     public bool IsWaiting => _waiting.Count > 0;
 
-    // Commands of the current activation.
+    // Commands of the current activation not committed yet.
     public List<NewHistoryRow> NewHistory { get; } = [];
 
     public List<NewChild> NewChildren { get; } = [];
 
     public List<SignalConsumption> Consumed { get; } = [];
 
-    public DateTime UtcNow
-    {
-        get
-        {
-            var seq = _nextSeq++;
-            if (Recorded(seq, "now", "utcnow") is { } recorded)
-            {
-                return recorded.Result is null ? default : JsonSerializer.Deserialize(recorded.Result, InternalJsonContext.Default.DateTime);
-            }
+    /// <summary>
+    /// Set by the runner for each activation: commits the commands so far (fenced) before the next inline step
+    /// body starts. Commits of concurrent workflows are grouped.
+    /// </summary>
+    public Func<ActivationCommands, Task<ActivationOutcome>>? Checkpointer { get; set; }
 
-            var now = DateTime.UtcNow;
-            NewHistory.Add(new NewHistoryRow(seq, "now", "utcnow", HistoryEvent.Completed, null, JsonSerializer.Serialize(now, InternalJsonContext.Default.DateTime), null));
-            return now;
-        }
-    }
+    /// <summary>Why the activation cannot go on: a checkpoint was not committed (the code waits forever; drop the instance).</summary>
+    public CheckpointFailure? Abandoned { get; private set; }
+
+    /// <summary>
+    /// Workflow time: takes no place in history, so adding, removing or moving reads never shifts a step. It is the
+    /// time the workflow first ran, then advances only when an outcome is delivered or an inline step finishes (to
+    /// the time recorded with it), so replay reads the same values at the same points.
+    /// </summary>
+    public DateTime UtcNow => _clock;
 
     /// <summary>Deterministic: derived from the workflow id and a counter, so replay yields the same ids.</summary>
     public Guid NewGuid()
@@ -126,6 +132,17 @@ internal sealed class WorkflowInstance : IWorkflowContext
                 continue;
             }
 
+            if (e.Kind == HistoryEvent.StartKind)
+            {
+                if (!_started)
+                {
+                    _clock = e.CompletedAt ?? _clock;
+                    _started = true;
+                }
+
+                continue;
+            }
+
             _history[e.Seq] = e;
             _maxHistorySeq = Math.Max(_maxHistorySeq, e.Seq);
         }
@@ -145,6 +162,14 @@ internal sealed class WorkflowInstance : IWorkflowContext
         {
             if (_run is null)
             {
+                if (!_started)
+                {
+                    // The first run: its time is the workflow's clock until an outcome arrives, and is recorded.
+                    _clock = WorkflowClock.Now();
+                    _started = true;
+                    NewHistory.Add(new NewHistoryRow(0, HistoryEvent.StartKind, Definition.Name, HistoryEvent.Completed, null, null, null, _clock));
+                }
+
                 _run = Task.Factory.StartNew(() => Definition.Invoke(start!).AsTask(), CancellationToken.None, TaskCreationOptions.None, _scheduler).Unwrap();
                 Drain();
             }
@@ -158,18 +183,33 @@ internal sealed class WorkflowInstance : IWorkflowContext
         }
     }
 
-    /// <summary>Forgets the commands of an activation once they are committed (or abandoned).</summary>
-    public void CommitCommands()
+    /// <summary>Hands over the commands not committed yet (to a checkpoint or the activation's commit).</summary>
+    public ActivationCommands TakeCommands()
     {
-        foreach (var row in NewHistory)
+        if (NewHistory.Count == 0 && NewChildren.Count == 0 && Consumed.Count == 0)
         {
-            if (row.Kind == "version")
+            return ActivationCommands.None;
+        }
+
+        var commands = new ActivationCommands([.. NewHistory], [.. NewChildren], [.. Consumed]);
+        NewHistory.Clear();
+        NewChildren.Clear();
+        Consumed.Clear();
+        _uncommittedSteps = 0;
+        return commands;
+    }
+
+    /// <summary>Committed commands are history now: replay checks (sticky) and IsReplaying must see them.</summary>
+    public void Committed(ActivationCommands commands)
+    {
+        foreach (var row in commands.History)
+        {
+            if (row.Kind is "version" or HistoryEvent.StartKind)
             {
                 continue;
             }
 
-            // Committed rows are history now: replay checks (sticky) and IsReplaying must see them.
-            _history[row.Seq] = new HistoryEvent(row.Seq, row.Kind, row.Name, row.State, row.ChildId, row.Result, row.Error, null);
+            _history[row.Seq] = new HistoryEvent(row.Seq, row.Kind, row.Name, row.State, row.ChildId, row.Result, row.Error, null, row.CompletedAt);
             if (row.State != HistoryEvent.Scheduled)
             {
                 _delivered.Add(row.Seq);
@@ -178,19 +218,15 @@ internal sealed class WorkflowInstance : IWorkflowContext
             _maxHistorySeq = Math.Max(_maxHistorySeq, row.Seq);
         }
 
-        foreach (var consumed in Consumed)
+        foreach (var consumed in commands.Consumed)
         {
             _delivered.Add(consumed.Seq);
         }
-
-        NewHistory.Clear();
-        NewChildren.Clear();
-        Consumed.Clear();
     }
 
     private void Drain()
     {
-        _scheduler.Drain(() => Volatile.Read(ref _localSteps) > 0 && Nondeterminism is null);
+        _scheduler.Drain(() => Volatile.Read(ref _outstanding) > 0 && Nondeterminism is null);
         if (_run is { IsCompleted: true } && Nondeterminism is null && _run.IsCompletedSuccessfully && _maxHistorySeq >= _nextSeq)
         {
             var extra = _history[_maxHistorySeq];
@@ -222,6 +258,7 @@ internal sealed class WorkflowInstance : IWorkflowContext
                     pending.Remove(e);
                     _delivered.Add(e.Seq);
                     _signalWaits.Remove(e.Seq);
+                    _clock = WorkflowClock.Later(_clock, e.CompletedAt);
                     waiter.SetResult(e);
                     Drain();
                     progressed = true;
@@ -249,8 +286,12 @@ internal sealed class WorkflowInstance : IWorkflowContext
 
             _signals.Remove(signal);
             _signalWaits.Remove(seq);
-            Consumed.Add(new SignalConsumption(signal.Id, seq, signal.Payload, WaitWasScheduled: true));
-            waiter.SetResult(recorded with { State = HistoryEvent.Completed, Result = signal.Payload });
+
+            // The wait's outcome arrives with the signal: that is the time the workflow is woken at, here and in replay.
+            var at = WorkflowClock.Later(_clock, signal.ArrivedAt);
+            Consumed.Add(new SignalConsumption(signal.Id, seq, signal.Payload, WaitWasScheduled: true, at));
+            _clock = at;
+            waiter.SetResult(recorded with { State = HistoryEvent.Completed, Result = signal.Payload, CompletedAt = at });
             Drain();
         }
     }
@@ -406,7 +447,7 @@ internal sealed class WorkflowInstance : IWorkflowContext
             // Sent before the wait: consumed at once, recorded as the outcome of the call.
             _signals.Remove(buffered);
             NewHistory.Add(new NewHistoryRow(seq, "signal", name, HistoryEvent.Completed, null, buffered.Payload, null));
-            Consumed.Add(new SignalConsumption(buffered.Id, seq, buffered.Payload, WaitWasScheduled: false));
+            Consumed.Add(new SignalConsumption(buffered.Id, seq, buffered.Payload, WaitWasScheduled: false, _clock));
             outcome = new HistoryEvent(seq, "signal", name, HistoryEvent.Completed, null, buffered.Payload, null, null);
         }
         else
@@ -473,39 +514,116 @@ internal sealed class WorkflowInstance : IWorkflowContext
         var seq = _nextSeq++;
         if (Recorded(seq, "step", name) is { } e)
         {
-            return Nondeterminism is not null ? new TaskCompletionSource<T>().Task : StepResult<T>(Task.FromResult(e), fresh: false);
+            return Nondeterminism is not null ? new TaskCompletionSource<T>().Task : RecordedStep<T>(e);
         }
 
-        Interlocked.Increment(ref _localSteps);
+        return FreshStepAsync(seq, name, step);
+    }
+
+    private async Task<T> FreshStepAsync<T>(int seq, string name, Func<CancellationToken, Task<T>> step)
+    {
+        if (_uncommittedSteps > 0)
+        {
+            // A finished step is made durable before the next one starts: it never runs again, whatever happens next.
+            await CheckpointAsync().ConfigureAwait(true);
+        }
+
+        if (Nondeterminism is not null)
+        {
+            await new TaskCompletionSource().Task.ConfigureAwait(true);
+        }
+
+        var e = await RunStepBody(seq, name, step).ConfigureAwait(true);
+
+        // Back on the workflow scheduler: commands are only ever touched from here.
+        NewHistory.Add(new NewHistoryRow(e.Seq, "step", e.Name, e.State, null, e.Result, e.Error, e.CompletedAt));
+        _uncommittedSteps++;
+        return StepResult<T>(e);
+    }
+
+    /// <summary>Runs a step body on the thread pool, as ordinary code: no workflow context, its name in scope for errors.</summary>
+    private Task<HistoryEvent> RunStepBody<T>(int seq, string name, Func<CancellationToken, Task<T>> step)
+    {
+        Interlocked.Increment(ref _outstanding);
         var waiter = new TaskCompletionSource<HistoryEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
         _ = Task.Run(async () =>
         {
             HistoryEvent outcome;
+            WorkflowContextAccessor.Step = name;
             try
             {
                 var value = await step(CancellationToken.None).ConfigureAwait(false);
-                outcome = new HistoryEvent(seq, "step", name, HistoryEvent.Completed, null, Encoding.UTF8.GetString(CurrantJson.Serialize(value, SerializerOptions)), null, null);
+                outcome = new HistoryEvent(seq, "step", name, HistoryEvent.Completed, null, Encoding.UTF8.GetString(CurrantJson.Serialize(value, SerializerOptions)), null, null, WorkflowClock.Now());
             }
             catch (Exception ex)
             {
-                outcome = new HistoryEvent(seq, "step", name, HistoryEvent.Failed, null, null, CurrantStore.SerializeError(ExecutionError.From(ex, nonRetryable: true)), null);
+                outcome = new HistoryEvent(seq, "step", name, HistoryEvent.Failed, null, null, CurrantStore.SerializeError(ExecutionError.From(ex, nonRetryable: true)), null, WorkflowClock.Now());
             }
 
             waiter.SetResult(outcome);
-            Interlocked.Decrement(ref _localSteps);
+            Interlocked.Decrement(ref _outstanding);
+            _scheduler.Poke();
         });
-        return StepResult<T>(waiter.Task, fresh: true);
+        return waiter.Task;
     }
 
-    private async Task<T> StepResult<T>(Task<HistoryEvent> outcome, bool fresh)
+    /// <summary>
+    /// Commits the commands so far while the code waits. If the commit fails (fenced, conflicting, the database
+    /// away) the code never resumes: <see cref="Abandoned"/> tells the runner, which drops this instance.
+    /// </summary>
+    private async Task CheckpointAsync()
     {
-        var e = await outcome.ConfigureAwait(true);
-        if (fresh)
+        var commands = TakeCommands();
+        if (commands.IsEmpty || Checkpointer is not { } checkpointer)
         {
-            // Back on the workflow scheduler: commands are only ever touched from here.
-            NewHistory.Add(new NewHistoryRow(e.Seq, "step", e.Name, e.State, null, e.Result, e.Error));
+            return;
         }
 
+        Interlocked.Increment(ref _outstanding);
+        var committed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                var outcome = await checkpointer(commands).ConfigureAwait(false);
+                if (outcome is ActivationOutcome.Committed or ActivationOutcome.CommittedAndWoken)
+                {
+                    committed.SetResult();
+                }
+                else
+                {
+                    Abandoned ??= new CheckpointFailure(outcome, null);
+                }
+            }
+            catch (Exception ex)
+            {
+                Abandoned ??= new CheckpointFailure(ActivationOutcome.Fenced, ex);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _outstanding);
+                _scheduler.Poke();
+            }
+        });
+        await committed.Task.ConfigureAwait(true);
+        Committed(commands);
+    }
+
+    private Task<T> RecordedStep<T>(HistoryEvent e)
+    {
+        try
+        {
+            return Task.FromResult(StepResult<T>(e));
+        }
+        catch (ExecutionFailedException ex)
+        {
+            return Task.FromException<T>(ex);
+        }
+    }
+
+    private T StepResult<T>(HistoryEvent e)
+    {
+        _clock = WorkflowClock.Later(_clock, e.CompletedAt);
         if (e.State != HistoryEvent.Completed)
         {
             // The same exception type on the first run and in replay, so catch blocks behave alike.
@@ -516,3 +634,6 @@ internal sealed class WorkflowInstance : IWorkflowContext
         return e.Result is null ? default! : CurrantJson.Deserialize<T>(Encoding.UTF8.GetBytes(e.Result), SerializerOptions);
     }
 }
+
+/// <summary>A checkpoint that did not commit: how it ended, and the exception when the database failed it.</summary>
+internal sealed record CheckpointFailure(ActivationOutcome Outcome, Exception? Exception);

@@ -27,6 +27,7 @@ internal sealed class WorkflowRunner : IExecutionRunner
     private readonly ICompleter _completer;
     private readonly ConcurrentDictionary<Guid, WorkflowInstance> _sticky = new();
     private readonly ConcurrentDictionary<Guid, int> _refusedCommits = new();
+    private readonly StepCommitter _checkpoints;
 
     public WorkflowRunner(CurrantClient client, Guid workerId, IServiceProvider services, ILogger logger, IProducer producer, ICompleter completer)
     {
@@ -37,6 +38,7 @@ internal sealed class WorkflowRunner : IExecutionRunner
         _logger = logger;
         _producer = producer;
         _completer = completer;
+        _checkpoints = new StepCommitter(_store);
     }
 
     /// <summary>How long one slice of workflow code may hold its thread before it counts as blocked.</summary>
@@ -114,7 +116,22 @@ internal sealed class WorkflowRunner : IExecutionRunner
         var start = firstActivation
             ? new InvocationContext(row.Id, row.Name, row.Attempt, Encoding.UTF8.GetBytes(row.Arguments), _services, _client.SerializerOptions, CancellationToken.None)
             : null;
+        var traceContext = telemetry.TraceContext ?? row.TraceContext;
+        instance.Checkpointer = commands => _checkpoints.CommitAsync(new Checkpoint(row.Id, _workerId, row.Attempt, commands, traceContext));
         var blocked = await ActivateAsync(instance, start).ConfigureAwait(false);
+        if (instance.Abandoned is { } abandoned)
+        {
+            // A checkpoint did not commit, so the code never went past it: nothing more of this activation is written.
+            _sticky.TryRemove(row.Id, out _);
+            telemetry.CompleteActivation(ExecutionState.Pending, abandoned.Exception);
+            if (abandoned.Exception is { } exception)
+            {
+                throw exception;
+            }
+
+            await AfterCommitAsync(row, abandoned.Outcome).ConfigureAwait(false);
+            return;
+        }
 
         ExecutionState next;
         string? result = null, error = null;
@@ -158,7 +175,8 @@ internal sealed class WorkflowRunner : IExecutionRunner
             next = ExecutionState.Suspended;
         }
 
-        var children = commands ? instance.NewChildren.ToList() : [];
+        var taken = commands ? instance.TakeCommands() : ActivationCommands.None;
+        var children = taken.Children.ToList();
         if (commands && firstCommit && row.Timeout is { } timeout && next == ExecutionState.Suspended)
         {
             var elapsed = DateTimeOffset.UtcNow - state.CreatedAt;
@@ -181,10 +199,9 @@ internal sealed class WorkflowRunner : IExecutionRunner
         }
 
         // The span ends before the commit, like a job's before its completion: whoever sees the outcome sees the span.
-        var traceContext = telemetry.TraceContext ?? row.TraceContext;
         telemetry.CompleteActivation(next, (Exception?)blocked ?? instance.Nondeterminism);
-        var commit = new ActivationCommit(row.Id, _workerId, row.Attempt, state.WakeCount, next, result, error,
-            commands ? instance.NewHistory.ToList() : [], children, commands ? instance.Consumed.ToList() : [], traceContext);
+        var written = taken with { Children = children };
+        var commit = new ActivationCommit(row.Id, _workerId, row.Attempt, state.WakeCount, next, result, error, written, traceContext);
         ActivationOutcome outcome;
         try
         {
@@ -200,7 +217,7 @@ internal sealed class WorkflowRunner : IExecutionRunner
         switch (outcome)
         {
             case ActivationOutcome.Committed or ActivationOutcome.CommittedAndWoken:
-                instance.CommitCommands();
+                instance.Committed(written);
                 if (next == ExecutionState.Suspended && blocked is null && instance.Nondeterminism is null)
                 {
                     Remember(row.Id, instance);
@@ -222,21 +239,26 @@ internal sealed class WorkflowRunner : IExecutionRunner
                 }
 
                 break;
-            case ActivationOutcome.Conflict:
+            default:
                 ReleaseSlots(eager.Count);
                 _sticky.TryRemove(row.Id, out _);
+                await AfterCommitAsync(row, outcome).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    /// <summary>What follows a commit or checkpoint that wrote nothing: replay after a conflict, end a cancelled tree.</summary>
+    private async Task AfterCommitAsync(ClaimedExecution row, ActivationOutcome outcome)
+    {
+        switch (outcome)
+        {
+            case ActivationOutcome.Conflict:
                 await _store.RequeueAsync(row.Id, _workerId, row.Attempt, CancellationToken.None).ConfigureAwait(false);
                 _producer.Wake();
                 break;
             case ActivationOutcome.Cancelled:
-                ReleaseSlots(eager.Count);
-                _sticky.TryRemove(row.Id, out _);
                 await _store.CancelTreeAsync(row.Id, ExecutionState.Cancelled,
                     new ExecutionError(typeof(OperationCanceledException).FullName!, "Cancelled on request.", null, true), CancellationToken.None).ConfigureAwait(false);
-                break;
-            default:
-                ReleaseSlots(eager.Count);
-                _sticky.TryRemove(row.Id, out _);
                 break;
         }
     }

@@ -40,6 +40,9 @@ internal sealed class WorkflowScheduler : TaskScheduler
         }
     }
 
+    /// <summary>Wakes <see cref="Drain"/> to look at the busy condition again (outstanding work ended without a continuation).</summary>
+    public void Poke() => _arrived.Release();
+
     /// <summary>Runs every ready task, then waits for more while <paramref name="busy"/> says work is outstanding.</summary>
     public void Drain(Func<bool> busy)
     {
@@ -62,10 +65,19 @@ internal sealed class WorkflowScheduler : TaskScheduler
 
             if (!busy())
             {
-                return;
+                // Work outstanding posts its continuation before it stops counting as busy: look once more.
+                lock (_gate)
+                {
+                    if (_ready.Count == 0)
+                    {
+                        return;
+                    }
+                }
+
+                continue;
             }
 
-            // Inline steps are still running on the thread pool: wait for one of them to post its continuation.
+            // Inline steps or checkpoints are still running on the thread pool: wait for one to post its continuation.
             _arrived.Wait(TimeSpan.FromMilliseconds(50));
         }
     }

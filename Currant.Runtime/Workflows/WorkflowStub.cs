@@ -55,7 +55,9 @@ public static class WorkflowStub
         return context.Queue(definition, arguments, options).Select(id => new ExecutionHandle(context.Client, id)).ToArray();
     }
 
-    private static IWorkflowContext Context(string stub) => WorkflowContextAccessor.Current ?? throw new InvalidOperationException(
-        $"'{stub}' can only be called from workflow code (a [Workflow] class's RunAsync). " +
-        "Outside a workflow, use Queue(...) to enqueue it as a job or workflow of its own.");
+    private static IWorkflowContext Context(string stub) => WorkflowContextAccessor.Current ?? (WorkflowContextAccessor.Step is not null
+        ? WorkflowContextAccessor.Require($"'{stub}'")
+        : throw new InvalidOperationException(
+            $"'{stub}' can only be called from workflow code (a [Workflow] class's RunAsync). " +
+            "Outside a workflow, use Queue(...) to enqueue it as a job or workflow of its own."));
 }

@@ -8,7 +8,7 @@ internal static class WorkflowQueries
 {
     // history primary key (workflow_id, seq).
     internal const string LoadHistory = """
-        SELECT seq, kind, name, state, child_id, result::text, error::text, completed_order
+        SELECT seq, kind, name, state, child_id, result::text, error::text, completed_order, completed_at
         FROM currant.history WHERE workflow_id = @id ORDER BY seq
         """;
 
@@ -18,16 +18,17 @@ internal static class WorkflowQueries
         r.IsDBNull(4) ? null : r.GetGuid(4),
         r.IsDBNull(5) ? null : r.GetString(5),
         r.IsDBNull(6) ? null : r.GetString(6),
-        r.IsDBNull(7) ? null : r.GetInt64(7));
+        r.IsDBNull(7) ? null : r.GetInt64(7),
+        r.IsDBNull(8) ? null : r.GetFieldValue<DateTime>(8));
 
     // signals_buffered_idx.
     internal const string LoadSignals = """
-        SELECT id, name, payload::text FROM currant.signals
+        SELECT id, name, payload::text, created_at FROM currant.signals
         WHERE workflow_id = @id AND consumed_seq IS NULL ORDER BY id
         """;
 
     /// <summary>One row of <see cref="LoadSignals"/>.</summary>
-    internal static BufferedSignal ReadBufferedSignal(NpgsqlDataReader r) => new(r.GetInt64(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2));
+    internal static BufferedSignal ReadBufferedSignal(NpgsqlDataReader r) => new(r.GetInt64(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetFieldValue<DateTime>(3));
 
     internal const string LoadWorkflow = "SELECT wake_count, created_at FROM currant.executions WHERE id = @id";
 
@@ -43,19 +44,21 @@ internal static class WorkflowQueries
               FOR UPDATE) AS held
         """;
 
+    // completed_at is the workflow time the row records when the worker chose it (a step's end, the start).
     internal const string InsertHistory = """
         INSERT INTO currant.history (workflow_id, seq, kind, name, state, child_id, result, error, completed_at)
-        SELECT @id, seq, kind, name, state, child_id, result, error, CASE WHEN state <> 'scheduled' THEN now() END
-        FROM unnest(@seqs::int[], @kinds::text[], @names::text[], @states::text[], @child_ids::uuid[], @results::jsonb[], @errors::jsonb[])
-            AS t(seq, kind, name, state, child_id, result, error)
+        SELECT @id, seq, kind, name, state, child_id, result, error, COALESCE(at, CASE WHEN state <> 'scheduled' THEN now() END)
+        FROM unnest(@seqs::int[], @kinds::text[], @names::text[], @states::text[], @child_ids::uuid[], @results::jsonb[], @errors::jsonb[], @ats::timestamptz[])
+            AS t(seq, kind, name, state, child_id, result, error, at)
         """;
 
     // A wait recorded by an earlier activation takes the signal now; its outcome arrived after the call, so it
-    // gets an arrival order like a child's. Zero rows means a timeout got there first: the activation conflicts.
+    // gets an arrival order like a child's, and the workflow time it woke the workflow at (@at, the signal's
+    // arrival). Zero rows means a timeout got there first: the activation conflicts.
     internal const string CompleteSignalWait = """
         WITH taken AS (
             UPDATE currant.history
-            SET state = 'completed', result = @payload, completed_at = now(), completed_order = nextval('currant.history_order')
+            SET state = 'completed', result = @payload, completed_at = @at, completed_order = nextval('currant.history_order')
             WHERE workflow_id = @id AND seq = @seq AND state = 'scheduled'
             RETURNING 1
         )
@@ -173,7 +176,7 @@ internal static class WorkflowQueries
         SELECT h.seq, h.kind, h.name, h.state, h.child_id, h.result::text, h.error::text, h.created_at, h.completed_at,
                c.state, c.attempt
         FROM currant.history h LEFT JOIN currant.executions c ON c.id = h.child_id
-        WHERE h.workflow_id = @id ORDER BY h.seq > 0 DESC, abs(h.seq)
+        WHERE h.workflow_id = @id AND h.kind <> 'start' ORDER BY h.seq > 0 DESC, abs(h.seq)
         """;
 
     /// <summary>One row of <see cref="History"/>.</summary>
