@@ -22,7 +22,7 @@ namespace Currant.Workflows;
 /// </remarks>
 internal sealed class WorkflowInstance : IWorkflowContext
 {
-    private readonly WorkflowScheduler _scheduler = new();
+    private readonly WorkflowScheduler _scheduler;
     private readonly Dictionary<int, HistoryEvent> _history = [];
     private readonly Dictionary<string, int> _versions = new(StringComparer.Ordinal);
     private readonly Dictionary<int, TaskCompletionSource<HistoryEvent>> _waiting = [];
@@ -47,6 +47,7 @@ internal sealed class WorkflowInstance : IWorkflowContext
         Definition = definition;
         ClientImpl = client;
         _logger = new ReplayAwareLogger(logger, () => IsReplaying);
+        _scheduler = new WorkflowScheduler(this);
         Random = new Random(BitConverter.ToInt32(SHA256.HashData(id.ToByteArray()), 0));
     }
 
@@ -155,32 +156,24 @@ internal sealed class WorkflowInstance : IWorkflowContext
     /// Runs the code as far as it can go: starts it on first activation, then delivers outcomes that arrived since,
     /// in arrival order, then hands buffered signals to the waits that were recorded earlier.
     /// </summary>
-    public void Activate(InvocationContext? start)
+    public async Task ActivateAsync(InvocationContext? start)
     {
-        WorkflowContextAccessor.Current = this;
-        try
+        if (_run is null)
         {
-            if (_run is null)
+            if (!_started)
             {
-                if (!_started)
-                {
-                    // The first run: its time is the workflow's clock until an outcome arrives, and is recorded.
-                    _clock = WorkflowClock.Now();
-                    _started = true;
-                    NewHistory.Add(new NewHistoryRow(0, HistoryEvent.StartKind, Definition.Name, HistoryEvent.Completed, null, null, null, _clock));
-                }
-
-                _run = Task.Factory.StartNew(() => Definition.Invoke(start!).AsTask(), CancellationToken.None, TaskCreationOptions.None, _scheduler).Unwrap();
-                Drain();
+                // The first run: its time is the workflow's clock until an outcome arrives, and is recorded.
+                _clock = WorkflowClock.Now();
+                _started = true;
+                NewHistory.Add(new NewHistoryRow(0, HistoryEvent.StartKind, Definition.Name, HistoryEvent.Completed, null, null, null, _clock));
             }
 
-            DeliverOutcomes();
-            ConsumeSignalsForEarlierWaits();
+            _run = Task.Factory.StartNew(() => Definition.Invoke(start!).AsTask(), CancellationToken.None, TaskCreationOptions.None, _scheduler).Unwrap();
+            await DrainAsync().ConfigureAwait(false);
         }
-        finally
-        {
-            WorkflowContextAccessor.Current = null;
-        }
+
+        await DeliverOutcomesAsync().ConfigureAwait(false);
+        await ConsumeSignalsForEarlierWaitsAsync().ConfigureAwait(false);
     }
 
     /// <summary>Hands over the commands not committed yet (to a checkpoint or the activation's commit).</summary>
@@ -224,9 +217,9 @@ internal sealed class WorkflowInstance : IWorkflowContext
         }
     }
 
-    private void Drain()
+    private async Task DrainAsync()
     {
-        _scheduler.Drain(() => Volatile.Read(ref _outstanding) > 0 && Nondeterminism is null);
+        await _scheduler.DrainAsync(() => Volatile.Read(ref _outstanding) > 0 && Nondeterminism is null).ConfigureAwait(false);
         if (_run is { IsCompleted: true } && Nondeterminism is null && _run.IsCompletedSuccessfully && _maxHistorySeq >= _nextSeq)
         {
             var extra = _history[_maxHistorySeq];
@@ -236,7 +229,7 @@ internal sealed class WorkflowInstance : IWorkflowContext
         }
     }
 
-    private void DeliverOutcomes()
+    private async Task DeliverOutcomesAsync()
     {
         var pending = _history.Values
             .Where(e => e.Order is not null && e.State != HistoryEvent.Scheduled && !_delivered.Contains(e.Seq))
@@ -260,7 +253,7 @@ internal sealed class WorkflowInstance : IWorkflowContext
                     _signalWaits.Remove(e.Seq);
                     _clock = WorkflowClock.Later(_clock, e.CompletedAt);
                     waiter.SetResult(e);
-                    Drain();
+                    await DrainAsync().ConfigureAwait(false);
                     progressed = true;
                     break;
                 }
@@ -269,7 +262,7 @@ internal sealed class WorkflowInstance : IWorkflowContext
         while (progressed);
     }
 
-    private void ConsumeSignalsForEarlierWaits()
+    private async Task ConsumeSignalsForEarlierWaitsAsync()
     {
         foreach (var (seq, name) in _signalWaits.OrderBy(w => w.Key).ToArray())
         {
@@ -292,7 +285,7 @@ internal sealed class WorkflowInstance : IWorkflowContext
             Consumed.Add(new SignalConsumption(signal.Id, seq, signal.Payload, WaitWasScheduled: true, at));
             _clock = at;
             waiter.SetResult(recorded with { State = HistoryEvent.Completed, Result = signal.Payload, CompletedAt = at });
-            Drain();
+            await DrainAsync().ConfigureAwait(false);
         }
     }
 

@@ -313,7 +313,7 @@ internal sealed class WorkflowRunner : IExecutionRunner
     /// <summary>Runs the activation on a pool thread and watches it; returns an exception if the code blocked.</summary>
     private async Task<WorkflowBlockedException?> ActivateAsync(WorkflowInstance instance, InvocationContext? start)
     {
-        var activation = Task.Run(() => instance.Activate(start));
+        var activation = Task.Run(() => instance.ActivateAsync(start));
         while (!activation.IsCompleted)
         {
             await Task.WhenAny(activation, Task.Delay(50)).ConfigureAwait(false);

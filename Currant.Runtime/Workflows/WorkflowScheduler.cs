@@ -3,11 +3,13 @@ using System.Diagnostics;
 namespace Currant.Workflows;
 
 /// <summary>
-/// Runs workflow code one task at a time, in the order tasks become ready, on whichever thread drains it. Every
-/// continuation of workflow code comes back here (awaits capture <see cref="TaskScheduler.Current"/>), so the
-/// code is single-threaded and replays in the same order every time.
+/// Runs workflow code one task at a time, in the order tasks become ready. Every continuation of workflow code
+/// comes back here (awaits capture <see cref="TaskScheduler.Current"/>), so the code is single-threaded and replays
+/// in the same order every time. While inline steps or checkpoints are outstanding the drain awaits them without
+/// holding a thread: a few hundred workflows waiting on their steps must not starve the thread pool (heartbeats and
+/// database I/O run there).
 /// </summary>
-internal sealed class WorkflowScheduler : TaskScheduler
+internal sealed class WorkflowScheduler(IWorkflowContext context) : TaskScheduler
 {
     private readonly Queue<Task> _ready = new();
     private readonly Lock _gate = new();
@@ -40,29 +42,15 @@ internal sealed class WorkflowScheduler : TaskScheduler
         }
     }
 
-    /// <summary>Wakes <see cref="Drain"/> to look at the busy condition again (outstanding work ended without a continuation).</summary>
+    /// <summary>Wakes <see cref="DrainAsync"/> to look at the busy condition again (outstanding work ended without a continuation).</summary>
     public void Poke() => _arrived.Release();
 
-    /// <summary>Runs every ready task, then waits for more while <paramref name="busy"/> says work is outstanding.</summary>
-    public void Drain(Func<bool> busy)
+    /// <summary>Runs every ready task, then waits (asynchronously) for more while <paramref name="busy"/> says work is outstanding.</summary>
+    public async Task DrainAsync(Func<bool> busy)
     {
         while (true)
         {
-            Task? next;
-            lock (_gate)
-            {
-                _ready.TryDequeue(out next);
-            }
-
-            if (next is not null)
-            {
-                _arrived.Wait(0);
-                Interlocked.Exchange(ref _executingSince, Stopwatch.GetTimestamp());
-                TryExecuteTask(next);
-                Interlocked.Exchange(ref _executingSince, 0);
-                continue;
-            }
-
+            RunReady();
             if (!busy())
             {
                 // Work outstanding posts its continuation before it stops counting as busy: look once more.
@@ -78,7 +66,35 @@ internal sealed class WorkflowScheduler : TaskScheduler
             }
 
             // Inline steps or checkpoints are still running on the thread pool: wait for one to post its continuation.
-            _arrived.Wait(TimeSpan.FromMilliseconds(50));
+            await _arrived.WaitAsync(TimeSpan.FromMilliseconds(100)).ConfigureAwait(false);
+        }
+    }
+
+    private void RunReady()
+    {
+        WorkflowContextAccessor.Current = context;
+        try
+        {
+            while (true)
+            {
+                Task? next;
+                lock (_gate)
+                {
+                    if (!_ready.TryDequeue(out next))
+                    {
+                        return;
+                    }
+                }
+
+                _arrived.Wait(0);
+                Interlocked.Exchange(ref _executingSince, Stopwatch.GetTimestamp());
+                TryExecuteTask(next);
+                Interlocked.Exchange(ref _executingSince, 0);
+            }
+        }
+        finally
+        {
+            WorkflowContextAccessor.Current = null;
         }
     }
 }

@@ -9,8 +9,12 @@ namespace Currant;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class WorkflowStub
 {
-    /// <summary>True when the caller is workflow code running on the workflow scheduler.</summary>
-    public static bool IsInWorkflow => WorkflowContextAccessor.Current is not null;
+    /// <summary>
+    /// True when the caller is workflow code running on the workflow scheduler. Inside a step body (ordinary code,
+    /// run once and recorded) a stub is an error naming the step, not a silent unrecorded enqueue.
+    /// </summary>
+    public static bool IsInWorkflow => WorkflowContextAccessor.Current is not null
+        || (WorkflowContextAccessor.Step is not null && WorkflowContextAccessor.Require("A generated Queue(...) stub") is null);
 
     /// <summary>The running workflow's serializer; outside a workflow a clear error naming <paramref name="stub"/>.</summary>
     public static JsonSerializerOptions GetSerializerOptions(string stub) => Context(stub).SerializerOptions;

@@ -1,0 +1,214 @@
+using Currant.Tests.Jobs;
+
+namespace Currant.Tests.Workflows;
+
+/// <summary>
+/// Workflow engine v2: replay-safe values that take no place in history, inline steps that are durable one by one
+/// (under load, and across a SIGKILL), and the error for Workflow.* inside a step body.
+/// </summary>
+public sealed class EngineV2Tests : CurrantFixture
+{
+    private static readonly Dictionary<string, string> FastFailover = new()
+    {
+        ["CURRANT_WORKER_HEARTBEAT_INTERVAL"] = "0.3",
+        ["CURRANT_WORKER_HEARTBEAT_TIMEOUT"] = "2",
+        ["CURRANT_WORKER_POLL_INTERVAL"] = "0.2",
+    };
+
+    [OneTimeSetUp]
+    public async Task CreateLogTablesAsync()
+    {
+        await ScalarAsync<object>("""
+            CREATE TABLE deploy_log (n integer NOT NULL, step text NOT NULL, pid integer NOT NULL);
+            CREATE TABLE step_log (n integer NOT NULL, step integer NOT NULL, pid integer NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp());
+            SELECT 1;
+            """);
+    }
+
+    [Test]
+    public async Task Deploy_ThatAddsRemovesAndMovesClockGuidAndRandomReads_LeavesEveryInFlightWorkflowToComplete()
+    {
+        const int workflows = 10;
+        var queue = NewQueue("deploy");
+        var handles = await DeployFlow.Options(queue: queue, client: Client).QueueMany(Enumerable.Range(0, workflows));
+
+        await using (var buildA = WorkerProcess.Start(ConnectionString, queue, concurrency: 8, Build("A")))
+        {
+            await WaitForAsync(async () => await ScalarAsync<long>("SELECT count(*) FROM deploy_log WHERE step = 'first'") == workflows
+                && await ScalarAsync<long>("SELECT count(*) FROM currant.executions WHERE queue = @q AND kind = 'workflow' AND state = 'suspended'", ("q", queue)) == workflows,
+                buildA);
+            await buildA.TerminateAsync();
+            Assert.That(await buildA.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.True, "build A shuts down");
+        }
+
+        await using (var buildB = WorkerProcess.Start(ConnectionString, queue, concurrency: 8, Build("B")))
+        {
+            foreach (var handle in handles)
+            {
+                await handle.SignalAsync("go", "go");
+            }
+
+            await WaitForAsync(async () => await ScalarAsync<long>(
+                "SELECT count(*) FROM currant.executions WHERE queue = @q AND kind = 'workflow' AND (state IN ('completed', 'failed') OR (state = 'suspended' AND error IS NOT NULL))",
+                ("q", queue)) == workflows, buildB);
+        }
+
+        var parked = await ScalarAsync<long>("SELECT count(*) FROM currant.executions WHERE queue = @q AND kind = 'workflow' AND error IS NOT NULL", ("q", queue));
+        Assert.That(parked, Is.Zero, "no workflow parked or failed by the new build");
+        foreach (var handle in handles)
+        {
+            Assert.That(await handle.GetResultAsync(Wait), Is.EqualTo("first+go+second"));
+        }
+
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM deploy_log"), Is.EqualTo(2 * workflows), "each activity ran once");
+        Assert.That(await ScalarAsync<long>("SELECT count(DISTINCT (n, step)) FROM deploy_log"), Is.EqualTo(2 * workflows));
+        Assert.That(await ScalarAsync<long>("SELECT count(DISTINCT pid) FROM deploy_log"), Is.EqualTo(2), "build A ran the first activities, build B the second");
+    }
+
+    [Test]
+    public async Task InlineSteps_UnderLoadWithTheCpuKeptBusy_EachRunExactlyOnce()
+    {
+        const int workflows = 300, steps = 3;
+        var queue = NewQueue("steps");
+        var key = NewKey();
+        using var busy = new CancellationTokenSource();
+        var spinners = Enumerable.Range(0, Environment.ProcessorCount).Select(_ => Task.Factory.StartNew(() =>
+        {
+            var x = 0L;
+            while (!busy.IsCancellationRequested)
+            {
+                x++;
+            }
+
+            return x;
+        }, TaskCreationOptions.LongRunning)).ToArray();
+        try
+        {
+            await using var worker = await StartWorkerAsync(queue, concurrency: 32);
+            var handles = await ProbedSteps.Options(queue: queue, client: Client).QueueMany(Enumerable.Range(0, workflows).Select(n => (key, n, steps)));
+            foreach (var handle in handles)
+            {
+                Assert.That(await handle.GetResultAsync(TimeSpan.FromSeconds(120)), Is.EqualTo(steps * (steps + 1) / 2));
+            }
+        }
+        finally
+        {
+            await busy.CancelAsync();
+            await Task.WhenAll(spinners);
+        }
+
+        var counts = Enumerable.Range(0, workflows).SelectMany(n => Enumerable.Range(0, steps).Select(s => Probe.Count($"{key}/{n}/{s}"))).ToArray();
+        Assert.That(counts.Count(c => c == 0), Is.Zero, "every step ran");
+        Assert.That(counts.Count(c => c > 1), Is.Zero, $"steps that ran more than once: {counts.Count(c => c > 1)}");
+    }
+
+    [Test]
+    public async Task Worker_KilledRightAfterALaterStepStarted_NeverRerunsAnEarlierStep()
+    {
+        const int workflows = 40, steps = 4;
+        var queue = NewQueue("steps");
+        var handles = await LoggedSteps.Options(queue: queue, client: Client).QueueMany(Enumerable.Range(0, workflows).Select(n => (n, steps, 150)));
+
+        await using var doomed = WorkerProcess.Start(ConnectionString, queue, concurrency: 16, FastFailover);
+        await WaitForAsync(async () => await ScalarAsync<long>("SELECT count(*) FROM step_log WHERE step = 2") >= 5, doomed);
+        doomed.Kill();
+        var killedAt = await ScalarAsync<DateTime>("SELECT clock_timestamp()");
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM step_log"), Is.LessThan(workflows * steps), "the worker must die before finishing everything");
+
+        await using (var survivor = WorkerProcess.Start(ConnectionString, queue, concurrency: 16, FastFailover))
+        {
+            await WaitForAsync(async () => await ScalarAsync<long>(
+                "SELECT count(*) FROM currant.executions WHERE queue = @q AND kind = 'workflow' AND state = 'completed'", ("q", queue)) == workflows, survivor, TimeSpan.FromSeconds(120));
+        }
+
+        foreach (var handle in handles)
+        {
+            Assert.That(await handle.GetResultAsync(Wait), Is.EqualTo(steps * (steps - 1) / 2));
+        }
+
+        // A step whose successor had started before the kill had returned and been committed: it never runs again.
+        var rerunAfterSuccessorStarted = await ScalarAsync<long>("""
+            SELECT count(*) FROM (
+                SELECT l.n, l.step FROM step_log l
+                WHERE EXISTS (SELECT 1 FROM step_log nx WHERE nx.n = l.n AND nx.step = l.step + 1 AND nx.at < @killed)
+                GROUP BY l.n, l.step HAVING count(*) > 1) twice
+            """, ("killed", killedAt));
+        var committedBeforeKill = await ScalarAsync<long>("""
+            SELECT count(DISTINCT (l.n, l.step)) FROM step_log l
+            WHERE EXISTS (SELECT 1 FROM step_log nx WHERE nx.n = l.n AND nx.step = l.step + 1 AND nx.at < @killed)
+            """, ("killed", killedAt));
+        Assert.That(committedBeforeKill, Is.GreaterThanOrEqualTo(10), "enough steps were committed before the kill for the test to mean anything");
+        if (rerunAfterSuccessorStarted > 0)
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(ConnectionString);
+            await connection.OpenAsync();
+            await using var dump = new Npgsql.NpgsqlCommand(
+                "SELECT l.n, l.step, l.pid, l.at FROM step_log l WHERE l.n IN (SELECT n FROM step_log GROUP BY n, step HAVING count(*) > 1) ORDER BY l.n, l.at", connection);
+            await using var r = await dump.ExecuteReaderAsync();
+            while (await r.ReadAsync())
+            {
+                TestContext.Progress.WriteLine($"  n={r.GetInt32(0)} step={r.GetInt32(1)} pid={r.GetInt32(2)} at={r.GetDateTime(3):HH:mm:ss.ffffff}");
+            }
+
+            TestContext.Progress.WriteLine($"  killed at {killedAt:HH:mm:ss.ffffff}");
+            TestContext.Progress.WriteLine(doomed.Output);
+        }
+
+        Assert.That(rerunAfterSuccessorStarted, Is.Zero, "no committed step ran again");
+        Assert.That(await ScalarAsync<long>("SELECT count(DISTINCT (n, step)) FROM step_log"), Is.EqualTo(workflows * steps), "every step ran");
+        TestContext.Progress.WriteLine($"steps crash: {committedBeforeKill} steps committed before the kill, " +
+            $"{await ScalarAsync<long>("SELECT count(*) FROM step_log") - workflows * steps} in-flight bodies re-ran");
+    }
+
+    [Test]
+    public async Task WorkflowApi_InsideAStepBody_FailsTheWorkflowWithAnErrorNamingTheStep()
+    {
+        var queue = NewQueue("steps");
+        await using var worker = await StartWorkerAsync(queue);
+        var handle = await ClockInsideStep.Options(queue: queue, client: Client).Queue();
+        var failure = await Assert.ThrowsAsync<ExecutionFailedException>(async () => await handle.GetResultAsync(Wait));
+        Assert.That(failure!.Message, Does.Contain("Workflow.UtcNow").And.Contain("step 'read-clock'"));
+    }
+
+    [Test]
+    public async Task WorkflowClock_AdvancesOnlyWhenWokenAndReadsTheSameOnReplay()
+    {
+        var queue = NewQueue("steps");
+        DateTime[] first;
+        await using (var worker = await StartWorkerAsync(queue))
+        {
+            var handle = await ClockReads.Options(queue: queue, client: Client).Queue(300);
+            first = await handle.GetResultAsync(Wait);
+            var history = await Client.GetHistoryAsync(handle.Id);
+            Assert.That(history.Select(h => h.Kind), Is.EqualTo(new[] { "timer", "step" }), "clock reads take no place in history");
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first[1], Is.EqualTo(first[0]), "time stands still between wake-ups");
+            Assert.That(first[2] - first[0], Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(300)), "the timer's firing moved the clock");
+            Assert.That(first[3] - first[2], Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(50)), "the finished step moved the clock");
+        });
+    }
+
+    private static Dictionary<string, string> Build(string name) => new(FastFailover) { ["CURRANT_TEST_DEPLOY_BUILD"] = name };
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition, WorkerProcess process, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (!await condition())
+        {
+            if (process.HasExited)
+            {
+                Assert.Fail($"The worker process exited early:\n{process.Output}");
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Timed out. Worker output:\n{process.Output}");
+            }
+
+            await Task.Delay(25);
+        }
+    }
+}
