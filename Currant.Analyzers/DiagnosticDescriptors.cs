@@ -168,6 +168,12 @@ internal static class DiagnosticDescriptors
         "'{0}' only works inside a running workflow, but {1} is not workflow code",
         "Every member of Currant.Workflow reads the running workflow's context and throws InvalidOperationException anywhere else, including in jobs and activities.");
 
+    public static readonly DiagnosticDescriptor WorkflowApiInStep = Create(
+        "CUR3007", DiagnosticCategories.Usage, DiagnosticSeverity.Error,
+        "Step bodies must not use Workflow.*, Run or Queue",
+        "'{0}' in {1}: a step body runs once as ordinary code, outside the workflow, where Workflow.* and the Run/Queue stubs do not work; call it from the workflow code before or after the step",
+        "Workflow.Step runs its body once on a thread-pool thread and records the result; the body is not workflow code. Workflow.* members and the generated Run(...) stubs throw there, and a Queue(...) there is not recorded by the workflow. Call them in the workflow code around the step: pass what the step needs in, return what the workflow needs out.");
+
     private static DiagnosticDescriptor Create(
         string id, string category, DiagnosticSeverity severity, string title, string message, string description)
         => new(id, title, message, category, severity, isEnabledByDefault: true, description, HelpLinkBase + id + ".md");

@@ -8,7 +8,8 @@ namespace Currant.Analyzers;
 
 /// <summary>
 /// Determinism rules for workflow code (CUR1001–CUR1008), enqueuing from it (CUR3002), and the APIs that only work in
-/// it: <c>Run(...)</c> stubs (CUR3001) and <c>Workflow.*</c> (CUR3006). The call graph is walked once per compilation
+/// it: <c>Run(...)</c> stubs (CUR3001) and <c>Workflow.*</c> (CUR3006), which also must not be used, nor any generated
+/// stub, in a <c>Workflow.Step</c> body (CUR3007). The call graph is walked once per compilation
 /// (<see cref="WorkflowCodeWalker"/>); each file then reports what belongs to it, so a helper's diagnostic appears in
 /// the helper's file while the user types, not only in a full build.
 /// </summary>
@@ -26,7 +27,8 @@ public sealed class WorkflowCodeAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.SharedState,
         DiagnosticDescriptors.RunOutsideWorkflow,
         DiagnosticDescriptors.QueueInWorkflow,
-        DiagnosticDescriptors.WorkflowApiOutsideWorkflow);
+        DiagnosticDescriptors.WorkflowApiOutsideWorkflow,
+        DiagnosticDescriptors.WorkflowApiInStep);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -70,39 +72,48 @@ public sealed class WorkflowCodeAnalyzer : DiagnosticAnalyzer
         }
 
         var isWorkflowApi = symbols.IsWorkflowMember(symbol);
-        var isRun = !isWorkflowApi && symbol is IMethodSymbol target && symbols.GetStubKind(target, out _) == StubKind.Run;
-        if ((!isWorkflowApi && !isRun)
-            || IsInNameOf(context.Operation)
-            || workflowCode.Get(context.CancellationToken).IsReachedFromWorkflow(context.Operation.Syntax))
+        var stub = !isWorkflowApi && symbol is IMethodSymbol target ? symbols.GetStubKind(target, out _) : StubKind.None;
+        if ((!isWorkflowApi && stub == StubKind.None) || IsInNameOf(context.Operation))
         {
             return;
         }
 
-        var inStep = IsInStepDelegate(context.Operation, symbols, out var localFunction);
-        if (isWorkflowApi)
+        // Uses the walk reached are settled: step code was reported there (CUR3007), workflow code is where they belong.
+        var code = workflowCode.Get(context.CancellationToken);
+        if (code.IsReachedFromStep(context.Operation.Syntax) || code.IsReachedFromWorkflow(context.Operation.Syntax))
         {
-            // A Workflow.Step delegate runs inside the workflow's context; only code no workflow reaches is wrong here.
-            if (!inStep)
-            {
-                context.ReportDiagnostic(Diagnostic.Create(
-                    DiagnosticDescriptors.WorkflowApiOutsideWorkflow,
-                    DiagnosticLocations.For(context.Operation.Syntax),
-                    DisplayNames.Member(symbol),
-                    "'" + DisplayNames.Member(localFunction ?? context.ContainingSymbol) + "'"));
-            }
+            return;
+        }
 
+        // What is left is code no workflow reaches; a step written there (itself CUR3006) still has a step body.
+        if (EnclosingStep(context.Operation, symbols, out var localFunction) is { } step)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.WorkflowApiInStep,
+                DiagnosticLocations.For(context.Operation.Syntax),
+                DisplayNames.Member(symbol),
+                DisplayNames.Step(step)));
+            return;
+        }
+
+        if (stub == StubKind.Queue)
+        {
+            // Outside workflows the generated Queue enqueues through the client, as it should.
             return;
         }
 
         context.ReportDiagnostic(Diagnostic.Create(
-            DiagnosticDescriptors.RunOutsideWorkflow,
+            isWorkflowApi ? DiagnosticDescriptors.WorkflowApiOutsideWorkflow : DiagnosticDescriptors.RunOutsideWorkflow,
             DiagnosticLocations.For(context.Operation.Syntax),
             DisplayNames.Member(symbol),
-            inStep ? "this 'Workflow.Step' delegate" : "'" + DisplayNames.Member(localFunction ?? context.ContainingSymbol) + "'"));
+            "'" + DisplayNames.Member(localFunction ?? context.ContainingSymbol) + "'"));
     }
 
-    /// <summary>True inside a delegate given to Workflow.Step; otherwise reports the innermost local function, if any.</summary>
-    private static bool IsInStepDelegate(IOperation operation, CurrantSymbols symbols, out IMethodSymbol? localFunction)
+    /// <summary>
+    /// The innermost <c>Workflow.Step</c> call whose delegate argument contains <paramref name="operation"/>; otherwise
+    /// null, with the innermost local function, if any.
+    /// </summary>
+    private static IInvocationOperation? EnclosingStep(IOperation operation, CurrantSymbols symbols, out IMethodSymbol? localFunction)
     {
         localFunction = null;
         for (var current = operation.Parent; current is not null; current = current.Parent)
@@ -115,11 +126,11 @@ public sealed class WorkflowCodeAnalyzer : DiagnosticAnalyzer
                      && argument.Parameter?.Type.TypeKind == TypeKind.Delegate
                      && symbols.IsStep(invocation.TargetMethod))
             {
-                return true;
+                return invocation;
             }
         }
 
-        return false;
+        return null;
     }
 
     private static bool IsInNameOf(IOperation operation)

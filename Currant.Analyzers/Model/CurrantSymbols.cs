@@ -132,15 +132,20 @@ internal sealed class CurrantSymbols
     public bool IsWorkflowMember(ISymbol symbol) => SymbolEqualityComparer.Default.Equals(symbol.ContainingType, Workflow);
 
     /// <summary>
-    /// Recognises the generator's <c>Run(...)</c> stubs by shape: a static <c>Run</c> declared on an [Activity] or
-    /// [Workflow] class, or <c>Run</c> on the type its static <c>Options(...)</c> returns. <paramref name="owner"/> is
-    /// the Currant class, when known. (The generated <c>Queue</c>/<c>QueueMany</c> need no recognising: inside workflow
-    /// code they are recorded commands, see CUR3002.)
+    /// Recognises the generator's stubs by shape: a static <c>Run</c> declared on an [Activity] or [Workflow] class, a
+    /// static <c>Queue</c>/<c>QueueMany</c> declared on a [Job] or [Workflow] class, or the same names on the type its
+    /// static <c>Options(...)</c> returns. <paramref name="owner"/> is the Currant class, when known.
     /// </summary>
     public StubKind GetStubKind(IMethodSymbol method, out INamedTypeSymbol? owner)
     {
         owner = null;
-        if (method.Name != "Run" || method.ContainingType is not { } containing)
+        var (kind, validFor) = method.Name switch
+        {
+            "Run" => (StubKind.Run, ExecutionKinds.Activity | ExecutionKinds.Workflow),
+            "Queue" or "QueueMany" => (StubKind.Queue, ExecutionKinds.Job | ExecutionKinds.Workflow),
+            _ => (StubKind.None, ExecutionKinds.None),
+        };
+        if (kind == StubKind.None || method.ContainingType is not { } containing)
         {
             return StubKind.None;
         }
@@ -153,14 +158,14 @@ internal sealed class CurrantSymbols
         }
         else if (StubTypes(CancellationToken.None).TryGetValue(containing.OriginalDefinition, out owner))
         {
-            ownerKinds = owner is null ? ExecutionKinds.Activity | ExecutionKinds.Workflow : KindsOf(owner);
+            ownerKinds = owner is null ? validFor : KindsOf(owner);
         }
         else
         {
             return StubKind.None;
         }
 
-        return (ownerKinds & (ExecutionKinds.Activity | ExecutionKinds.Workflow)) != 0 ? StubKind.Run : StubKind.None;
+        return (ownerKinds & validFor) != 0 ? kind : StubKind.None;
     }
 
     private ExecutionKinds ComputeKinds(INamedTypeSymbol type)

@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace Currant.Analyzers.Model;
 
@@ -50,6 +51,23 @@ internal static class DisplayNames
 
     /// <summary>The entry method as the issue names it: <c>ProcessOrder.RunAsync</c>.</summary>
     public static string EntryMethod(IMethodSymbol method) => method.ToDisplayString(MemberFormat);
+
+    /// <summary>
+    /// A <c>Workflow.Step</c> call as messages name its body: <c>step 'charge'</c> when the name is a constant,
+    /// otherwise <c>a 'Workflow.Step' body</c>.
+    /// </summary>
+    public static string Step(IInvocationOperation step)
+    {
+        foreach (var argument in step.Arguments)
+        {
+            if (argument.Parameter?.Ordinal == 0 && argument.Value.ConstantValue is { HasValue: true, Value: string name })
+            {
+                return "step '" + name + "'";
+            }
+        }
+
+        return "a 'Workflow.Step' body";
+    }
 
     /// <summary>The attribute name users write: <c>Job</c>, <c>Activity</c> or <c>Workflow</c>.</summary>
     public static string Kind(ExecutionKinds kind) => kind switch

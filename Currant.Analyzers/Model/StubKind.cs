@@ -8,4 +8,10 @@ internal enum StubKind
 
     /// <summary><c>Run(...)</c>: an activity or child workflow, recorded in the calling workflow's history.</summary>
     Run,
+
+    /// <summary>
+    /// <c>Queue(...)</c>/<c>QueueMany(...)</c>: a job or workflow, recorded when called from workflow code, enqueued at
+    /// once through the client anywhere else.
+    /// </summary>
+    Queue,
 }

@@ -15,6 +15,12 @@ namespace Currant.Analyzers.Model;
 /// breadth-first from all entry points at once, so each method is visited once (cycles end there) and is reported
 /// with its shortest chain to a workflow. It does not enter delegates given to <c>Workflow.Step</c>, members of
 /// [Job]/[Activity] classes, or generated code (the generator's stubs call the runtime, which is deterministic by design).
+/// <para>
+/// A second walk, with the same reach, starts from the delegates given to <c>Workflow.Step</c> in workflow code (a
+/// lambda, an anonymous method, a method group or a local function) and reports only <c>Workflow.*</c> and the
+/// generated stubs there (CUR3007): a step body is ordinary code, so the determinism rules do not apply to it. A method
+/// can be both workflow code and step code; fixes that would write <c>Workflow.*</c> into it are then withheld.
+/// </para>
 /// </summary>
 internal sealed class WorkflowCodeWalker
 {
@@ -23,10 +29,18 @@ internal sealed class WorkflowCodeWalker
     private readonly CancellationToken _cancellationToken;
     private readonly Dictionary<IMethodSymbol, CallNode> _visited = new(SymbolEqualityComparer.Default);
     private readonly Queue<(CallNode Node, IOperation Body)> _pending = new();
+    private readonly Dictionary<IMethodSymbol, CallNode> _stepVisited = new(SymbolEqualityComparer.Default);
+    private readonly Queue<(CallNode Node, IOperation Body)> _stepPending = new();
+    private readonly HashSet<SyntaxNode> _stepBodies = new();
     private readonly Dictionary<SyntaxTree, List<Diagnostic>> _findings = new();
+    private readonly List<(DiagnosticDescriptor Descriptor, Location Location, ImmutableDictionary<string, string?> Properties, object[] Arguments, IMethodSymbol Method)> _fixable = new();
     private readonly HashSet<(SyntaxTree Tree, TextSpan Span)> _workflowSites = new();
+    private readonly HashSet<(SyntaxTree Tree, TextSpan Span)> _stepSites = new();
     private readonly Dictionary<SyntaxTree, bool> _generatedTrees = new();
     private BannedApis? _banned;
+
+    /// <summary>False while walking workflow code, true while walking step bodies.</summary>
+    private bool _inSteps;
 
     private WorkflowCodeWalker(CurrantSymbols symbols, CancellationToken cancellationToken)
     {
@@ -37,18 +51,31 @@ internal sealed class WorkflowCodeWalker
 
     private BannedApis Banned => _banned ??= new BannedApis(_compilation);
 
+    private Dictionary<IMethodSymbol, CallNode> Visited => _inSteps ? _stepVisited : _visited;
+
+    private Queue<(CallNode Node, IOperation Body)> Pending => _inSteps ? _stepPending : _pending;
+
     public static WorkflowCode Walk(CurrantSymbols symbols, CancellationToken cancellationToken)
     {
         var walker = new WorkflowCodeWalker(symbols, cancellationToken);
         walker.AddEntryPoints();
-        while (walker._pending.Count > 0)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var (node, body) = walker._pending.Dequeue();
-            walker.Visit(node, body);
-        }
+        walker.Drain();
 
-        return new WorkflowCode(walker._findings, walker._workflowSites);
+        // Every step body of workflow code is known now: walk them as one more breadth-first graph.
+        walker._inSteps = true;
+        walker.Drain();
+        walker.AddFixableFindings();
+        return new WorkflowCode(walker._findings, walker._workflowSites, walker._stepSites);
+    }
+
+    private void Drain()
+    {
+        while (Pending.Count > 0)
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            var (node, body) = Pending.Dequeue();
+            Visit(node, body);
+        }
     }
 
     private void AddEntryPoints()
@@ -116,7 +143,7 @@ internal sealed class WorkflowCodeWalker
             || target.DeclaringSyntaxReferences.IsEmpty
             || !SymbolEqualityComparer.Default.Equals(target.ContainingAssembly, _compilation.Assembly)
             || (_symbols.KindsOfSelfOrContainer(target.ContainingType) & (ExecutionKinds.Job | ExecutionKinds.Activity)) != 0
-            || _visited.ContainsKey(target))
+            || Visited.ContainsKey(target))
         {
             return;
         }
@@ -134,18 +161,18 @@ internal sealed class WorkflowCodeWalker
 
     private void AddMethod(IMethodSymbol method, string display, CallNode? caller)
     {
-        if (_visited.ContainsKey(method))
+        if (Visited.ContainsKey(method))
         {
             return;
         }
 
-        var node = new CallNode(display, caller);
-        _visited.Add(method, node);
+        var node = new CallNode(display, caller, method);
+        Visited.Add(method, node);
         foreach (var reference in method.DeclaringSyntaxReferences)
         {
             if (Operation(reference.GetSyntax(_cancellationToken)) is { } body)
             {
-                _pending.Enqueue((node, body));
+                Pending.Enqueue((node, body));
                 return;
             }
         }
@@ -176,12 +203,19 @@ internal sealed class WorkflowCodeWalker
             Inspect(operation, node);
             if (operation is IInvocationOperation invocation && _symbols.IsStep(invocation.TargetMethod))
             {
-                // The step's delegate runs once and is recorded: it is not workflow code. Its name still is.
+                // The step's delegate runs once and is recorded: it is not workflow code, but step code, walked
+                // afterwards (a step nested in a step body is reported, and its own body is walked as a step too).
+                // Its name is ordinary code of the caller.
                 foreach (var argument in invocation.Arguments)
                 {
                     if (argument.Parameter?.Type.TypeKind != TypeKind.Delegate)
                     {
                         stack.Push(argument);
+                    }
+                    else if (_stepBodies.Add(argument.Syntax))
+                    {
+                        // A lambda is walked in place; a method group or local function is followed from there.
+                        _stepPending.Enqueue((new CallNode(DisplayNames.Step(invocation), caller: null), argument.Value));
                     }
                 }
 
@@ -201,7 +235,11 @@ internal sealed class WorkflowCodeWalker
         {
             case IInvocationOperation invocation:
                 InspectMember(invocation.TargetMethod, operation, node);
-                InspectInvocation(invocation, node);
+                if (!_inSteps)
+                {
+                    InspectInvocation(invocation, node);
+                }
+
                 Follow(invocation.TargetMethod, node);
                 break;
             case IObjectCreationOperation { Constructor: { } constructor }:
@@ -210,14 +248,18 @@ internal sealed class WorkflowCodeWalker
                 break;
             case IPropertyReferenceOperation propertyReference:
                 InspectMember(propertyReference.Property, operation, node);
-                InspectStaticState(propertyReference.Property, operation, node);
+                if (!_inSteps)
+                {
+                    InspectStaticState(propertyReference.Property, operation, node);
+                }
+
                 FollowAccessors(propertyReference, node);
                 break;
-            case IFieldReferenceOperation fieldReference:
+            case IFieldReferenceOperation fieldReference when !_inSteps:
                 InspectMember(fieldReference.Field, operation, node);
                 InspectStaticState(fieldReference.Field, operation, node);
                 break;
-            case IEventReferenceOperation eventReference:
+            case IEventReferenceOperation eventReference when !_inSteps:
                 InspectMember(eventReference.Event, operation, node);
                 break;
             case IMethodReferenceOperation methodReference:
@@ -244,8 +286,21 @@ internal sealed class WorkflowCodeWalker
 
     private void InspectMember(ISymbol symbol, IOperation operation, CallNode node)
     {
-        if (_symbols.IsWorkflowMember(symbol)
-            || (symbol is IMethodSymbol method && _symbols.GetStubKind(method, out _) == StubKind.Run))
+        var stub = symbol is IMethodSymbol method ? _symbols.GetStubKind(method, out _) : StubKind.None;
+        if (_inSteps)
+        {
+            // Step bodies are ordinary code: only what needs the workflow is wrong there.
+            if ((_symbols.IsWorkflowMember(symbol) || stub != StubKind.None)
+                && _stepSites.Add((operation.Syntax.SyntaxTree, operation.Syntax.Span)))
+            {
+                AddFinding(Diagnostic.Create(
+                    DiagnosticDescriptors.WorkflowApiInStep, DiagnosticLocations.For(operation.Syntax), DisplayNames.Member(symbol), node.Where));
+            }
+
+            return;
+        }
+
+        if (_symbols.IsWorkflowMember(symbol) || stub == StubKind.Run)
         {
             _workflowSites.Add((operation.Syntax.SyntaxTree, operation.Syntax.Span));
             return;
@@ -263,22 +318,22 @@ internal sealed class WorkflowCodeWalker
         switch (banned.Kind)
         {
             case NondeterminismKind.WallClock:
-                Report(DiagnosticDescriptors.WallClock, operation, properties, display, node.Where);
+                Report(DiagnosticDescriptors.WallClock, operation, node, properties, display, node.Where);
                 break;
             case NondeterminismKind.Randomness:
-                Report(DiagnosticDescriptors.Randomness, operation, properties, display, node.Where);
+                Report(DiagnosticDescriptors.Randomness, operation, node, properties, display, node.Where);
                 break;
             case NondeterminismKind.RealTimeWait:
-                Report(DiagnosticDescriptors.RealTimeWait, operation, properties, display, node.Where);
+                Report(DiagnosticDescriptors.RealTimeWait, operation, node, properties, display, node.Where);
                 break;
             case NondeterminismKind.Threading:
-                Report(DiagnosticDescriptors.Threading, operation, properties, display, node.Where);
+                Report(DiagnosticDescriptors.Threading, operation, node, properties, display, node.Where);
                 break;
             case NondeterminismKind.BlockingWait:
-                Report(DiagnosticDescriptors.BlockingWait, operation, properties, display, node.Where);
+                Report(DiagnosticDescriptors.BlockingWait, operation, node, properties, display, node.Where);
                 break;
             default:
-                Report(DiagnosticDescriptors.OutsideWorld, operation, properties, display, node.Where, OutsideWorldPhrase(banned.Kind));
+                Report(DiagnosticDescriptors.OutsideWorld, operation, node, properties, display, node.Where, OutsideWorldPhrase(banned.Kind));
                 break;
         }
     }
@@ -307,7 +362,7 @@ internal sealed class WorkflowCodeWalker
             var properties = invocation.Parent is IAwaitOperation
                 ? ImmutableDictionary<string, string?>.Empty.Add(FixKinds.Property, FixKinds.RecordEnqueue).Add(FixKinds.StepNameProperty, method.Name)
                 : ImmutableDictionary<string, string?>.Empty;
-            Report(DiagnosticDescriptors.QueueInWorkflow, invocation, properties, DisplayNames.Member(method), node.Where);
+            Report(DiagnosticDescriptors.QueueInWorkflow, invocation, node, properties, DisplayNames.Member(method), node.Where);
         }
     }
 
@@ -333,7 +388,7 @@ internal sealed class WorkflowCodeWalker
         if (handWritten)
         {
             var access = IsWrite(operation) ? "writing" : "reading";
-            Report(DiagnosticDescriptors.SharedState, operation, ImmutableDictionary<string, string?>.Empty, DisplayNames.Member(symbol), node.Where, access);
+            Report(DiagnosticDescriptors.SharedState, operation, node, ImmutableDictionary<string, string?>.Empty, DisplayNames.Member(symbol), node.Where, access);
         }
     }
 
@@ -408,8 +463,33 @@ internal sealed class WorkflowCodeWalker
         _ => "starting a process",
     };
 
-    private void Report(DiagnosticDescriptor descriptor, IOperation operation, ImmutableDictionary<string, string?> properties, params object[] arguments)
-        => AddFinding(Diagnostic.Create(descriptor, DiagnosticLocations.For(operation.Syntax), properties, arguments));
+    private void Report(DiagnosticDescriptor descriptor, IOperation operation, CallNode node, ImmutableDictionary<string, string?> properties, params object[] arguments)
+    {
+        var location = DiagnosticLocations.For(operation.Syntax);
+        if (node.Method is { } method && properties.ContainsKey(FixKinds.Property))
+        {
+            // Whether a step body reaches this method too is known only after the step walk (see AddFixableFindings).
+            _fixable.Add((descriptor, location, properties, arguments, method));
+            return;
+        }
+
+        AddFinding(Diagnostic.Create(descriptor, location, properties, arguments));
+    }
+
+    /// <summary>
+    /// A fix writes <c>Workflow.*</c> (or a <c>Workflow.Step</c>) into the method, which is an error (CUR3007) where a
+    /// step body calls that method too: there the diagnostic stays, but without its fix.
+    /// </summary>
+    private void AddFixableFindings()
+    {
+        foreach (var (descriptor, location, properties, arguments, method) in _fixable)
+        {
+            var kept = _stepVisited.ContainsKey(method)
+                ? properties.Remove(FixKinds.Property).Remove(FixKinds.StepNameProperty)
+                : properties;
+            AddFinding(Diagnostic.Create(descriptor, location, kept, arguments));
+        }
+    }
 
     private void AddFinding(Diagnostic diagnostic)
     {

@@ -129,6 +129,65 @@ public sealed class WallClockRuleTests
         """);
 
     [Test]
+    public Task ClockReads_InStepBodies_AreNotReported_SoNoFixIsOffered() => VerifyFix.VerifyAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Currant;
+
+        [Workflow]
+        public partial class Order
+        {
+            public async Task<DateTime> RunAsync()
+            {
+                var a = await Workflow.Step("now", ct => Task.FromResult(DateTime.Now));
+                var b = await Workflow.Step("utc", async delegate (CancellationToken ct)
+                {
+                    await Task.Yield();
+                    return DateTime.UtcNow;
+                });
+                var c = await Workflow.Step("stamp", Stamp);
+                return a + (b - c);
+
+                static Task<DateTime> Stamp(CancellationToken ct) => Task.FromResult(Clock.UtcNow());
+            }
+        }
+
+        public static class Clock
+        {
+            public static DateTime UtcNow() => DateTimeOffset.UtcNow.UtcDateTime;
+        }
+        """, """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Currant;
+
+        [Workflow]
+        public partial class Order
+        {
+            public async Task<DateTime> RunAsync()
+            {
+                var a = await Workflow.Step("now", ct => Task.FromResult(DateTime.Now));
+                var b = await Workflow.Step("utc", async delegate (CancellationToken ct)
+                {
+                    await Task.Yield();
+                    return DateTime.UtcNow;
+                });
+                var c = await Workflow.Step("stamp", Stamp);
+                return a + (b - c);
+
+                static Task<DateTime> Stamp(CancellationToken ct) => Task.FromResult(Clock.UtcNow());
+            }
+        }
+
+        public static class Clock
+        {
+            public static DateTime UtcNow() => DateTimeOffset.UtcNow.UtcDateTime;
+        }
+        """);
+
+    [Test]
     public Task LocalTime_HasNoCodeFix() => VerifyFix.VerifyAsync("""
         using System;
         using System.Threading.Tasks;

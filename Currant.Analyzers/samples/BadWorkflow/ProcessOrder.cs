@@ -25,7 +25,8 @@ public partial class ProcessOrder
             await CurrantClient.Resolve(null).EnqueueAsync(null!, [], null); // expect CUR3002
         }
 
-        var confirmed = await Workflow.Step("confirm", _ => Task.FromResult(DateTime.UtcNow.Ticks));
-        return $"{orderId} {startedAt} {receiptId} {length} {total} {region} {stamp} {charged} {confirmed}";
+        var confirmed = await Workflow.Step("confirm", _ => Task.FromResult(DateTime.UtcNow.Ticks)); // a step body may read the clock
+        var receipt = await Workflow.Step("receipt", _ => Task.FromResult(Workflow.NewGuid())); // expect CUR3007
+        return $"{orderId} {startedAt} {receiptId} {length} {total} {region} {stamp} {charged} {confirmed} {receipt}";
     }
 }
