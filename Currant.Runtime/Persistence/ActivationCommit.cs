@@ -12,10 +12,19 @@ internal sealed record ActivationCommit(
     string? Result,
     string? Error,
     ActivationCommands Commands,
-    string? TraceContext);
+    string? TraceContext,
+    FusedOutcome? Fused = null);
 
 /// <summary>
 /// The commands a running workflow made so far, committed while it keeps running (before its next inline step
 /// starts), fenced like an activation's commit.
 /// </summary>
-internal sealed record Checkpoint(Guid WorkflowId, Guid WorkerId, int Attempt, ActivationCommands Commands, string? TraceContext);
+internal sealed record Checkpoint(Guid WorkflowId, Guid WorkerId, int Attempt, ActivationCommands Commands, string? TraceContext, FusedOutcome? Fused = null);
+
+/// <summary>
+/// An activity's outcome delivered to its workflow in this worker's memory (fused step): the commit that carries it
+/// also takes the suspended workflow (as it was left, <see cref="PreviousAttempt"/> and <see cref="SeenWakeCount"/>),
+/// records the outcome in its history and completes the activity, so a step costs one commit and no
+/// NOTIFY → claim → load hop.
+/// </summary>
+internal sealed record FusedOutcome(Guid ChildId, int ChildAttempt, int Seq, ExecutionState State, string? Result, string? Error, DateTime At, int PreviousAttempt, int SeenWakeCount);

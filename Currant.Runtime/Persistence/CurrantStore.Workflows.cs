@@ -57,7 +57,8 @@ internal sealed partial class CurrantStore
 
         // Results are read by position: the Finish statement's is the one that says what happened. The reader
         // yields a result set only for statements that return rows: the fence, each signal wait, the consumption.
-        var finishIndex = AddCommands(batch, commit.WorkflowId, commit.WorkerId, commit.Attempt, commit.Commands, commit.TraceContext);
+        var finishIndex = AddFuse(batch, commit.WorkflowId, commit.WorkerId, commit.Fused)
+            + AddCommands(batch, commit.WorkflowId, commit.WorkerId, commit.Attempt, commit.Commands, commit.TraceContext, fenced: commit.Fused is null);
         var finish = Add(batch, WorkflowQueries.Finish, commit.WorkflowId);
         finish.Parameters.AddWithValue("state", commit.State.ToDb());
         finish.Parameters.AddWithValue("seen_wake_count", commit.SeenWakeCount);
@@ -116,7 +117,8 @@ internal sealed partial class CurrantStore
             await using var batch = new NpgsqlBatch(connection);
             foreach (var c in checkpoints)
             {
-                AddCommands(batch, c.WorkflowId, c.WorkerId, c.Attempt, c.Commands, c.TraceContext);
+                AddFuse(batch, c.WorkflowId, c.WorkerId, c.Fused);
+                AddCommands(batch, c.WorkflowId, c.WorkerId, c.Attempt, c.Commands, c.TraceContext, fenced: c.Fused is null);
                 AddNotify(batch, c.WorkflowId, c.Commands);
             }
 
@@ -155,15 +157,51 @@ internal sealed partial class CurrantStore
         _ => null,
     };
 
-    /// <summary>
-    /// Adds the fence and the statements that write <paramref name="commands"/>; returns how many result sets they
-    /// yield (the fence, each signal wait, the consumption), so the caller can find its own statement's.
-    /// </summary>
-    private static int AddCommands(NpgsqlBatch batch, Guid id, Guid workerId, int attempt, ActivationCommands commands, string? traceContext)
+    /// <summary>Adds the statements of a fused step (none without one); returns how many result sets they yield.</summary>
+    private static int AddFuse(NpgsqlBatch batch, Guid id, Guid workerId, FusedOutcome? fused)
     {
-        var fence = Add(batch, WorkflowQueries.Fence, id);
-        fence.Parameters.AddWithValue("worker_id", workerId);
-        fence.Parameters.AddWithValue("attempt", attempt);
+        if (fused is null)
+        {
+            return 0;
+        }
+
+        var take = Add(batch, WorkflowQueries.FuseTake, id);
+        take.Parameters.AddWithValue("worker_id", workerId);
+        take.Parameters.AddWithValue("seen_wake_count", fused.SeenWakeCount);
+        take.Parameters.AddWithValue("previous_attempt", fused.PreviousAttempt);
+
+        var historyState = fused.State == ExecutionState.Completed ? HistoryEvent.Completed : HistoryEvent.Failed;
+        var record = Add(batch, WorkflowQueries.FuseRecord, id);
+        record.Parameters.AddWithValue("state", historyState);
+        record.Parameters.AddWithValue("result", NpgsqlDbType.Jsonb, fused.Result ?? (object)DBNull.Value);
+        record.Parameters.AddWithValue("error", NpgsqlDbType.Jsonb, fused.Error ?? (object)DBNull.Value);
+        record.Parameters.AddWithValue("at", fused.At);
+        record.Parameters.AddWithValue("seq", fused.Seq);
+        record.Parameters.AddWithValue("child_id", fused.ChildId);
+
+        var complete = Add(batch, WorkflowQueries.FuseComplete, id);
+        complete.Parameters.AddWithValue("state", fused.State.ToDb());
+        complete.Parameters.AddWithValue("result", NpgsqlDbType.Jsonb, fused.Result ?? (object)DBNull.Value);
+        complete.Parameters.AddWithValue("error", NpgsqlDbType.Jsonb, fused.Error ?? (object)DBNull.Value);
+        complete.Parameters.AddWithValue("child_id", fused.ChildId);
+        complete.Parameters.AddWithValue("worker_id", workerId);
+        complete.Parameters.AddWithValue("child_attempt", fused.ChildAttempt);
+        return 3;
+    }
+
+    /// <summary>
+    /// Adds the fence (unless a fused step took the workflow in this same batch) and the statements that write
+    /// <paramref name="commands"/>; returns how many result sets they yield (the fence, each signal wait, the
+    /// consumption), so the caller can find its own statement's.
+    /// </summary>
+    private static int AddCommands(NpgsqlBatch batch, Guid id, Guid workerId, int attempt, ActivationCommands commands, string? traceContext, bool fenced)
+    {
+        if (fenced)
+        {
+            var fence = Add(batch, WorkflowQueries.Fence, id);
+            fence.Parameters.AddWithValue("worker_id", workerId);
+            fence.Parameters.AddWithValue("attempt", attempt);
+        }
 
         if (commands.History.Count > 0)
         {
@@ -217,7 +255,7 @@ internal sealed partial class CurrantStore
             children.Parameters.AddWithValue("eager", c.Select(x => x.Eager).ToArray());
         }
 
-        return 1 + waits + (commands.Consumed.Count > 0 ? 1 : 0);
+        return (fenced ? 1 : 0) + waits + (commands.Consumed.Count > 0 ? 1 : 0);
     }
 
     /// <summary>Announces the queues of children that are due now and not dispatched here.</summary>

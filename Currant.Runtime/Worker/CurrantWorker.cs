@@ -21,6 +21,7 @@ public sealed class CurrantWorker : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Completer _completer;
     private readonly JobRunner _jobs;
+    private readonly WorkflowRunner _workflows;
     private readonly Producer _producer;
     private readonly HeartbeatService _heartbeat;
     private readonly IMaintenanceService[] _maintenance;
@@ -53,7 +54,9 @@ public sealed class CurrantWorker : IAsyncDisposable
         _jobs = new JobRunner(client, options, services, _completer, _logger, _abortRunning.Token);
         var dispatch = new RunnerDispatch(_jobs, new TimerRunner(_completer));
         _producer = new Producer(_store, Id, _queues, options, dispatch, _completer, _logger);
-        dispatch.Workflows = new WorkflowRunner(client, Id, services, _logger, _producer, _completer);
+        _workflows = new WorkflowRunner(client, Id, services, _logger, _producer, _completer);
+        dispatch.Workflows = _workflows;
+        _jobs.Fuser = _workflows;
         _heartbeat = new HeartbeatService(_store, Id, _queues, options, _producer, _completer, _jobs, _logger);
         _maintenance = [new Rescuer(_store, options.HeartbeatInterval, options.HeartbeatTimeout, _logger)];
     }
@@ -66,6 +69,9 @@ public sealed class CurrantWorker : IAsyncDisposable
 
     /// <summary>Executions running right now.</summary>
     public int InFlight => _producer.Running;
+
+    /// <summary>Activity outcomes this worker committed together with their workflow's next activation.</summary>
+    internal long FusedSteps => _workflows.FusedSteps;
 
     /// <summary>When the last heartbeat succeeded (by <see cref="WorkerOptions.TimeProvider"/>); null before the first.</summary>
     internal DateTimeOffset? LastHeartbeat => _heartbeat.LastBeat;

@@ -29,6 +29,9 @@ internal sealed class JobRunner : IExecutionRunner
         _abort = abort;
     }
 
+    /// <summary>The workflow runner, which may take an activity's outcome straight to a workflow it holds in memory.</summary>
+    public IActivityFuser? Fuser { get; set; }
+
     public void RequestCancel(Guid id)
     {
         if (_running.TryGetValue(id, out var running))
@@ -72,6 +75,11 @@ internal sealed class JobRunner : IExecutionRunner
         }
 
         telemetry.Complete(completion);
+        if (row.ParentId is not null && Fuser is { } fuser && await fuser.TryFuseAsync(row, completion).ConfigureAwait(false))
+        {
+            return;
+        }
+
         await _completer.CompleteAsync(completion, row.Name).ConfigureAwait(false);
     }
 

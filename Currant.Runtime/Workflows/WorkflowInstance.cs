@@ -98,6 +98,9 @@ internal sealed class WorkflowInstance : IWorkflowContext
     /// </summary>
     public Func<ActivationCommands, Task<ActivationOutcome>>? Checkpointer { get; set; }
 
+    /// <summary>Where the last activation left the workflow (suspended, not woken since), when a fused step may resume it.</summary>
+    public ResumePoint? Resumable { get; set; }
+
     /// <summary>Why the activation cannot go on: a checkpoint was not committed (the code waits forever; drop the instance).</summary>
     public CheckpointFailure? Abandoned { get; private set; }
 
@@ -174,6 +177,30 @@ internal sealed class WorkflowInstance : IWorkflowContext
 
         await DeliverOutcomesAsync().ConfigureAwait(false);
         await ConsumeSignalsForEarlierWaitsAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Delivers an activity's outcome that has not been written yet (fused step): the next activation resumes the
+    /// call waiting at <paramref name="seq"/>. False when no call waits there for that activity.
+    /// </summary>
+    public bool TryDeliver(int seq, Guid childId, bool completed, string? result, string? error, DateTime at)
+    {
+        if (!_history.TryGetValue(seq, out var scheduled) || scheduled.State != HistoryEvent.Scheduled || scheduled.ChildId != childId
+            || !_waiting.ContainsKey(seq) || _delivered.Contains(seq))
+        {
+            return false;
+        }
+
+        // Delivered after every outcome already in history, as its arrival order will say once committed.
+        _history[seq] = scheduled with
+        {
+            State = completed ? HistoryEvent.Completed : HistoryEvent.Failed,
+            Result = result,
+            Error = error,
+            Order = long.MaxValue,
+            CompletedAt = at,
+        };
+        return true;
     }
 
     /// <summary>Hands over the commands not committed yet (to a checkpoint or the activation's commit).</summary>
@@ -627,6 +654,9 @@ internal sealed class WorkflowInstance : IWorkflowContext
         return e.Result is null ? default! : CurrantJson.Deserialize<T>(Encoding.UTF8.GetBytes(e.Result), SerializerOptions);
     }
 }
+
+/// <summary>A suspended workflow as its last activation left it: the claim it held and the wake counter it saw.</summary>
+internal sealed record ResumePoint(ClaimedExecution Row, int WakeCount);
 
 /// <summary>A checkpoint that did not commit: how it ended, and the exception when the database failed it.</summary>
 internal sealed record CheckpointFailure(ActivationOutcome Outcome, Exception? Exception);

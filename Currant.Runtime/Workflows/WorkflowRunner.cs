@@ -11,7 +11,7 @@ namespace Currant.Workflows;
 /// The workflow runner role: runs one activation of a claimed workflow: load history, resume the cached instance
 /// (or replay a fresh one), run the code until it can go no further, and commit what it did in one transaction.
 /// </summary>
-internal sealed class WorkflowRunner : IExecutionRunner
+internal sealed class WorkflowRunner : IExecutionRunner, IActivityFuser
 {
     private const int MaxCachedInstances = 2000;
 
@@ -28,6 +28,7 @@ internal sealed class WorkflowRunner : IExecutionRunner
     private readonly ConcurrentDictionary<Guid, WorkflowInstance> _sticky = new();
     private readonly ConcurrentDictionary<Guid, int> _refusedCommits = new();
     private readonly StepCommitter _checkpoints;
+    private long _fusedSteps;
 
     public WorkflowRunner(CurrantClient client, Guid workerId, IServiceProvider services, ILogger logger, IProducer producer, ICompleter completer)
     {
@@ -45,6 +46,9 @@ internal sealed class WorkflowRunner : IExecutionRunner
     public TimeSpan DeadlockTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
     internal int CachedInstances => _sticky.Count;
+
+    /// <summary>Activity outcomes committed together with their workflow's next activation (fused steps).</summary>
+    internal long FusedSteps => Interlocked.Read(ref _fusedSteps);
 
     public async Task RunAsync(ClaimedExecution row)
     {
@@ -110,15 +114,91 @@ internal sealed class WorkflowRunner : IExecutionRunner
         var state = await _store.LoadWorkflowAsync(row.Id, CancellationToken.None).ConfigureAwait(false);
         var instance = Reuse(row.Id, state) ?? new WorkflowInstance(row.Id, row.Queue, definition, _client, _logger);
         var firstActivation = instance.Run is null;
-        var firstCommit = state.History.Count == 0;
         instance.Load(state);
 
         var start = firstActivation
             ? new InvocationContext(row.Id, row.Name, row.Attempt, Encoding.UTF8.GetBytes(row.Arguments), _services, _client.SerializerOptions, CancellationToken.None)
             : null;
+        var createdAt = state.History.Count == 0 ? state.CreatedAt : (DateTimeOffset?)null;
+        await ActivateAsync(row, instance, start, state.WakeCount, createdAt, telemetry, fuse: null).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Fused step: an activity that finished on this worker while its workflow waits here in memory is delivered
+    /// straight to it; the activity's outcome, the workflow's next commands and its next state commit together.
+    /// False when that cannot be done (the workflow is not cached here, was woken meanwhile, the commit did not
+    /// take): the caller then completes the activity the ordinary way and nothing of the attempt is lost.
+    /// </summary>
+    public async Task<bool> TryFuseAsync(ClaimedExecution child, Completion completion)
+    {
+        if (child.ParentId is not { } parentId || child.ParentSeq is not { } seq || child.Kind != ExecutionKind.Activity
+            || completion.State is not (ExecutionState.Completed or ExecutionState.Failed) || completion.Released)
+        {
+            return false;
+        }
+
+        if (!_sticky.TryRemove(parentId, out var instance))
+        {
+            return false;
+        }
+
+        var at = WorkflowClock.Now();
+        if (instance.Resumable is not { } left || !instance.TryDeliver(seq, child.Id, completion.State == ExecutionState.Completed, completion.Result, completion.Error, at))
+        {
+            _sticky.TryAdd(parentId, instance);
+            return false;
+        }
+
+        var row = left.Row with { Attempt = left.Row.Attempt + 1, CancelRequested = false };
+        var fuse = new FuseState(new FusedOutcome(child.Id, child.Attempt, seq, completion.State, completion.Result, completion.Error, at, left.Row.Attempt, left.WakeCount));
+        using var telemetry = CurrantDiagnostics.StartAttempt(row, _logger);
+        try
+        {
+            await ActivateAsync(row, instance, null, left.WakeCount, null, telemetry, fuse).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (fuse.Committed)
+        {
+            // The workflow is ours in the database (a checkpoint took it): hand it back like any failed activation.
+            _sticky.TryRemove(row.Id, out _);
+            await _completer.CompleteAsync(AfterFailedActivation(row, ex), row.Name).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Nothing was written: the activity's outcome goes the ordinary way and wakes the workflow.
+            _sticky.TryRemove(row.Id, out _);
+            return false;
+        }
+        if (fuse.Committed)
+        {
+            Interlocked.Increment(ref _fusedSteps);
+        }
+
+        return fuse.Committed;
+    }
+
+    /// <summary>
+    /// Runs one activation of <paramref name="instance"/> (held as <paramref name="row"/>) as far as it goes and
+    /// commits it. With <paramref name="fuse"/>, the first commit (a checkpoint or the final one) also takes the
+    /// workflow and records the activity's outcome; until it has, a failure leaves the database untouched.
+    /// </summary>
+    private async Task ActivateAsync(ClaimedExecution row, WorkflowInstance instance, InvocationContext? start, int wakeCount,
+        DateTimeOffset? firstCommitCreatedAt, AttemptTelemetry telemetry, FuseState? fuse)
+    {
         var traceContext = telemetry.TraceContext ?? row.TraceContext;
-        instance.Checkpointer = commands => _checkpoints.CommitAsync(new Checkpoint(row.Id, _workerId, row.Attempt, commands, traceContext));
-        var blocked = await ActivateAsync(instance, start).ConfigureAwait(false);
+        instance.Resumable = null;
+        instance.Checkpointer = async commands =>
+        {
+            var fused = fuse is { Committed: false } ? fuse.Outcome : null;
+            var outcome = await _checkpoints.CommitAsync(new Checkpoint(row.Id, _workerId, row.Attempt, commands, traceContext, fused)).ConfigureAwait(false);
+            if (fused is not null && outcome == ActivationOutcome.Committed)
+            {
+                fuse!.Committed = true;
+            }
+
+            return outcome;
+        };
+        var blocked = await WatchAsync(instance, start).ConfigureAwait(false);
+        var held = fuse is null || fuse.Committed;
         if (instance.Abandoned is { } abandoned)
         {
             // A checkpoint did not commit, so the code never went past it: nothing more of this activation is written.
@@ -129,7 +209,11 @@ internal sealed class WorkflowRunner : IExecutionRunner
                 throw exception;
             }
 
-            await AfterCommitAsync(row, abandoned.Outcome).ConfigureAwait(false);
+            if (held)
+            {
+                await AfterCommitAsync(row, abandoned.Outcome).ConfigureAwait(false);
+            }
+
             return;
         }
 
@@ -175,11 +259,18 @@ internal sealed class WorkflowRunner : IExecutionRunner
             next = ExecutionState.Suspended;
         }
 
+        if (!held && !commands)
+        {
+            // Parking is for the ordinary path (it holds the workflow); here, let the activity's outcome wake it.
+            _sticky.TryRemove(row.Id, out _);
+            throw new InvalidOperationException("A fused step would park the workflow; completing the activity the ordinary way instead.");
+        }
+
         var taken = commands ? instance.TakeCommands() : ActivationCommands.None;
         var children = taken.Children.ToList();
-        if (commands && firstCommit && row.Timeout is { } timeout && next == ExecutionState.Suspended)
+        if (commands && firstCommitCreatedAt is { } createdAt && row.Timeout is { } timeout && next == ExecutionState.Suspended)
         {
-            var elapsed = DateTimeOffset.UtcNow - state.CreatedAt;
+            var elapsed = DateTimeOffset.UtcNow - createdAt;
             children.Add(instance.Timer(Guid.CreateVersion7(), SharedNames.WorkflowTimeoutTimer, timeout - elapsed, 0));
         }
 
@@ -201,7 +292,7 @@ internal sealed class WorkflowRunner : IExecutionRunner
         // The span ends before the commit, like a job's before its completion: whoever sees the outcome sees the span.
         telemetry.CompleteActivation(next, (Exception?)blocked ?? instance.Nondeterminism);
         var written = taken with { Children = children };
-        var commit = new ActivationCommit(row.Id, _workerId, row.Attempt, state.WakeCount, next, result, error, written, traceContext);
+        var commit = new ActivationCommit(row.Id, _workerId, row.Attempt, wakeCount, next, result, error, written, traceContext, held ? null : fuse!.Outcome);
         ActivationOutcome outcome;
         try
         {
@@ -217,9 +308,16 @@ internal sealed class WorkflowRunner : IExecutionRunner
         switch (outcome)
         {
             case ActivationOutcome.Committed or ActivationOutcome.CommittedAndWoken:
+                if (fuse is not null)
+                {
+                    fuse.Committed = true;
+                }
+
                 instance.Committed(written);
                 if (next == ExecutionState.Suspended && blocked is null && instance.Nondeterminism is null)
                 {
+                    // Left suspended and not woken since: the next activity outcome may be delivered here directly.
+                    instance.Resumable = outcome == ActivationOutcome.Committed ? new ResumePoint(row, wakeCount) : null;
                     Remember(row.Id, instance);
                 }
                 else
@@ -242,9 +340,21 @@ internal sealed class WorkflowRunner : IExecutionRunner
             default:
                 ReleaseSlots(eager.Count);
                 _sticky.TryRemove(row.Id, out _);
-                await AfterCommitAsync(row, outcome).ConfigureAwait(false);
+                if (held)
+                {
+                    await AfterCommitAsync(row, outcome).ConfigureAwait(false);
+                }
+
                 break;
         }
+    }
+
+    /// <summary>A fused step's outcome, and whether a commit carrying it has landed (the workflow is then held here).</summary>
+    private sealed class FuseState(FusedOutcome outcome)
+    {
+        public FusedOutcome Outcome { get; } = outcome;
+
+        public volatile bool Committed;
     }
 
     /// <summary>What follows a commit or checkpoint that wrote nothing: replay after a conflict, end a cancelled tree.</summary>
@@ -311,7 +421,7 @@ internal sealed class WorkflowRunner : IExecutionRunner
     }
 
     /// <summary>Runs the activation on a pool thread and watches it; returns an exception if the code blocked.</summary>
-    private async Task<WorkflowBlockedException?> ActivateAsync(WorkflowInstance instance, InvocationContext? start)
+    private async Task<WorkflowBlockedException?> WatchAsync(WorkflowInstance instance, InvocationContext? start)
     {
         var activation = Task.Run(() => instance.ActivateAsync(start));
         while (!activation.IsCompleted)

@@ -34,7 +34,7 @@ public sealed class WorkerServiceExampleTests
 
         var (migrateCode, migrateOutput) = await AppProcess.RunAsync(Dll, ["migrate"], environment);
         Assert.That(migrateCode, Is.Zero, migrateOutput);
-        Assert.That(migrateOutput, Does.Contain("Applied 2 migration(s): 0001_init, 0002_workflows"));
+        Assert.That(migrateOutput, Does.Contain("migration(s): 0001_init, 0002_workflows, 0003_workflow_engine_v2"));
 
         await using var worker = AppProcess.Start(Dll, ["worker", "-q", "emails", "-c", "2"], environment);
         await worker.WaitForLineAsync(l => l.Contains("serving [emails] with concurrency 2", StringComparison.Ordinal), Wait);

@@ -191,6 +191,22 @@ public sealed class EngineV2Tests : CurrantFixture
         });
     }
 
+    [Test]
+    public async Task ActivitiesFinishingWhereTheirWorkflowWaits_CommitWithItsNextActivation()
+    {
+        var queue = NewQueue("wf");
+        var key = NewKey();
+        await using var worker = await StartWorkerAsync(queue);
+        var handle = await Chain.Options(queue: queue, client: Client).Queue(key, 5);
+        var result = await handle.GetResultAsync(Wait);
+        Assert.That(result.Outputs, Is.EqualTo(new[] { "STEP0", "STEP1", "STEP2", "STEP3", "STEP4" }));
+        Assert.That(worker.FusedSteps, Is.EqualTo(5), "each activity ran here (eager) and its outcome resumed the cached workflow in the same commit");
+        Assert.That(Probe.Count(key), Is.EqualTo(10), "each activity ran once");
+        var history = await Client.GetHistoryAsync(handle.Id);
+        Assert.That(history.Select(h => (h.Kind, h.State)), Is.All.EqualTo(("activity", "completed")));
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM currant.executions WHERE parent_id = @id AND state = 'completed'", ("id", handle.Id)), Is.EqualTo(5));
+    }
+
     private static Dictionary<string, string> Build(string name) => new(FastFailover) { ["CURRANT_TEST_DEPLOY_BUILD"] = name };
 
     private static async Task WaitForAsync(Func<Task<bool>> condition, WorkerProcess process, TimeSpan? timeout = null)

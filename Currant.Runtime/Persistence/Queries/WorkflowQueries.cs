@@ -44,6 +44,41 @@ internal static class WorkflowQueries
               FOR UPDATE) AS held
         """;
 
+    // Fused step, 1 of 3: take the workflow as this worker left it (suspended, nobody woke it since, no newer
+    // activation). Anything else conflicts: the activity's outcome then goes the ordinary way (the trigger wakes it).
+    internal const string FuseTake = """
+        WITH taken AS (
+            UPDATE currant.executions SET state = 'running', worker_id = @worker_id, attempt = attempt + 1, started_at = now()
+            WHERE id = @id AND state = 'suspended' AND error IS NULL AND wake_count = @seen_wake_count AND attempt = @previous_attempt
+            RETURNING 1
+        )
+        SELECT currant.require((SELECT count(*) FROM taken) = 1, 'conflict')
+        """;
+
+    // Fused step, 2 of 3: the activity's outcome into the history, before the activity row changes state, so the
+    // child_finished trigger finds nothing left to record and wakes nobody.
+    internal const string FuseRecord = """
+        WITH recorded AS (
+            UPDATE currant.history
+            SET state = @state, result = @result, error = @error, completed_at = @at, completed_order = nextval('currant.history_order')
+            WHERE workflow_id = @id AND seq = @seq AND state = 'scheduled' AND child_id = @child_id
+            RETURNING 1
+        )
+        SELECT currant.require((SELECT count(*) FROM recorded) = 1, 'conflict')
+        """;
+
+    // Fused step, 3 of 3: complete the activity, fenced like any completion. No currant_finished NOTIFY: an
+    // activity's outcome is its workflow's business, and the workflow has it already.
+    internal const string FuseComplete = """
+        WITH done AS (
+            UPDATE currant.executions
+            SET state = @state, result = @result, error = COALESCE(@error, error), completed_at = now(), worker_id = NULL
+            WHERE id = @child_id AND worker_id = @worker_id AND attempt = @child_attempt AND state = 'running'
+            RETURNING id
+        )
+        SELECT currant.require((SELECT count(*) FROM done) = 1, 'fenced')
+        """;
+
     // completed_at is the workflow time the row records when the worker chose it (a step's end, the start).
     internal const string InsertHistory = """
         INSERT INTO currant.history (workflow_id, seq, kind, name, state, child_id, result, error, completed_at)
