@@ -7,26 +7,30 @@ namespace Currant.Persistence;
 
 internal sealed partial class CurrantStore
 {
-    /// <summary>History, buffered signals and the wake counter of a workflow, in one round trip.</summary>
-    public async Task<WorkflowState> LoadWorkflowAsync(Guid id, CancellationToken cancellationToken)
+    /// <summary>
+    /// History (all of it, or only what is newer than <paramref name="since"/>), buffered signals and the wake
+    /// counter of a workflow, in one round trip.
+    /// </summary>
+    public async Task<WorkflowState> LoadWorkflowAsync(Guid id, HistoryCursor? since, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var batch = new NpgsqlBatch(connection);
-        foreach (var sql in new[] { WorkflowQueries.LoadHistory, WorkflowQueries.LoadSignals, WorkflowQueries.LoadWorkflow })
-        {
-            var command = new NpgsqlBatchCommand(sql);
-            command.Parameters.AddWithValue("id", id);
-            batch.BatchCommands.Add(command);
-        }
+        var history = Add(batch, WorkflowQueries.LoadHistory, id);
+        history.Parameters.AddWithValue("full", since is null);
+        history.Parameters.AddWithValue("max_seq", since?.MaxSeq ?? 0);
+        history.Parameters.AddWithValue("min_version_seq", since?.MinVersionSeq ?? 0);
+        history.Parameters.AddWithValue("max_order", since?.MaxOrder ?? 0L);
+        Add(batch, WorkflowQueries.LoadSignals, id);
+        Add(batch, WorkflowQueries.LoadWorkflow, id);
 
-        var history = new List<HistoryEvent>();
+        var events = new List<HistoryEvent>();
         var signals = new List<BufferedSignal>();
         var wakeCount = 0;
         var createdAt = DateTimeOffset.UtcNow;
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            history.Add(WorkflowQueries.ReadHistoryEvent(reader));
+            events.Add(WorkflowQueries.ReadHistoryEvent(reader));
         }
 
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
@@ -41,7 +45,7 @@ internal sealed partial class CurrantStore
             (wakeCount, createdAt) = WorkflowQueries.ReadWorkflow(reader);
         }
 
-        return new WorkflowState(history, signals, wakeCount, createdAt);
+        return new WorkflowState(events, signals, wakeCount, createdAt, Partial: since is not null);
     }
 
     /// <summary>

@@ -33,6 +33,7 @@ internal sealed class WorkflowInstance : IWorkflowContext
     private int _nextSeq = 1;
     private int _maxHistorySeq;
     private int _minVersionSeq;
+    private long _maxOrder;
     private int _guids;
     private int _outstanding;
     private int _uncommittedSteps;
@@ -75,10 +76,15 @@ internal sealed class WorkflowInstance : IWorkflowContext
     /// <summary>Set when replayed code stopped matching its history; the activation parks the workflow.</summary>
     public NondeterminismException? Nondeterminism { get; private set; }
 
-    /// <summary>The highest positive sequence number known to be in the database (sticky validity check).</summary>
-    public int KnownMaxSeq => _maxHistorySeq;
+    /// <summary>What this instance knows of its history, so a later activation loads only what is newer.</summary>
+    public HistoryCursor Cursor => new(_maxHistorySeq, _minVersionSeq, _maxOrder);
 
-    public int KnownVersionCount => _versions.Count;
+    /// <summary>
+    /// True when <paramref name="newer"/> (loaded past <see cref="Cursor"/>) holds only outcomes of calls this instance
+    /// made: nothing was written by an activation elsewhere, so the instance can resume instead of replaying.
+    /// </summary>
+    public bool CanResumeWith(IReadOnlyList<HistoryEvent> newer)
+        => newer.All(e => e.Kind == "version" ? e.Seq >= _minVersionSeq : e.Seq <= _maxHistorySeq);
 
     public Task<byte[]?>? Run => _run;
 
@@ -149,6 +155,7 @@ internal sealed class WorkflowInstance : IWorkflowContext
 
             _history[e.Seq] = e;
             _maxHistorySeq = Math.Max(_maxHistorySeq, e.Seq);
+            _maxOrder = Math.Max(_maxOrder, e.Order ?? 0);
         }
 
         _signals.Clear();

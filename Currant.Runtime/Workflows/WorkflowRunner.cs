@@ -111,15 +111,23 @@ internal sealed class WorkflowRunner : IExecutionRunner, IActivityFuser
     {
         // Each activation is an attempt span under the workflow's enqueue; what it schedules is parented on it.
         using var telemetry = CurrantDiagnostics.StartAttempt(row, _logger);
-        var state = await _store.LoadWorkflowAsync(row.Id, CancellationToken.None).ConfigureAwait(false);
-        var instance = Reuse(row.Id, state) ?? new WorkflowInstance(row.Id, row.Queue, definition, _client, _logger);
+        // A cached instance loads only what is newer than it; anything written elsewhere means a replay from the start.
+        var instance = _sticky.TryRemove(row.Id, out var cached) ? cached : null;
+        var state = await _store.LoadWorkflowAsync(row.Id, instance?.Cursor, CancellationToken.None).ConfigureAwait(false);
+        if (instance is not null && !instance.CanResumeWith(state.History))
+        {
+            instance = null;
+            state = await _store.LoadWorkflowAsync(row.Id, null, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        instance ??= new WorkflowInstance(row.Id, row.Queue, definition, _client, _logger);
         var firstActivation = instance.Run is null;
         instance.Load(state);
 
         var start = firstActivation
             ? new InvocationContext(row.Id, row.Name, row.Attempt, Encoding.UTF8.GetBytes(row.Arguments), _services, _client.SerializerOptions, CancellationToken.None)
             : null;
-        var createdAt = state.History.Count == 0 ? state.CreatedAt : (DateTimeOffset?)null;
+        var createdAt = firstActivation && state.History.Count == 0 ? state.CreatedAt : (DateTimeOffset?)null;
         await ActivateAsync(row, instance, start, state.WakeCount, createdAt, telemetry, fuse: null).ConfigureAwait(false);
     }
 
@@ -379,31 +387,6 @@ internal sealed class WorkflowRunner : IExecutionRunner, IActivityFuser
         {
             _producer.ReleaseSlot();
         }
-    }
-
-    /// <summary>The cached instance, if the database holds exactly the history it last committed.</summary>
-    private WorkflowInstance? Reuse(Guid id, WorkflowState state)
-    {
-        if (!_sticky.TryRemove(id, out var cached))
-        {
-            return null;
-        }
-
-        var maxSeq = 0;
-        var versions = 0;
-        foreach (var e in state.History)
-        {
-            if (e.Kind == "version")
-            {
-                versions++;
-            }
-            else
-            {
-                maxSeq = Math.Max(maxSeq, e.Seq);
-            }
-        }
-
-        return maxSeq == cached.KnownMaxSeq && versions == cached.KnownVersionCount ? cached : null;
     }
 
     private void Remember(Guid id, WorkflowInstance instance)

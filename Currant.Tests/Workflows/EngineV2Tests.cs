@@ -207,6 +207,28 @@ public sealed class EngineV2Tests : CurrantFixture
         Assert.That(await ScalarAsync<long>("SELECT count(*) FROM currant.executions WHERE parent_id = @id AND state = 'completed'", ("id", handle.Id)), Is.EqualTo(5));
     }
 
+    [Test]
+    public async Task HistoryLoad_ForACachedInstance_ReadsOnlyRowsNewerThanIt()
+    {
+        var id = Guid.CreateVersion7();
+        await ScalarAsync<object>("""
+            INSERT INTO currant.history (workflow_id, seq, kind, name, state, completed_order) VALUES
+                (@id, -1, 'version', 'known-change', 'completed', NULL),
+                (@id, -2, 'version', 'new-change', 'completed', NULL),
+                (@id, 0, 'start', 'W', 'completed', NULL),
+                (@id, 1, 'activity', 'A', 'completed', 10),
+                (@id, 2, 'activity', 'B', 'completed', 12),
+                (@id, 3, 'activity', 'C', 'scheduled', NULL),
+                (@id, 4, 'step', 'D', 'completed', NULL);
+            SELECT 1;
+            """, ("id", id));
+
+        var full = await Client.Store.LoadWorkflowAsync(id, null, CancellationToken.None);
+        var newer = await Client.Store.LoadWorkflowAsync(id, new global::Currant.Workflows.HistoryCursor(MaxSeq: 3, MinVersionSeq: -1, MaxOrder: 10), CancellationToken.None);
+        Assert.That(full.History.Select(e => e.Seq), Is.EqualTo(new[] { -2, -1, 0, 1, 2, 3, 4 }));
+        Assert.That(newer.History.Select(e => e.Seq), Is.EqualTo(new[] { -2, 2, 4 }), "a version and a step it did not record, an outcome that arrived since");
+    }
+
     private static Dictionary<string, string> Build(string name) => new(FastFailover) { ["CURRANT_TEST_DEPLOY_BUILD"] = name };
 
     private static async Task WaitForAsync(Func<Task<bool>> condition, WorkerProcess process, TimeSpan? timeout = null)

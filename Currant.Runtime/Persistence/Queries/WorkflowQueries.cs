@@ -6,10 +6,13 @@ namespace Currant.Persistence.Queries;
 /// <summary>The SQL of workflow activations, signals and history.</summary>
 internal static class WorkflowQueries
 {
-    // history primary key (workflow_id, seq).
+    // history primary key (workflow_id, seq). All of it (@full), or for a workflow cached in memory only what is
+    // newer than the cache: steps past its last one, versions it did not record, outcomes that arrived since.
     internal const string LoadHistory = """
         SELECT seq, kind, name, state, child_id, result::text, error::text, completed_order, completed_at
-        FROM currant.history WHERE workflow_id = @id ORDER BY seq
+        FROM currant.history
+        WHERE workflow_id = @id AND (@full OR seq > @max_seq OR seq < @min_version_seq OR completed_order > @max_order)
+        ORDER BY seq
         """;
 
     /// <summary>One row of <see cref="LoadHistory"/>.</summary>
