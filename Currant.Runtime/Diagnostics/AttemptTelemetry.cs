@@ -15,13 +15,15 @@ internal sealed class AttemptTelemetry : IDisposable
     private readonly IDisposable? _scope;
     private readonly TagList _tags;
     private readonly long _startedAt;
+    private readonly int _attempt;
     private bool _ended;
 
-    private AttemptTelemetry(Activity? span, IDisposable? scope, TagList tags)
+    private AttemptTelemetry(Activity? span, IDisposable? scope, TagList tags, int attempt)
     {
         _span = span;
         _scope = scope;
         _tags = tags;
+        _attempt = attempt;
         _startedAt = Stopwatch.GetTimestamp();
     }
 
@@ -61,7 +63,7 @@ internal sealed class AttemptTelemetry : IDisposable
         }
 
         var scope = logger.BeginScope(new ExecutionLogScope(row.Id, row.Name, kind, row.Attempt, row.Queue));
-        return new AttemptTelemetry(span, scope, tags);
+        return new AttemptTelemetry(span, scope, tags, row.Attempt);
     }
 
     /// <summary>
@@ -79,7 +81,7 @@ internal sealed class AttemptTelemetry : IDisposable
             _ => ("retried", CurrantDiagnostics.Retried),
         };
 
-        Record(outcome, counter, outcome is "failed" or "retried" ? $"Attempt {completion.Attempt} failed." : null);
+        Record(outcome, counter, outcome is "failed" or "retried" ? $"Attempt {_attempt} failed." : null);
     }
 
     /// <summary>
