@@ -1,3 +1,4 @@
+using Currant.CommandLine;
 using Currant.Persistence;
 using Currant.Tests.Jobs;
 
@@ -21,6 +22,41 @@ public sealed class WorkflowAttemptTests : CurrantFixture
         Assert.That(info.MaxAttempts, Is.EqualTo(1));
         Assert.That(info.Attempt, Is.EqualTo(1), "activations are not attempts");
         Assert.That(info.Activations, Is.GreaterThanOrEqualTo(6), "the start and one wake-up per activity result");
+    }
+
+    [Test]
+    public async Task Status_OfAWorkflow_ShowsItsAttemptAndItsActivationsApart()
+    {
+        var queue = NewQueue("wf");
+        await using var worker = await StartWorkerAsync(queue);
+        var handle = await Chain.Options(queue: queue, client: Client).Queue(NewKey(), 3);
+        await handle.GetResultAsync(Wait);
+        var activations = (await handle.GetStatusAsync()).Activations;
+
+        var (code, text) = await RunAsync("status", handle.Id.ToString());
+        var (_, json) = await RunAsync("status", handle.Id.ToString(), "--json");
+        var (_, table) = await RunAsync("list", "--queue", queue);
+
+        Assert.That(code, Is.Zero);
+        Assert.That(activations, Is.GreaterThanOrEqualTo(4));
+        Assert.That(text, Does.Contain("attempt      1 of 4\n").And.Contain($"activations  {activations}\n"));
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        Assert.That(doc.RootElement.GetProperty("attempt").GetInt32(), Is.EqualTo(1));
+        Assert.That(doc.RootElement.GetProperty("activations").GetInt32(), Is.EqualTo(activations));
+        Assert.That(table, Does.Contain("ACT").And.Match($@"workflow .* 1/4 +{activations}  "));
+    }
+
+    [Test]
+    public async Task Status_OfAJob_ShowsNoActivations()
+    {
+        var handle = await Greet.Options(queue: NewQueue(), client: Client).Queue("job");
+
+        var (_, text) = await RunAsync("status", handle.Id.ToString());
+        var (_, json) = await RunAsync("status", handle.Id.ToString(), "--json");
+
+        Assert.That(text, Does.Contain("attempt").And.Not.Contain("activations"));
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        Assert.That(doc.RootElement.GetProperty("activations").ValueKind, Is.EqualTo(System.Text.Json.JsonValueKind.Null));
     }
 
     [Test]
@@ -71,5 +107,12 @@ public sealed class WorkflowAttemptTests : CurrantFixture
         Assert.That(late, Is.Empty, "a write under the old token is fenced out");
         Assert.That(info.State, Is.EqualTo(ExecutionState.Pending), "released at shutdown");
         Assert.That((info.Attempt, info.Activations), Is.EqualTo((1, 2)), "shutdown spends no attempt and lowers no token");
+    }
+
+    private async Task<(int Code, string Out)> RunAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var code = await CurrantCommandLine.InvokeAsync([.. args, "--database-url", ConnectionString], output: output, error: new StringWriter());
+        return (code, output.ToString());
     }
 }
