@@ -7,7 +7,7 @@ namespace Currant;
 /// <summary>
 /// The span, log scope and metrics of one attempt. Started before the user's code runs, so the span is
 /// <see cref="Activity.Current"/> inside it (its own enqueues and outgoing calls nest under it) and every log line
-/// written meanwhile carries the execution's id, name, kind, attempt and queue.
+/// written meanwhile carries the execution's id, name, kind, attempt and queue (and a workflow's activation).
 /// </summary>
 internal sealed class AttemptTelemetry : IDisposable
 {
@@ -58,11 +58,17 @@ internal sealed class AttemptTelemetry : IDisposable
                 span.SetTag(CurrantDiagnostics.ExecutionNameTag, row.Name);
                 span.SetTag(CurrantDiagnostics.ExecutionKindTag, kind);
                 span.SetTag(CurrantDiagnostics.AttemptTag, row.Attempt);
+                if (row.Kind == ExecutionKind.Workflow)
+                {
+                    span.SetTag(CurrantDiagnostics.ActivationTag, row.Activation);
+                }
+
                 span.SetTag(CurrantDiagnostics.QueueTag, row.Queue);
             }
         }
 
-        var scope = logger.BeginScope(new ExecutionLogScope(row.Id, row.Name, kind, row.Attempt, row.Queue));
+        var scope = logger.BeginScope(new ExecutionLogScope(row.Id, row.Name, kind, row.Attempt, row.Queue,
+            row.Kind == ExecutionKind.Workflow ? row.Activation : null));
         return new AttemptTelemetry(span, scope, tags, row.Attempt);
     }
 
