@@ -2,11 +2,11 @@ using Currant.Workflows;
 
 namespace Currant.Persistence;
 
-/// <summary>Everything one workflow activation writes, in one transaction.</summary>
+/// <summary>Everything one workflow activation writes, in one transaction, fenced by (worker, <see cref="ClaimedExecution.Fence"/>).</summary>
 internal sealed record ActivationCommit(
     Guid WorkflowId,
     Guid WorkerId,
-    int Attempt,
+    int Fence,
     int SeenWakeCount,
     ExecutionState State,
     string? Result,

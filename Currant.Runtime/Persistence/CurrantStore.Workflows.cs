@@ -46,7 +46,7 @@ internal sealed partial class CurrantStore
 
     /// <summary>
     /// Commits an activation: new history, signal consumption, children and the workflow's next state, all or
-    /// nothing, fenced by (worker, attempt). Pending children are announced on commit.
+    /// nothing, fenced by (worker, activation). Pending children are announced on commit.
     /// </summary>
     public async Task<(ActivationOutcome Outcome, string? Queue)> CommitActivationAsync(ActivationCommit commit, CancellationToken cancellationToken)
     {
@@ -57,7 +57,7 @@ internal sealed partial class CurrantStore
 
         var fence = Add(batch, WorkflowQueries.Fence, commit);
         fence.Parameters.AddWithValue("worker_id", commit.WorkerId);
-        fence.Parameters.AddWithValue("attempt", commit.Attempt);
+        fence.Parameters.AddWithValue("fence", commit.Fence);
 
         if (commit.History.Count > 0)
         {
@@ -118,7 +118,7 @@ internal sealed partial class CurrantStore
         finish.Parameters.AddWithValue("result", NpgsqlDbType.Jsonb, commit.Result ?? (object)DBNull.Value);
         finish.Parameters.AddWithValue("error", NpgsqlDbType.Jsonb, commit.Error ?? (object)DBNull.Value);
         finish.Parameters.AddWithValue("worker_id", commit.WorkerId);
-        finish.Parameters.AddWithValue("attempt", commit.Attempt);
+        finish.Parameters.AddWithValue("fence", commit.Fence);
 
         var finished = commit.State is ExecutionState.Completed or ExecutionState.Failed;
         if (finished)
@@ -181,12 +181,12 @@ internal sealed partial class CurrantStore
     }
 
     /// <summary>Puts a workflow back to pending after a conflicting commit (nothing was written).</summary>
-    public async Task RequeueAsync(Guid id, Guid workerId, int attempt, CancellationToken cancellationToken)
+    public async Task RequeueAsync(Guid id, Guid workerId, int fence, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(WorkflowQueries.Requeue);
         command.Parameters.AddWithValue("id", id);
         command.Parameters.AddWithValue("worker_id", workerId);
-        command.Parameters.AddWithValue("attempt", attempt);
+        command.Parameters.AddWithValue("fence", fence);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

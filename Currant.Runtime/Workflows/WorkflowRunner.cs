@@ -74,7 +74,7 @@ internal sealed class WorkflowRunner : IExecutionRunner
         if (!StoreErrors.IsRefusedValue(exception))
         {
             Log.ExecutionRetrying(_logger, exception, row.Id, row.Kind, row.Name, row.Queue, row.Attempt, Completion.WorkflowHandBackDelay);
-            return new Completion(row.Id, row.Attempt, ExecutionState.Pending, null, null, Completion.WorkflowHandBackDelay, false);
+            return new Completion(row.Id, row.Fence, ExecutionState.Pending, null, null, Completion.WorkflowHandBackDelay, false);
         }
 
         if (_refusedCommits.Count > MaxCachedInstances)
@@ -86,7 +86,7 @@ internal sealed class WorkflowRunner : IExecutionRunner
         if (refusals < MaxRefusedCommits)
         {
             Log.ExecutionRetrying(_logger, exception, row.Id, row.Kind, row.Name, row.Queue, row.Attempt, Completion.WorkflowHandBackDelay);
-            return new Completion(row.Id, row.Attempt, ExecutionState.Pending, null, null, Completion.WorkflowHandBackDelay, false);
+            return new Completion(row.Id, row.Fence, ExecutionState.Pending, null, null, Completion.WorkflowHandBackDelay, false);
         }
 
         _refusedCommits.TryRemove(row.Id, out _);
@@ -98,7 +98,7 @@ internal sealed class WorkflowRunner : IExecutionRunner
             null,
             NonRetryable: true);
         Log.ExecutionFailed(_logger, exception, row.Id, row.Kind, row.Name, row.Queue, row.Attempt);
-        return new Completion(row.Id, row.Attempt, ExecutionState.Failed, null, CurrantStore.SerializeError(error), null, false);
+        return new Completion(row.Id, row.Fence, ExecutionState.Failed, null, CurrantStore.SerializeError(error), null, false);
     }
 
     private async Task ActivateAndCommitAsync(ClaimedExecution row, ExecutionDefinition definition)
@@ -183,7 +183,7 @@ internal sealed class WorkflowRunner : IExecutionRunner
         // The span ends before the commit, like a job's before its completion: whoever sees the outcome sees the span.
         var traceContext = telemetry.TraceContext ?? row.TraceContext;
         telemetry.CompleteActivation(next, (Exception?)blocked ?? instance.Nondeterminism);
-        var commit = new ActivationCommit(row.Id, _workerId, row.Attempt, state.WakeCount, next, result, error,
+        var commit = new ActivationCommit(row.Id, _workerId, row.Fence, state.WakeCount, next, result, error,
             commands ? instance.NewHistory.ToList() : [], children, commands ? instance.Consumed.ToList() : [], traceContext);
         ActivationOutcome outcome;
         try
@@ -213,7 +213,7 @@ internal sealed class WorkflowRunner : IExecutionRunner
                 foreach (var child in eager)
                 {
                     _producer.StartReserved(new ClaimedExecution(child.Id, child.Kind, child.Name, child.Queue, child.Arguments, 1, child.MaxAttempts,
-                        child.Timeout, row.Id, child.ParentSeq, traceContext, false));
+                        child.Timeout, row.Id, child.ParentSeq, traceContext, false, Activation: child.Kind == ExecutionKind.Workflow ? 1 : 0));
                 }
 
                 if (outcome == ActivationOutcome.CommittedAndWoken)
@@ -225,7 +225,7 @@ internal sealed class WorkflowRunner : IExecutionRunner
             case ActivationOutcome.Conflict:
                 ReleaseSlots(eager.Count);
                 _sticky.TryRemove(row.Id, out _);
-                await _store.RequeueAsync(row.Id, _workerId, row.Attempt, CancellationToken.None).ConfigureAwait(false);
+                await _store.RequeueAsync(row.Id, _workerId, row.Fence, CancellationToken.None).ConfigureAwait(false);
                 _producer.Wake();
                 break;
             case ActivationOutcome.Cancelled:

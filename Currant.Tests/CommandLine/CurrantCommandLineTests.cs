@@ -25,7 +25,7 @@ public sealed class CurrantCommandLineTests : CurrantFixture
         Assert.That(await CurrantCommandLine.InvokeAsync(["migrate", "-d", fresh], output: output), Is.Zero);
         Assert.That(await CurrantCommandLine.InvokeAsync(["migrate", "-d", fresh], output: output), Is.Zero);
 
-        Assert.That(output.ToString(), Does.Contain("Applied 2 migration(s): 0001_init, 0002_workflows").And.Contain("Schema is up to date."));
+        Assert.That(output.ToString(), Does.Contain("Applied 3 migration(s): 0001_init, 0002_workflows, 0005_workflow_activations").And.Contain("Schema is up to date."));
     }
 
     [Test]
