@@ -9,8 +9,21 @@ public sealed record ExecutionInfo
     public required string Queue { get; init; }
     public required ExecutionState State { get; init; }
     public int Priority { get; init; }
+
+    /// <summary>
+    /// Tries at the whole execution, 1 for the first. A job's or activity's grows with each retry; a workflow's
+    /// grows only when it is retried on request (<c>currant retry</c>, <c>RetryAsync</c>), never by activations.
+    /// </summary>
     public int Attempt { get; init; }
+
     public int MaxAttempts { get; init; }
+
+    /// <summary>
+    /// Workflows: how many times a worker has run the workflow's code so far (its start and each wake-up by a child's
+    /// result, a signal or a timer). Always 0 for jobs and activities.
+    /// </summary>
+    public int Activations { get; init; }
+
     public string? Arguments { get; init; }
     public string? Result { get; init; }
     public ExecutionError? Error { get; init; }

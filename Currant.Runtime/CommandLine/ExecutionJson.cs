@@ -41,6 +41,15 @@ internal static class ExecutionJson
         w.WriteNumber("priority", e.Priority);
         w.WriteNumber("attempt", e.Attempt);
         w.WriteNumber("maxAttempts", e.MaxAttempts);
+        if (e.Kind == ExecutionKind.Workflow)
+        {
+            w.WriteNumber("activations", e.Activations);
+        }
+        else
+        {
+            w.WriteNull("activations");
+        }
+
         Raw(w, "arguments", e.Arguments);
         Raw(w, "result", e.Result);
         if (e.Error is { } error)

@@ -16,6 +16,11 @@ internal static class ExecutionText
         Line("queue", e.Queue);
         Line("state", e.State.ToString().ToLowerInvariant() + (e.CancelRequested && !e.IsFinished ? " (cancel requested)" : ""));
         Line("attempt", $"{e.Attempt} of {e.MaxAttempts}");
+        if (e.Kind == ExecutionKind.Workflow)
+        {
+            Line("activations", e.Activations);
+        }
+
         Line("priority", e.Priority);
         Line("arguments", e.Arguments);
         Line("created", Format(e.CreatedAt));
@@ -58,11 +63,11 @@ internal static class ExecutionText
         }
 
         var b = new StringBuilder();
-        b.Append(CultureInfo.InvariantCulture, $"{"ID",-36}  {"KIND",-8}  {"NAME",-24}  {"QUEUE",-12}  {"STATE",-9}  {"TRY",-5}  CREATED\n");
+        b.Append(CultureInfo.InvariantCulture, $"{"ID",-36}  {"KIND",-8}  {"NAME",-24}  {"QUEUE",-12}  {"STATE",-9}  {"TRY",-5}  {"ACT",5}  CREATED\n");
         foreach (var e in rows)
         {
             b.Append(CultureInfo.InvariantCulture,
-                $"{e.Id,-36}  {e.Kind.ToString().ToLowerInvariant(),-8}  {Cut(e.Name, 24),-24}  {Cut(e.Queue, 12),-12}  {e.State.ToString().ToLowerInvariant(),-9}  {e.Attempt + "/" + e.MaxAttempts,-5}  {Format(e.CreatedAt)}\n");
+                $"{e.Id,-36}  {e.Kind.ToString().ToLowerInvariant(),-8}  {Cut(e.Name, 24),-24}  {Cut(e.Queue, 12),-12}  {e.State.ToString().ToLowerInvariant(),-9}  {e.Attempt + "/" + e.MaxAttempts,-5}  {(e.Kind == ExecutionKind.Workflow ? e.Activations.ToString(CultureInfo.InvariantCulture) : "-"),5}  {Format(e.CreatedAt)}\n");
         }
 
         return b.ToString().TrimEnd('\n');

@@ -7,7 +7,7 @@ namespace Currant;
 /// <summary>
 /// The span, log scope and metrics of one attempt. Started before the user's code runs, so the span is
 /// <see cref="Activity.Current"/> inside it (its own enqueues and outgoing calls nest under it) and every log line
-/// written meanwhile carries the execution's id, name, kind, attempt and queue.
+/// written meanwhile carries the execution's id, name, kind, attempt and queue (and a workflow's activation).
 /// </summary>
 internal sealed class AttemptTelemetry : IDisposable
 {
@@ -15,13 +15,15 @@ internal sealed class AttemptTelemetry : IDisposable
     private readonly IDisposable? _scope;
     private readonly TagList _tags;
     private readonly long _startedAt;
+    private readonly int _attempt;
     private bool _ended;
 
-    private AttemptTelemetry(Activity? span, IDisposable? scope, TagList tags)
+    private AttemptTelemetry(Activity? span, IDisposable? scope, TagList tags, int attempt)
     {
         _span = span;
         _scope = scope;
         _tags = tags;
+        _attempt = attempt;
         _startedAt = Stopwatch.GetTimestamp();
     }
 
@@ -56,12 +58,18 @@ internal sealed class AttemptTelemetry : IDisposable
                 span.SetTag(CurrantDiagnostics.ExecutionNameTag, row.Name);
                 span.SetTag(CurrantDiagnostics.ExecutionKindTag, kind);
                 span.SetTag(CurrantDiagnostics.AttemptTag, row.Attempt);
+                if (row.Kind == ExecutionKind.Workflow)
+                {
+                    span.SetTag(CurrantDiagnostics.ActivationTag, row.Activation);
+                }
+
                 span.SetTag(CurrantDiagnostics.QueueTag, row.Queue);
             }
         }
 
-        var scope = logger.BeginScope(new ExecutionLogScope(row.Id, row.Name, kind, row.Attempt, row.Queue));
-        return new AttemptTelemetry(span, scope, tags);
+        var scope = logger.BeginScope(new ExecutionLogScope(row.Id, row.Name, kind, row.Attempt, row.Queue,
+            row.Kind == ExecutionKind.Workflow ? row.Activation : null));
+        return new AttemptTelemetry(span, scope, tags, row.Attempt);
     }
 
     /// <summary>
@@ -79,7 +87,7 @@ internal sealed class AttemptTelemetry : IDisposable
             _ => ("retried", CurrantDiagnostics.Retried),
         };
 
-        Record(outcome, counter, outcome is "failed" or "retried" ? $"Attempt {completion.Attempt} failed." : null);
+        Record(outcome, counter, outcome is "failed" or "retried" ? $"Attempt {_attempt} failed." : null);
     }
 
     /// <summary>

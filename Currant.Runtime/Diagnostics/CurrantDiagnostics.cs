@@ -26,6 +26,7 @@ public static class CurrantDiagnostics
     internal const string ExecutionNameTag = "currant.execution.name";
     internal const string ExecutionKindTag = "currant.execution.kind";
     internal const string AttemptTag = "currant.execution.attempt";
+    internal const string ActivationTag = "currant.execution.activation";
     internal const string OutcomeTag = "currant.execution.outcome";
     internal const string QueueTag = "currant.queue";
     internal const string CountTag = "currant.enqueue.count";

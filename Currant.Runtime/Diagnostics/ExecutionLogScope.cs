@@ -4,11 +4,13 @@ namespace Currant;
 
 /// <summary>
 /// The log scope of one attempt: structured properties for every line logged while it runs, the user's own
-/// <c>ILogger&lt;T&gt;</c> lines included when they come from the same logger factory.
+/// <c>ILogger&lt;T&gt;</c> lines included when they come from the same logger factory. A workflow's also carries
+/// its activation (its attempt stays 1 across activations until it is retried).
 /// </summary>
-internal sealed class ExecutionLogScope(Guid executionId, string name, string kind, int attempt, string queue) : IReadOnlyList<KeyValuePair<string, object?>>
+internal sealed class ExecutionLogScope(Guid executionId, string name, string kind, int attempt, string queue, int? activation = null)
+    : IReadOnlyList<KeyValuePair<string, object?>>
 {
-    public int Count => 5;
+    public int Count => activation is null ? 5 : 6;
 
     public KeyValuePair<string, object?> this[int index] => index switch
     {
@@ -17,6 +19,7 @@ internal sealed class ExecutionLogScope(Guid executionId, string name, string ki
         2 => new("ExecutionKind", kind),
         3 => new("Attempt", attempt),
         4 => new("Queue", queue),
+        5 when activation is { } a => new("Activation", a),
         _ => throw new ArgumentOutOfRangeException(nameof(index)),
     };
 
@@ -30,5 +33,7 @@ internal sealed class ExecutionLogScope(Guid executionId, string name, string ki
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    public override string ToString() => $"Execution {executionId} ({kind} {name} on {queue}, attempt {attempt})";
+    public override string ToString() => activation is { } a
+        ? $"Execution {executionId} ({kind} {name} on {queue}, attempt {attempt}, activation {a})"
+        : $"Execution {executionId} ({kind} {name} on {queue}, attempt {attempt})";
 }

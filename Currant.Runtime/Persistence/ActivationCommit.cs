@@ -2,11 +2,11 @@ using Currant.Workflows;
 
 namespace Currant.Persistence;
 
-/// <summary>Everything one workflow activation writes, in one transaction.</summary>
+/// <summary>Everything one workflow activation writes, in one transaction, fenced by (worker, <see cref="ClaimedExecution.Fence"/>).</summary>
 internal sealed record ActivationCommit(
     Guid WorkflowId,
     Guid WorkerId,
-    int Attempt,
+    int Fence,
     int SeenWakeCount,
     ExecutionState State,
     string? Result,
@@ -19,12 +19,12 @@ internal sealed record ActivationCommit(
 /// The commands a running workflow made so far, committed while it keeps running (before its next inline step
 /// starts), fenced like an activation's commit.
 /// </summary>
-internal sealed record Checkpoint(Guid WorkflowId, Guid WorkerId, int Attempt, ActivationCommands Commands, string? TraceContext, FusedOutcome? Fused = null);
+internal sealed record Checkpoint(Guid WorkflowId, Guid WorkerId, int Fence, ActivationCommands Commands, string? TraceContext, FusedOutcome? Fused = null);
 
 /// <summary>
 /// An activity's outcome delivered to its workflow in this worker's memory (fused step): the commit that carries it
-/// also takes the suspended workflow (as it was left, <see cref="PreviousAttempt"/> and <see cref="SeenWakeCount"/>),
+/// also takes the suspended workflow (as it was left, <see cref="PreviousFence"/> and <see cref="SeenWakeCount"/>),
 /// records the outcome in its history and completes the activity, so a step costs one commit and no
 /// NOTIFY → claim → load hop.
 /// </summary>
-internal sealed record FusedOutcome(Guid ChildId, int ChildAttempt, int Seq, ExecutionState State, string? Result, string? Error, DateTime At, int PreviousAttempt, int SeenWakeCount);
+internal sealed record FusedOutcome(Guid ChildId, int ChildAttempt, int Seq, ExecutionState State, string? Result, string? Error, DateTime At, int PreviousFence, int SeenWakeCount);

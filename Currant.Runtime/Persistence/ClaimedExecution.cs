@@ -1,6 +1,9 @@
 namespace Currant.Persistence;
 
-/// <summary>A row this worker now owns for one attempt.</summary>
+/// <summary>
+/// A row this worker now owns for one attempt (for a workflow, one activation). <see cref="Attempt"/> counts tries
+/// at the whole execution; <see cref="Activation"/> counts a workflow's claims (0 for other kinds).
+/// </summary>
 internal sealed record ClaimedExecution(
     Guid Id,
     ExecutionKind Kind,
@@ -14,4 +17,12 @@ internal sealed record ClaimedExecution(
     int? ParentSeq,
     string? TraceContext,
     bool CancelRequested,
-    TimeSpan QueueWait = default);
+    TimeSpan QueueWait = default,
+    int Activation = 0)
+{
+    /// <summary>
+    /// The token every write of this claim is fenced by, with the worker id: a workflow's activation, any other
+    /// kind's attempt. The SQL side compares the same column by kind (db/0005_workflow_activations.sql).
+    /// </summary>
+    public int Fence => Kind == ExecutionKind.Workflow ? Activation : Attempt;
+}

@@ -50,7 +50,7 @@ internal sealed partial class CurrantStore
 
     /// <summary>
     /// Commits an activation: new history, signal consumption, children and the workflow's next state, all or
-    /// nothing, fenced by (worker, attempt). Pending children are announced on commit.
+    /// nothing, fenced by (worker, activation). Pending children are announced on commit.
     /// </summary>
     public async Task<(ActivationOutcome Outcome, string? Queue)> CommitActivationAsync(ActivationCommit commit, CancellationToken cancellationToken)
     {
@@ -62,14 +62,14 @@ internal sealed partial class CurrantStore
         // Results are read by position: the Finish statement's is the one that says what happened. The reader
         // yields a result set only for statements that return rows: the fence, each signal wait, the consumption.
         var finishIndex = AddFuse(batch, commit.WorkflowId, commit.WorkerId, commit.Fused)
-            + AddCommands(batch, commit.WorkflowId, commit.WorkerId, commit.Attempt, commit.Commands, commit.TraceContext, fenced: commit.Fused is null);
+            + AddCommands(batch, commit.WorkflowId, commit.WorkerId, commit.Fence, commit.Commands, commit.TraceContext, fenced: commit.Fused is null);
         var finish = Add(batch, WorkflowQueries.Finish, commit.WorkflowId);
         finish.Parameters.AddWithValue("state", commit.State.ToDb());
         finish.Parameters.AddWithValue("seen_wake_count", commit.SeenWakeCount);
         finish.Parameters.AddWithValue("result", NpgsqlDbType.Jsonb, commit.Result ?? (object)DBNull.Value);
         finish.Parameters.AddWithValue("error", NpgsqlDbType.Jsonb, commit.Error ?? (object)DBNull.Value);
         finish.Parameters.AddWithValue("worker_id", commit.WorkerId);
-        finish.Parameters.AddWithValue("attempt", commit.Attempt);
+        finish.Parameters.AddWithValue("fence", commit.Fence);
 
         if (commit.State is ExecutionState.Completed or ExecutionState.Failed)
         {
@@ -122,7 +122,7 @@ internal sealed partial class CurrantStore
             foreach (var c in checkpoints)
             {
                 AddFuse(batch, c.WorkflowId, c.WorkerId, c.Fused);
-                AddCommands(batch, c.WorkflowId, c.WorkerId, c.Attempt, c.Commands, c.TraceContext, fenced: c.Fused is null);
+                AddCommands(batch, c.WorkflowId, c.WorkerId, c.Fence, c.Commands, c.TraceContext, fenced: c.Fused is null);
                 AddNotify(batch, c.WorkflowId, c.Commands);
             }
 
@@ -172,7 +172,7 @@ internal sealed partial class CurrantStore
         var take = Add(batch, WorkflowQueries.FuseTake, id);
         take.Parameters.AddWithValue("worker_id", workerId);
         take.Parameters.AddWithValue("seen_wake_count", fused.SeenWakeCount);
-        take.Parameters.AddWithValue("previous_attempt", fused.PreviousAttempt);
+        take.Parameters.AddWithValue("previous_fence", fused.PreviousFence);
 
         var historyState = fused.State == ExecutionState.Completed ? HistoryEvent.Completed : HistoryEvent.Failed;
         var record = Add(batch, WorkflowQueries.FuseRecord, id);
@@ -198,13 +198,13 @@ internal sealed partial class CurrantStore
     /// <paramref name="commands"/>; returns how many result sets they yield (the fence, each signal wait, the
     /// consumption), so the caller can find its own statement's.
     /// </summary>
-    private static int AddCommands(NpgsqlBatch batch, Guid id, Guid workerId, int attempt, ActivationCommands commands, string? traceContext, bool fenced)
+    private static int AddCommands(NpgsqlBatch batch, Guid id, Guid workerId, int fenceToken, ActivationCommands commands, string? traceContext, bool fenced)
     {
         if (fenced)
         {
             var fence = Add(batch, WorkflowQueries.Fence, id);
             fence.Parameters.AddWithValue("worker_id", workerId);
-            fence.Parameters.AddWithValue("attempt", attempt);
+            fence.Parameters.AddWithValue("fence", fenceToken);
         }
 
         if (commands.History.Count > 0)
@@ -282,12 +282,12 @@ internal sealed partial class CurrantStore
     }
 
     /// <summary>Puts a workflow back to pending after a conflicting commit (nothing was written).</summary>
-    public async Task RequeueAsync(Guid id, Guid workerId, int attempt, CancellationToken cancellationToken)
+    public async Task RequeueAsync(Guid id, Guid workerId, int fence, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(WorkflowQueries.Requeue);
         command.Parameters.AddWithValue("id", id);
         command.Parameters.AddWithValue("worker_id", workerId);
-        command.Parameters.AddWithValue("attempt", attempt);
+        command.Parameters.AddWithValue("fence", fence);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -301,7 +301,7 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
     {
         var n = completions.Count;
         var ids = new Guid[n];
-        var attempts = new int[n];
+        var fences = new int[n];
         var states = new string[n];
         var results = new string?[n];
         var errors = new string?[n];
@@ -311,7 +311,7 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
         {
             var c = completions[i];
             ids[i] = c.Id;
-            attempts[i] = c.Attempt;
+            fences[i] = c.Fence;
             states[i] = c.State.ToDb();
             results[i] = c.Result;
             errors[i] = c.Error;
@@ -322,7 +322,7 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
         await using var command = dataSource.CreateCommand(ExecutionQueries.Complete);
         var p = command.Parameters;
         p.AddWithValue("ids", ids);
-        p.AddWithValue("attempts", attempts);
+        p.AddWithValue("fences", fences);
         p.AddWithValue("states", states);
         p.AddWithValue("results", NpgsqlDbType.Array | NpgsqlDbType.Jsonb, results);
         p.AddWithValue("errors", NpgsqlDbType.Array | NpgsqlDbType.Jsonb, errors);

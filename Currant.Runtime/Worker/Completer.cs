@@ -157,7 +157,8 @@ internal sealed class Completer : ICompleter
             {
                 if (!accepted.Contains(item.Completion.Id))
                 {
-                    Log.CompletionFenced(_logger, item.Completion.Id, item.Name, item.Completion.Attempt);
+                    // Logged as the attempt: a job's or activity's token is its attempt (a workflow's, its activation).
+                    Log.CompletionFenced(_logger, item.Completion.Id, item.Name, item.Completion.Fence);
                 }
             }
 
@@ -192,11 +193,11 @@ internal sealed class Completer : ICompleter
         var what = completion.State == ExecutionState.Completed ? "result" : "outcome";
         // The first replacement says why; if even that is refused, a fixed message that cannot be.
         var message = item.Refusals == 0
-            ? $"PostgreSQL refused to store the {what} of attempt {completion.Attempt} of '{item.Name}' ({refusal.SqlState}: {refusal.MessageText}). " +
+            ? $"PostgreSQL refused to store the {what} of '{item.Name}' ({refusal.SqlState}: {refusal.MessageText}). " +
               "Return values PostgreSQL's jsonb can hold (no \\u0000 in strings, under 255 MB)."
             : "PostgreSQL refused to store the outcome of this attempt.";
         var error = new ExecutionError(SharedNames.UnstorableValueError, message, null, NonRetryable: true);
-        Log.CompletionRefused(_logger, refusal, completion.Id, item.Name, completion.Attempt);
+        Log.CompletionRefused(_logger, refusal, completion.Id, item.Name, completion.Fence);
         var failed = completion with { State = ExecutionState.Failed, Result = null, Error = CurrantStore.SerializeError(error), RetryIn = null, Released = false };
         await WriteOrIsolateAsync([new Item(failed, item.Name, item.Refusals + 1)], abandon).ConfigureAwait(false);
     }

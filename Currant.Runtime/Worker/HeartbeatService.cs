@@ -55,11 +55,11 @@ internal sealed class HeartbeatService(
             }
 
             // Ours in the database but unknown here, for longer than any claim reply can take: a claim whose reply
-            // was lost. Nothing will ever run or finish it, so hand it back (fenced by the attempt, like any write).
+            // was lost. Nothing will ever run or finish it, so hand it back (fenced by its token, like any write).
             if (row.OlderThanOrphanAge && !producer.Holds(row.Id) && completer.FailingSince is null)
             {
                 Log.OrphanReleased(logger, row.Id, workerId);
-                await completer.CompleteAsync(Completion.Release(row.Id, row.Attempt), "(unknown)").ConfigureAwait(false);
+                await completer.CompleteAsync(Completion.Release(row.Id, row.Fence), "(unknown)").ConfigureAwait(false);
             }
         }
     }

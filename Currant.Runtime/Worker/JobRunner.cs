@@ -122,7 +122,7 @@ internal sealed class JobRunner : IExecutionRunner
             }
 
             Log.ExecutionCompleted(_logger, row.Id, row.Kind, row.Name, row.Queue, row.Attempt);
-            return new Completion(row.Id, row.Attempt, ExecutionState.Completed, result is null ? null : Encoding.UTF8.GetString(result), null, null, false);
+            return new Completion(row.Id, row.Fence, ExecutionState.Completed, result is null ? null : Encoding.UTF8.GetString(result), null, null, false);
         }
         catch (Exception ex) when (token.IsCancellationRequested && ex is OperationCanceledException)
         {
@@ -130,13 +130,13 @@ internal sealed class JobRunner : IExecutionRunner
             {
                 Log.ExecutionCancelled(_logger, row.Id, row.Kind, row.Name, row.Queue, row.Attempt);
                 var error = CurrantStore.SerializeError(new ExecutionError(typeof(OperationCanceledException).FullName!, "Cancelled on request.", null, true));
-                return new Completion(row.Id, row.Attempt, ExecutionState.Cancelled, null, error, null, false);
+                return new Completion(row.Id, row.Fence, ExecutionState.Cancelled, null, error, null, false);
             }
 
             if (_abort.IsCancellationRequested)
             {
                 // Shutdown past the grace period: hand it back without spending the attempt.
-                return new Completion(row.Id, row.Attempt, ExecutionState.Pending, null, null, TimeSpan.Zero, true);
+                return new Completion(row.Id, row.Fence, ExecutionState.Pending, null, null, TimeSpan.Zero, true);
             }
 
             var timeout = new TimeoutException($"Attempt {row.Attempt} of '{row.Name}' exceeded its timeout of {row.Timeout}.", ex);
@@ -161,11 +161,11 @@ internal sealed class JobRunner : IExecutionRunner
         {
             var retryIn = RetryBackoff.Compute(row.Attempt, _options.RetryBaseDelay, _options.RetryMaxDelay);
             Log.ExecutionRetrying(_logger, exception, row.Id, row.Kind, row.Name, row.Queue, row.Attempt, retryIn);
-            return new Completion(row.Id, row.Attempt, ExecutionState.Pending, null, error, retryIn, false);
+            return new Completion(row.Id, row.Fence, ExecutionState.Pending, null, error, retryIn, false);
         }
 
         Log.ExecutionFailed(_logger, exception, row.Id, row.Kind, row.Name, row.Queue, row.Attempt);
-        return new Completion(row.Id, row.Attempt, ExecutionState.Failed, null, error, null, false);
+        return new Completion(row.Id, row.Fence, ExecutionState.Failed, null, error, null, false);
     }
 
     private sealed class Running(CancellationTokenSource source)

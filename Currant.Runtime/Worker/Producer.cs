@@ -292,7 +292,7 @@ internal sealed class Producer : IProducer
 
         foreach (var row in buffered)
         {
-            await _completer.CompleteAsync(Completion.Release(row.Id, row.Attempt), row.Name).ConfigureAwait(false);
+            await _completer.CompleteAsync(Completion.Release(row.Id, row.Fence), row.Name).ConfigureAwait(false);
             _held.TryRemove(row.Id, out _);
         }
     }

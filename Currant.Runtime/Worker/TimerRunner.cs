@@ -6,5 +6,5 @@ namespace Currant.Worker;
 internal sealed class TimerRunner(ICompleter completer) : IExecutionRunner
 {
     public Task RunAsync(ClaimedExecution row)
-        => completer.CompleteAsync(new Completion(row.Id, row.Attempt, ExecutionState.Completed, null, null, null, false), row.Name).AsTask();
+        => completer.CompleteAsync(new Completion(row.Id, row.Fence, ExecutionState.Completed, null, null, null, false), row.Name).AsTask();
 }

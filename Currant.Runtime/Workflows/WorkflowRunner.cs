@@ -80,7 +80,7 @@ internal sealed class WorkflowRunner : IExecutionRunner, IActivityFuser
         if (!StoreErrors.IsRefusedValue(exception))
         {
             Log.ExecutionRetrying(_logger, exception, row.Id, row.Kind, row.Name, row.Queue, row.Attempt, Completion.WorkflowHandBackDelay);
-            return new Completion(row.Id, row.Attempt, ExecutionState.Pending, null, null, Completion.WorkflowHandBackDelay, false);
+            return new Completion(row.Id, row.Fence, ExecutionState.Pending, null, null, Completion.WorkflowHandBackDelay, false);
         }
 
         if (_refusedCommits.Count > MaxCachedInstances)
@@ -92,7 +92,7 @@ internal sealed class WorkflowRunner : IExecutionRunner, IActivityFuser
         if (refusals < MaxRefusedCommits)
         {
             Log.ExecutionRetrying(_logger, exception, row.Id, row.Kind, row.Name, row.Queue, row.Attempt, Completion.WorkflowHandBackDelay);
-            return new Completion(row.Id, row.Attempt, ExecutionState.Pending, null, null, Completion.WorkflowHandBackDelay, false);
+            return new Completion(row.Id, row.Fence, ExecutionState.Pending, null, null, Completion.WorkflowHandBackDelay, false);
         }
 
         _refusedCommits.TryRemove(row.Id, out _);
@@ -104,7 +104,7 @@ internal sealed class WorkflowRunner : IExecutionRunner, IActivityFuser
             null,
             NonRetryable: true);
         Log.ExecutionFailed(_logger, exception, row.Id, row.Kind, row.Name, row.Queue, row.Attempt);
-        return new Completion(row.Id, row.Attempt, ExecutionState.Failed, null, CurrantStore.SerializeError(error), null, false);
+        return new Completion(row.Id, row.Fence, ExecutionState.Failed, null, CurrantStore.SerializeError(error), null, false);
     }
 
     private async Task ActivateAndCommitAsync(ClaimedExecution row, ExecutionDefinition definition)
@@ -157,8 +157,8 @@ internal sealed class WorkflowRunner : IExecutionRunner, IActivityFuser
             return false;
         }
 
-        var row = left.Row with { Attempt = left.Row.Attempt + 1, CancelRequested = false };
-        var fuse = new FuseState(new FusedOutcome(child.Id, child.Attempt, seq, completion.State, completion.Result, completion.Error, at, left.Row.Attempt, left.WakeCount));
+        var row = left.Row with { Activation = left.Row.Activation + 1, CancelRequested = false };
+        var fuse = new FuseState(new FusedOutcome(child.Id, child.Attempt, seq, completion.State, completion.Result, completion.Error, at, left.Row.Fence, left.WakeCount));
         using var telemetry = CurrantDiagnostics.StartAttempt(row, _logger);
         try
         {
@@ -197,7 +197,7 @@ internal sealed class WorkflowRunner : IExecutionRunner, IActivityFuser
         instance.Checkpointer = async commands =>
         {
             var fused = fuse is { Committed: false } ? fuse.Outcome : null;
-            var outcome = await _checkpoints.CommitAsync(new Checkpoint(row.Id, _workerId, row.Attempt, commands, traceContext, fused)).ConfigureAwait(false);
+            var outcome = await _checkpoints.CommitAsync(new Checkpoint(row.Id, _workerId, row.Fence, commands, traceContext, fused)).ConfigureAwait(false);
             if (fused is not null && outcome == ActivationOutcome.Committed)
             {
                 fuse!.Committed = true;
@@ -300,7 +300,7 @@ internal sealed class WorkflowRunner : IExecutionRunner, IActivityFuser
         // The span ends before the commit, like a job's before its completion: whoever sees the outcome sees the span.
         telemetry.CompleteActivation(next, (Exception?)blocked ?? instance.Nondeterminism);
         var written = taken with { Children = children };
-        var commit = new ActivationCommit(row.Id, _workerId, row.Attempt, wakeCount, next, result, error, written, traceContext, held ? null : fuse!.Outcome);
+        var commit = new ActivationCommit(row.Id, _workerId, row.Fence, wakeCount, next, result, error, written, traceContext, held ? null : fuse!.Outcome);
         ActivationOutcome outcome;
         try
         {
@@ -336,7 +336,7 @@ internal sealed class WorkflowRunner : IExecutionRunner, IActivityFuser
                 foreach (var child in eager)
                 {
                     _producer.StartReserved(new ClaimedExecution(child.Id, child.Kind, child.Name, child.Queue, child.Arguments, 1, child.MaxAttempts,
-                        child.Timeout, row.Id, child.ParentSeq, traceContext, false));
+                        child.Timeout, row.Id, child.ParentSeq, traceContext, false, Activation: child.Kind == ExecutionKind.Workflow ? 1 : 0));
                 }
 
                 if (outcome == ActivationOutcome.CommittedAndWoken)
@@ -371,7 +371,7 @@ internal sealed class WorkflowRunner : IExecutionRunner, IActivityFuser
         switch (outcome)
         {
             case ActivationOutcome.Conflict:
-                await _store.RequeueAsync(row.Id, _workerId, row.Attempt, CancellationToken.None).ConfigureAwait(false);
+                await _store.RequeueAsync(row.Id, _workerId, row.Fence, CancellationToken.None).ConfigureAwait(false);
                 _producer.Wake();
                 break;
             case ActivationOutcome.Cancelled:

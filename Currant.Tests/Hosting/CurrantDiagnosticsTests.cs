@@ -156,6 +156,23 @@ public sealed class CurrantDiagnosticsTests : CurrantFixture
     }
 
     [Test]
+    public async Task WorkflowRuns_AreAllOfItsFirstAttempt_NumberedByActivation()
+    {
+        var queue = NewQueue("wf");
+        await using var worker = await StartWorkerAsync(queue);
+        var handle = await Workflows.Chain.Options(queue: queue, client: Client).Queue(NewKey(), 2);
+        await handle.GetResultAsync(Wait);
+        var activations = (await handle.GetStatusAsync()).Activations;
+
+        var runs = Spans("run Chain").Where(s => Tag(s, "currant.execution.id") == handle.Id.ToString()).ToArray();
+
+        Assert.That(runs.Select(s => Tag(s, "currant.execution.attempt")), Is.All.EqualTo("1"), "activations are not attempts");
+        Assert.That(runs.Select(s => Tag(s, "currant.execution.activation")),
+            Is.EquivalentTo(Enumerable.Range(1, activations).Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        Assert.That(Spans("run Echo").Select(s => Tag(s, "currant.execution.activation")), Is.All.Null, "only workflows have activations");
+    }
+
+    [Test]
     public async Task Attempt_WithNoStoredContext_StartsATraceOfItsOwn()
     {
         var queue = NewQueue();

@@ -7,7 +7,7 @@ internal static class ExecutionQueries
 {
     internal const string Columns = """
         id, kind, name, queue, priority, state, args::text, result::text, error::text, attempt, max_attempts,
-        scheduled_at, created_at, started_at, completed_at, worker_id, parent_id, idempotency_key, cancel_requested
+        scheduled_at, created_at, started_at, completed_at, worker_id, parent_id, idempotency_key, cancel_requested, activations
         """;
 
     // Primary key insert, sent in one batch with NotifyPending when the row is due now. Inside a caller's transaction
@@ -59,7 +59,8 @@ internal static class ExecutionQueries
     // executions_claim_idx, one ordered index scan per queue: `queue = ANY(@queues)` would make Postgres read and
     // sort every pending row (11 ms per claim at a 10,000-row backlog, measured); LATERAL keeps it to LIMIT rows
     // per queue. SKIP LOCKED lets workers claim side by side; rows locked here beyond the final LIMIT are released
-    // at the end of the statement.
+    // at the end of the statement. A workflow is claimed once per activation: that counts an activation (its fence
+    // token), not an attempt (db/0005_workflow_activations.sql).
     internal const string Claim = """
         WITH locked AS (
             SELECT c.id, c.priority, c.scheduled_at
@@ -75,11 +76,13 @@ internal static class ExecutionQueries
             SELECT id FROM locked ORDER BY priority DESC, scheduled_at LIMIT @limit
         )
         UPDATE currant.executions e
-        SET state = 'running', attempt = e.attempt + 1, worker_id = @worker_id, started_at = now()
+        SET state = 'running', worker_id = @worker_id, started_at = now(),
+            attempt = CASE WHEN e.kind = 'workflow' THEN GREATEST(e.attempt, 1) ELSE e.attempt + 1 END,
+            activations = CASE WHEN e.kind = 'workflow' THEN e.activations + 1 ELSE e.activations END
         FROM next
         WHERE e.id = next.id
         RETURNING e.id, e.kind, e.name, e.queue, e.args::text, e.attempt, e.max_attempts, e.timeout_ms, e.parent_id, e.parent_seq, e.trace_context, e.cancel_requested,
-                  GREATEST(e.started_at - e.scheduled_at, interval '0')
+                  GREATEST(e.started_at - e.scheduled_at, interval '0'), e.activations
         """;
 
     /// <summary>One row of <see cref="Claim"/>.</summary>
@@ -96,14 +99,17 @@ internal static class ExecutionQueries
         r.IsDBNull(9) ? null : r.GetInt32(9),
         r.IsDBNull(10) ? null : r.GetString(10),
         r.GetBoolean(11),
-        r.GetTimeSpan(12));
+        r.GetTimeSpan(12),
+        r.GetInt32(13));
 
-    // Primary key. The fence (worker_id, attempt, state) rejects writes from a worker that lost its claim.
+    // Primary key. The fence (worker_id, fence token, state) rejects writes from a worker that lost its claim; the
+    // token is a workflow's activation count and any other kind's attempt (ClaimedExecution.Fence). A hand-back
+    // (released) gives the attempt back; a workflow's attempt and activations stay (the token must never repeat).
     // Finished ids are announced on currant_finished in chunks that stay far below NOTIFY's 8000-byte payload limit.
     internal const string Complete = $$"""
         WITH input AS (
-            SELECT * FROM unnest(@ids::uuid[], @attempts::int[], @states::text[], @results::jsonb[], @errors::jsonb[], @retry_in::interval[], @released::bool[])
-                AS t(id, attempt, state, result, error, retry_in, released)
+            SELECT * FROM unnest(@ids::uuid[], @fences::int[], @states::text[], @results::jsonb[], @errors::jsonb[], @retry_in::interval[], @released::bool[])
+                AS t(id, fence, state, result, error, retry_in, released)
         ), done AS (
             UPDATE currant.executions e
             SET state = i.state,
@@ -111,10 +117,11 @@ internal static class ExecutionQueries
                 error = COALESCE(i.error, e.error),
                 completed_at = CASE WHEN i.state IN ('completed', 'failed', 'cancelled') THEN now() END,
                 scheduled_at = CASE WHEN i.retry_in IS NOT NULL THEN now() + i.retry_in ELSE e.scheduled_at END,
-                attempt = CASE WHEN i.released THEN e.attempt - 1 ELSE e.attempt END,
+                attempt = CASE WHEN i.released AND e.kind <> 'workflow' THEN e.attempt - 1 ELSE e.attempt END,
                 worker_id = NULL
             FROM input i
-            WHERE e.id = i.id AND e.worker_id = @worker_id AND e.attempt = i.attempt AND e.state = 'running'
+            WHERE e.id = i.id AND e.worker_id = @worker_id AND e.state = 'running'
+              AND CASE WHEN e.kind = 'workflow' THEN e.activations ELSE e.attempt END = i.fence
             RETURNING e.id, e.state, e.queue
         ), finished AS (
             SELECT pg_notify('{{SharedNames.FinishedChannel}}', string_agg(id::text, ',')) AS n
@@ -126,11 +133,12 @@ internal static class ExecutionQueries
         SELECT d.id, (SELECT count(*) FROM finished) + (SELECT count(*) FROM pending) FROM done d
         """;
 
-    // executions_running_idx: hand back everything this worker still holds (shutdown past the grace period).
+    // executions_running_idx: hand back everything this worker still holds (shutdown past the grace period),
+    // attempts not spent. A workflow's claim spent no attempt, and its activations stay (a fence token never repeats).
     internal const string ReleaseAll = $$"""
         WITH released AS (
             UPDATE currant.executions
-            SET state = 'pending', worker_id = NULL, attempt = attempt - 1
+            SET state = 'pending', worker_id = NULL, attempt = CASE WHEN kind = 'workflow' THEN attempt ELSE attempt - 1 END
             WHERE worker_id = @worker_id AND state = 'running'
             RETURNING queue
         )
@@ -159,6 +167,7 @@ internal static class ExecutionQueries
         ParentId = r.IsDBNull(16) ? null : r.GetGuid(16),
         IdempotencyKey = r.IsDBNull(17) ? null : r.GetString(17),
         CancelRequested = r.GetBoolean(18),
+        Activations = r.GetInt32(19),
     };
 
     // Primary key.

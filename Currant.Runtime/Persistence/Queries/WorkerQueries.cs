@@ -9,6 +9,7 @@ internal static class WorkerQueries
     // the ones someone asked to cancel, so a missed NOTIFY costs at most one heartbeat interval, and the ones the
     // worker may not know it holds (a claim that committed but whose reply never arrived) once they are older than
     // @orphan_after, so the worker can hand them back instead of leaving them running under a live heartbeat.
+    // Each comes with its fence token (a workflow's activations, any other kind's attempt), as a hand-back needs it.
     internal const string Heartbeat = """
         WITH beat AS (
             INSERT INTO currant.workers (id, hostname, pid, queues)
@@ -16,7 +17,7 @@ internal static class WorkerQueries
             ON CONFLICT (id) DO UPDATE SET heartbeat_at = now()
             RETURNING id
         )
-        SELECT e.id, e.attempt, e.cancel_requested, e.started_at < now() - @orphan_after
+        SELECT e.id, CASE WHEN e.kind = 'workflow' THEN e.activations ELSE e.attempt END, e.cancel_requested, e.started_at < now() - @orphan_after
         FROM currant.executions e
         WHERE e.worker_id = @id AND e.state = 'running' AND EXISTS (SELECT 1 FROM beat)
           AND (e.cancel_requested OR e.started_at < now() - @orphan_after)
@@ -29,6 +30,7 @@ internal static class WorkerQueries
 
     // Failover without a leader: any live worker runs this. An execution is lost when its worker has no fresh
     // heartbeat; the attempt it was on counts as failed (at-least-once), so it is retried while attempts remain.
+    // A workflow or timer goes back to pending whatever its attempts: the lost activation or firing just runs again.
     // scheduled_at is kept: a rescued row was due long ago, so it goes ahead of the backlog, not behind it.
     // executions_running_idx keeps the scan to running rows.
     internal const string Rescue = $$"""
@@ -45,7 +47,8 @@ internal static class WorkerQueries
             SET state = CASE WHEN e.kind IN ('workflow', 'timer') OR e.attempt < e.max_attempts THEN 'pending' ELSE 'failed' END,
                 completed_at = CASE WHEN e.kind IN ('workflow', 'timer') OR e.attempt < e.max_attempts THEN NULL ELSE now() END,
                 error = jsonb_build_object('type', '{{SharedNames.WorkerLostError}}',
-                                           'message', 'The worker running attempt ' || e.attempt || ' stopped sending heartbeats.',
+                                           'message', 'The worker running ' || CASE WHEN e.kind = 'workflow' THEN 'activation ' || e.activations ELSE 'attempt ' || e.attempt END
+                                                      || ' stopped sending heartbeats.',
                                            'nonRetryable', false),
                 worker_id = NULL
             FROM lost

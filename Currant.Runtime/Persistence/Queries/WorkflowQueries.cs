@@ -38,12 +38,12 @@ internal static class WorkflowQueries
     /// <summary>The row of <see cref="LoadWorkflow"/>: the wake counter and when the workflow was created.</summary>
     internal static (int WakeCount, DateTimeOffset CreatedAt) ReadWorkflow(NpgsqlDataReader r) => (r.GetInt32(0), r.GetFieldValue<DateTimeOffset>(1));
 
-    // The fence: only the worker holding this attempt may commit, and the row stays locked until it does. The
+    // The fence: only the worker holding this activation may commit, and the row stays locked until it does. The
     // batch is one implicit transaction, so a failed currant.require undoes every statement of the activation.
     internal const string Fence = """
         SELECT currant.require(count(*) = 1, 'fenced'), currant.require(bool_and(NOT cancel_requested), 'cancelled')
         FROM (SELECT cancel_requested FROM currant.executions
-              WHERE id = @id AND worker_id = @worker_id AND attempt = @attempt AND state = 'running'
+              WHERE id = @id AND worker_id = @worker_id AND activations = @fence AND state = 'running'
               FOR UPDATE) AS held
         """;
 
@@ -51,8 +51,8 @@ internal static class WorkflowQueries
     // activation). Anything else conflicts: the activity's outcome then goes the ordinary way (the trigger wakes it).
     internal const string FuseTake = """
         WITH taken AS (
-            UPDATE currant.executions SET state = 'running', worker_id = @worker_id, attempt = attempt + 1, started_at = now()
-            WHERE id = @id AND state = 'suspended' AND error IS NULL AND wake_count = @seen_wake_count AND attempt = @previous_attempt
+            UPDATE currant.executions SET state = 'running', worker_id = @worker_id, activations = activations + 1, started_at = now()
+            WHERE id = @id AND state = 'suspended' AND error IS NULL AND wake_count = @seen_wake_count AND activations = @previous_fence
             RETURNING 1
         )
         SELECT currant.require((SELECT count(*) FROM taken) = 1, 'conflict')
@@ -117,10 +117,10 @@ internal static class WorkflowQueries
     // Children start pending, or running on this worker when dispatched eagerly (no claim round trip).
     internal const string InsertChildren = """
         INSERT INTO currant.executions
-            (id, kind, name, queue, priority, state, args, attempt, max_attempts, timeout_ms, scheduled_at, started_at,
+            (id, kind, name, queue, priority, state, args, attempt, activations, max_attempts, timeout_ms, scheduled_at, started_at,
              worker_id, parent_id, parent_seq, idempotency_key, trace_context)
         SELECT id, kind, name, queue, priority, CASE WHEN eager THEN 'running' ELSE 'pending' END, args,
-               CASE WHEN eager THEN 1 ELSE 0 END, max_attempts, timeout_ms, now() + delay,
+               CASE WHEN eager THEN 1 ELSE 0 END, CASE WHEN eager AND kind = 'workflow' THEN 1 ELSE 0 END, max_attempts, timeout_ms, now() + delay,
                CASE WHEN eager THEN now() END, CASE WHEN eager THEN @worker_id END, @id, parent_seq, key, @trace_context
         FROM unnest(@child_ids::uuid[], @kinds::text[], @names::text[], @queues::text[], @priorities::int[], @args::jsonb[],
                     @max_attempts::int[], @timeouts::int[], @delays::interval[], @parent_seqs::int[], @keys::text[], @eager::bool[])
@@ -137,7 +137,7 @@ internal static class WorkflowQueries
             completed_at = CASE WHEN @state IN ('completed', 'failed') THEN now() END,
             scheduled_at = now(),
             worker_id = NULL
-        WHERE id = @id AND worker_id = @worker_id AND attempt = @attempt AND state = 'running'
+        WHERE id = @id AND worker_id = @worker_id AND activations = @fence AND state = 'running'
         RETURNING state, queue
         """;
 
@@ -159,7 +159,7 @@ internal static class WorkflowQueries
     // A workflow whose commit conflicted goes back to the queue at once, without spending anything.
     internal const string Requeue = """
         UPDATE currant.executions SET state = 'pending', worker_id = NULL, scheduled_at = now()
-        WHERE id = @id AND worker_id = @worker_id AND attempt = @attempt AND state = 'running'
+        WHERE id = @id AND worker_id = @worker_id AND activations = @fence AND state = 'running'
         """;
 
     // executions_parked_idx: on start, a worker gives parked workflows of its queues another go (new code may fix them).
@@ -228,11 +228,13 @@ internal static class WorkflowQueries
         r.IsDBNull(9) ? null : r.GetString(9),
         r.IsDBNull(10) ? null : r.GetInt32(10));
 
-    // Retry a failed (or parked) execution: one more attempt, from the top for jobs, by replay for workflows.
+    // Retry a failed (or parked) execution: one more attempt, from the top for jobs, by replay for workflows. A
+    // job's claim counts the attempt; a workflow's claims count activations, so its attempt is counted here.
     internal const string Retry = $$"""
         UPDATE currant.executions
         SET state = 'pending', scheduled_at = now(), completed_at = NULL, worker_id = NULL, cancel_requested = false,
             max_attempts = GREATEST(max_attempts, attempt + 1),
+            attempt = CASE WHEN kind = 'workflow' THEN attempt + 1 ELSE attempt END,
             error = CASE WHEN kind = 'workflow' THEN NULL ELSE error END
         WHERE id = @id AND (state = 'failed' OR (state = 'suspended' AND error IS NOT NULL))
         RETURNING pg_notify('{{SharedNames.PendingChannel}}', queue)
