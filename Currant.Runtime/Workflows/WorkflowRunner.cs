@@ -113,7 +113,9 @@ internal sealed class WorkflowRunner : IExecutionRunner, IActivityFuser
         using var telemetry = CurrantDiagnostics.StartAttempt(row, _logger);
         // A cached instance loads only what is newer than it; anything written elsewhere means a replay from the start.
         var instance = _sticky.TryRemove(row.Id, out var cached) ? cached : null;
-        var state = await _store.LoadWorkflowAsync(row.Id, instance?.Cursor, CancellationToken.None).ConfigureAwait(false);
+        var state = instance is null && row.Activation == 1
+            ? FirstActivation(row)
+            : await _store.LoadWorkflowAsync(row.Id, instance?.Cursor, CancellationToken.None).ConfigureAwait(false);
         if (instance is not null && !instance.CanResumeWith(state.History))
         {
             instance = null;
@@ -130,6 +132,14 @@ internal sealed class WorkflowRunner : IExecutionRunner, IActivityFuser
         var createdAt = firstActivation && state.History.Count == 0 ? state.CreatedAt : (DateTimeOffset?)null;
         await ActivateAsync(row, instance, start, state.WakeCount, createdAt, telemetry, fuse: null).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// A workflow's first claim has nothing to load: activations only grow, so no activation has written history.
+    /// Signals sent before it started moved its wake counter; the commit then finds it woken and runs it again,
+    /// and that activation reads them.
+    /// </summary>
+    private static WorkflowState FirstActivation(ClaimedExecution row)
+        => new([], [], WakeCount: 0, CreatedAt: DateTimeOffset.UtcNow - row.QueueWait);
 
     /// <summary>
     /// Fused step: an activity that finished on this worker while its workflow waits here in memory is delivered
