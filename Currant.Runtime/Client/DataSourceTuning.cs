@@ -14,7 +14,10 @@ internal static class DataSourceTuning
     {
         // Currant's statements are few and hot (claim, complete, commit an activation): prepare them on each
         // connection after their second use (PgBouncer users may set 0).
-        if (!builder.ContainsKey("Max Auto Prepare") && !builder.ContainsKey("MaxAutoPrepare"))
+        // NpgsqlConnectionStringBuilder.ContainsKey is true for every keyword it knows, set or not: ask a plain
+        // builder of the same string which keywords the string really names.
+        var named = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = builder.ConnectionString };
+        if (!named.ContainsKey("Max Auto Prepare") && !named.ContainsKey("MaxAutoPrepare"))
         {
             builder.MaxAutoPrepare = 64;
             builder.AutoPrepareMinUsages = 2;
@@ -23,7 +26,7 @@ internal static class DataSourceTuning
         // Currant leaves no session state on a pooled connection (its advisory lock is transaction-scoped, LISTEN has a
         // connection of its own), so skip the reset Npgsql otherwise runs on every reuse: it costs the server 0.05-0.2 ms
         // before each claim, completion and enqueue (measured with log_min_duration_statement).
-        if (!builder.ContainsKey("No Reset On Close") && !builder.ContainsKey("NoResetOnClose"))
+        if (!named.ContainsKey("No Reset On Close") && !named.ContainsKey("NoResetOnClose"))
         {
             builder.NoResetOnClose = true;
         }
