@@ -13,7 +13,8 @@ internal sealed record ActivationCommit(
     string? Error,
     ActivationCommands Commands,
     string? TraceContext,
-    FusedOutcome? Fused = null);
+    FusedOutcome? Fused = null,
+    bool CancelTimers = true);
 
 /// <summary>
 /// The commands a running workflow made so far, committed while it keeps running (before its next inline step

@@ -61,19 +61,30 @@ internal sealed partial class CurrantStore
 
         // Results are read by position: the Finish statement's is the one that says what happened. The reader
         // yields a result set only for statements that return rows: the fence, each signal wait, the consumption.
-        var finishIndex = AddFuse(batch, commit.WorkflowId, commit.WorkerId, commit.Fused)
+        var finishIndex = AddFuse(batch, commit.WorkflowId, commit.WorkerId, commit.Fused, lockOnly: true)
             + AddCommands(batch, commit.WorkflowId, commit.WorkerId, commit.Fence, commit.Commands, commit.TraceContext, fenced: commit.Fused is null);
-        var finish = Add(batch, WorkflowQueries.Finish, commit.WorkflowId);
+        var finish = Add(batch, commit.Fused is null ? WorkflowQueries.Finish : WorkflowQueries.FinishFused, commit.WorkflowId);
         finish.Parameters.AddWithValue("state", commit.State.ToDb());
-        finish.Parameters.AddWithValue("seen_wake_count", commit.SeenWakeCount);
         finish.Parameters.AddWithValue("result", NpgsqlDbType.Jsonb, commit.Result ?? (object)DBNull.Value);
         finish.Parameters.AddWithValue("error", NpgsqlDbType.Jsonb, commit.Error ?? (object)DBNull.Value);
-        finish.Parameters.AddWithValue("worker_id", commit.WorkerId);
-        finish.Parameters.AddWithValue("fence", commit.Fence);
+        if (commit.Fused is { } fused)
+        {
+            finish.Parameters.AddWithValue("previous_fence", fused.PreviousFence);
+        }
+        else
+        {
+            finish.Parameters.AddWithValue("seen_wake_count", commit.SeenWakeCount);
+            finish.Parameters.AddWithValue("worker_id", commit.WorkerId);
+            finish.Parameters.AddWithValue("fence", commit.Fence);
+        }
 
         if (commit.State is ExecutionState.Completed or ExecutionState.Failed)
         {
-            Add(batch, WorkflowQueries.CancelTimers, commit.WorkflowId);
+            if (commit.CancelTimers)
+            {
+                Add(batch, WorkflowQueries.CancelTimers, commit.WorkflowId);
+            }
+
             Add(batch, WorkflowQueries.NotifyFinished, commit.WorkflowId);
         }
 
@@ -121,7 +132,7 @@ internal sealed partial class CurrantStore
             await using var batch = new NpgsqlBatch(connection);
             foreach (var c in checkpoints)
             {
-                AddFuse(batch, c.WorkflowId, c.WorkerId, c.Fused);
+                AddFuse(batch, c.WorkflowId, c.WorkerId, c.Fused, lockOnly: false);
                 AddCommands(batch, c.WorkflowId, c.WorkerId, c.Fence, c.Commands, c.TraceContext, fenced: c.Fused is null);
                 AddNotify(batch, c.WorkflowId, c.Commands);
             }
@@ -161,16 +172,23 @@ internal sealed partial class CurrantStore
         _ => null,
     };
 
-    /// <summary>Adds the statements of a fused step (none without one); returns how many result sets they yield.</summary>
-    private static int AddFuse(NpgsqlBatch batch, Guid id, Guid workerId, FusedOutcome? fused)
+    /// <summary>
+    /// Adds the statements of a fused step (none without one); returns how many result sets they yield. A checkpoint
+    /// takes the workflow (it keeps running); a final commit only locks it (<see cref="WorkflowQueries.FinishFused"/> moves it).
+    /// </summary>
+    private static int AddFuse(NpgsqlBatch batch, Guid id, Guid workerId, FusedOutcome? fused, bool lockOnly)
     {
         if (fused is null)
         {
             return 0;
         }
 
-        var take = Add(batch, WorkflowQueries.FuseTake, id);
-        take.Parameters.AddWithValue("worker_id", workerId);
+        var take = Add(batch, lockOnly ? WorkflowQueries.FuseLock : WorkflowQueries.FuseTake, id);
+        if (!lockOnly)
+        {
+            take.Parameters.AddWithValue("worker_id", workerId);
+        }
+
         take.Parameters.AddWithValue("seen_wake_count", fused.SeenWakeCount);
         take.Parameters.AddWithValue("previous_fence", fused.PreviousFence);
 

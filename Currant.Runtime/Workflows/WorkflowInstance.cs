@@ -104,6 +104,9 @@ internal sealed class WorkflowInstance : IWorkflowContext
     /// </summary>
     public Func<ActivationCommands, Task<ActivationOutcome>>? Checkpointer { get; set; }
 
+    /// <summary>True once the workflow may have a timer pending (a sleep, a signal wait with a timeout): its finish cancels them.</summary>
+    public bool MayHaveTimers { get; private set; }
+
     /// <summary>Where the last activation left the workflow (suspended, not woken since), when a fused step may resume it.</summary>
     public ResumePoint? Resumable { get; set; }
 
@@ -154,6 +157,7 @@ internal sealed class WorkflowInstance : IWorkflowContext
             }
 
             _history[e.Seq] = e;
+            MayHaveTimers |= e.Kind is "timer" or "signal";
             _maxHistorySeq = Math.Max(_maxHistorySeq, e.Seq);
             _maxOrder = Math.Max(_maxOrder, e.Order ?? 0);
         }
@@ -445,7 +449,10 @@ internal sealed class WorkflowInstance : IWorkflowContext
     }
 
     internal NewChild Timer(Guid id, string name, TimeSpan delay, int parentSeq)
-        => new(id, ExecutionKind.Timer, name, QueueName, int.MaxValue, "[]", 1, null, delay, parentSeq, null, Eager: false);
+    {
+        MayHaveTimers = true;
+        return new(id, ExecutionKind.Timer, name, QueueName, int.MaxValue, "[]", 1, null, delay, parentSeq, null, Eager: false);
+    }
 
     public async Task<T> WaitForSignalAsync<T>(string name, TimeSpan? timeout)
     {

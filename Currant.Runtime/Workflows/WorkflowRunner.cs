@@ -310,7 +310,8 @@ internal sealed class WorkflowRunner : IExecutionRunner, IActivityFuser
         // The span ends before the commit, like a job's before its completion: whoever sees the outcome sees the span.
         telemetry.CompleteActivation(next, (Exception?)blocked ?? instance.Nondeterminism);
         var written = taken with { Children = children };
-        var commit = new ActivationCommit(row.Id, _workerId, row.Fence, wakeCount, next, result, error, written, traceContext, held ? null : fuse!.Outcome);
+        var commit = new ActivationCommit(row.Id, _workerId, row.Fence, wakeCount, next, result, error, written, traceContext, held ? null : fuse!.Outcome,
+            CancelTimers: instance.MayHaveTimers || row.Timeout is not null);
         ActivationOutcome outcome;
         try
         {

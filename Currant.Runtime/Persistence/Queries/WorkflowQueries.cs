@@ -58,6 +58,15 @@ internal static class WorkflowQueries
         SELECT currant.require((SELECT count(*) FROM taken) = 1, 'conflict')
         """;
 
+    // Fused step, 1 of 3, when the activation's final commit carries it: lock the workflow as this worker left it;
+    // FinishFused then moves it straight to its next state (one row version per step, not two).
+    internal const string FuseLock = """
+        SELECT currant.require(count(*) = 1, 'conflict')
+        FROM (SELECT 1 FROM currant.executions
+              WHERE id = @id AND state = 'suspended' AND error IS NULL AND wake_count = @seen_wake_count AND activations = @previous_fence
+              FOR UPDATE) AS held
+        """;
+
     // Fused step, 2 of 3: the activity's outcome into the history, before the activity row changes state, so the
     // child_finished trigger finds nothing left to record and wakes nobody.
     internal const string FuseRecord = """
@@ -141,7 +150,23 @@ internal static class WorkflowQueries
         RETURNING state, queue
         """;
 
-    /// <summary>The row of <see cref="Finish"/> (none when the fence rejected the activation).</summary>
+    // Finish of a fused step's activation: the row FuseLock holds, still suspended, counts the activation and takes
+    // its next state. Nobody could wake it in between (the lock), so no wake_count check.
+    internal const string FinishFused = """
+        UPDATE currant.executions
+        SET state = @state,
+            result = @result,
+            error = @error,
+            completed_at = CASE WHEN @state IN ('completed', 'failed') THEN now() END,
+            scheduled_at = now(),
+            started_at = now(),
+            activations = activations + 1,
+            worker_id = NULL
+        WHERE id = @id AND state = 'suspended' AND activations = @previous_fence
+        RETURNING state, queue
+        """;
+
+    /// <summary>The row of <see cref="Finish"/> or <see cref="FinishFused"/> (none when the fence rejected the activation).</summary>
     internal static (string State, string Queue) ReadFinish(NpgsqlDataReader r) => (r.GetString(0), r.GetString(1));
 
     // A finished workflow's pending timers (its own timeout, signal timeouts) are of no use any more.
