@@ -14,17 +14,18 @@ public static class BenchCommand
     public static Command Create()
     {
         var jobs = new Option<int>("--jobs") { Description = "No-op jobs to bulk-enqueue and process (0 skips the jobs workload)", DefaultValueFactory = _ => 10_000 };
-        var concurrency = new Option<int>("--concurrency") { Description = "Worker concurrency (of each worker process with --workers)", DefaultValueFactory = _ => 16 };
+        var concurrency = new Option<int>("--concurrency") { Description = "Worker concurrency (of each worker process with --workers); also the concurrent callers of the workflows workload", DefaultValueFactory = _ => 16 };
         var workers = new Option<int>("--workers") { Description = "Worker processes; this process then only enqueues and measures (default 0: the worker runs in this process)" };
         var queues = new Option<string?>("--queues") { Description = "Comma-separated queues to spread the jobs over, served by every worker; they must be empty (default: one fresh queue)" };
         var payloadSize = new Option<int>("--payload-size") { Description = "Give each job a string argument of this many bytes (default 0: an int)" };
         var compute = new Option<bool>("--compute") { Description = $"CPU-bound jobs: {ComputeJob.Rounds:N0} chained SHA-256 rounds each instead of nothing" };
         var workflows = new Option<int>("--workflows") { Description = "Workflows to run (0 skips the workflows workload)", DefaultValueFactory = _ => 0 };
-        var steps = new Option<int>("--activities-per-workflow") { Description = "Sequential activities per workflow", DefaultValueFactory = _ => 5 };
+        var activities = new Option<int?>("--activities-per-workflow") { Description = $"Each workflow runs this many queued no-op activities, one after another (default {BenchSettings.DefaultStepsPerWorkflow})" };
+        var inlineSteps = new Option<int?>("--inline-steps") { Description = "Each workflow runs this many no-op Workflow.Step calls instead of activities" };
         var json = new Option<bool>("--json") { Description = "Print results as JSON only" };
         var command = new Command("bench", "Measure enqueue, throughput and latency. Without a database URL it starts a durable local PostgreSQL.")
         {
-            jobs, concurrency, workers, queues, payloadSize, compute, workflows, steps, json,
+            jobs, concurrency, workers, queues, payloadSize, compute, workflows, activities, inlineSteps, json,
         };
         command.Subcommands.Add(BenchWorkerCommand.Create());
         command.SetAction((parse, ct) => CurrantCommandLine.RunAsync(parse, async output =>
@@ -39,7 +40,8 @@ public static class BenchCommand
                 PayloadSize = parse.GetValue(payloadSize),
                 Compute = parse.GetValue(compute),
                 Workflows = parse.GetValue(workflows),
-                ActivitiesPerWorkflow = parse.GetValue(steps),
+                ActivitiesPerWorkflow = parse.GetValue(activities),
+                InlineSteps = parse.GetValue(inlineSteps),
                 Quiet = parse.GetValue(json),
             };
             settings.Validate();
@@ -83,8 +85,7 @@ public static class BenchCommand
                 WorkflowResults? workflowResults = null;
                 if (settings.Workflows > 0)
                 {
-                    workflowResults = await new WorkflowBenchmark(client, workflowQueue, settings.Workflows, settings.ActivitiesPerWorkflow, settings.Concurrency,
-                        externalWorkers: processes is not null, settings.Quiet).RunAsync(ct).ConfigureAwait(false);
+                    workflowResults = await new WorkflowBenchmark(client, workflowQueue, settings, externalWorkers: processes is not null).RunAsync(ct).ConfigureAwait(false);
                 }
 
                 if (processes is not null)
@@ -164,10 +165,15 @@ public static class BenchCommand
 
         if (workflows is not null)
         {
-            table.AddRow("workflows × activities / concurrency", $"{workflows.Workflows:N0} × {workflows.Steps} / {workflows.Concurrency}");
-            table.AddRow("workflows", $"{workflows.WorkflowsPerSecond:N0} workflows/s ({workflows.Elapsed.TotalMilliseconds:N0} ms)");
+            var kind = workflows.StepKind == WorkflowStepKind.Inline ? "inline steps" : "activities";
+            table.AddRow($"workflows × {kind} / callers", $"{workflows.Workflows:N0} × {workflows.Steps} / {workflows.Callers}");
+            table.AddRow("workflows", $"{workflows.WorkflowsPerSecond:N1} workflows/s ({workflows.Elapsed.TotalMilliseconds:N0} ms)");
             table.AddRow("steps", $"{workflows.StepsPerSecond:N0} steps/s");
-            table.AddRow($"one {workflows.Steps}-step workflow alone p50 / p95", $"{workflows.SingleP50Ms:F2} / {workflows.SingleP95Ms:F2} ms");
+            table.AddRow($"one {workflows.Steps}-step workflow alone, enqueue→result p50 / p95", $"{workflows.SingleP50Ms:F2} / {workflows.SingleP95Ms:F2} ms");
+            foreach (var stuck in workflows.Unfinished)
+            {
+                table.AddRow("[red]unfinished workflow[/]", Markup.Escape($"{stuck.Id}: {stuck.State}{(stuck.ErrorType is { } error ? $" ({error})" : "")}, {stuck.CompletedHistoryRows} step(s) recorded"));
+            }
         }
 
         AnsiConsole.Write(table);
@@ -222,13 +228,31 @@ public static class BenchCommand
             if (workflows is not null)
             {
                 w.WriteNumber("workflows", workflows.Workflows);
-                w.WriteNumber("activitiesPerWorkflow", workflows.Steps);
+                w.WriteString("workflowQueue", workflows.Queue);
+                w.WriteString("workflowSteps", workflows.StepKind == WorkflowStepKind.Inline ? "inline" : "activities");
+                w.WriteNumber("stepsPerWorkflow", workflows.Steps);
+                w.WriteNumber("workflowCallers", workflows.Callers);
+                w.WriteNumber("workflowsMs", Math.Round(workflows.Elapsed.TotalMilliseconds, 1));
                 w.WriteNumber("workflowsPerSecond", Math.Round(workflows.WorkflowsPerSecond, 1));
                 w.WriteNumber("stepsPerSecond", Math.Round(workflows.StepsPerSecond, 1));
+                w.WriteBoolean("workflowsComplete", workflows.Unfinished.Count == 0);
+                w.WriteNumber("workflowsCompletedInDb", workflows.CompletedInDatabase);
                 w.WriteStartObject("singleWorkflowLatencyMs");
-                w.WriteNumber("p50", Math.Round(workflows.SingleP50Ms, 3));
-                w.WriteNumber("p95", Math.Round(workflows.SingleP95Ms, 3));
+                WriteNumberOrNull(w, "p50", double.IsNaN(workflows.SingleP50Ms) ? null : Math.Round(workflows.SingleP50Ms, 3));
+                WriteNumberOrNull(w, "p95", double.IsNaN(workflows.SingleP95Ms) ? null : Math.Round(workflows.SingleP95Ms, 3));
                 w.WriteEndObject();
+                w.WriteStartArray("unfinishedWorkflows");
+                foreach (var stuck in workflows.Unfinished)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("id", stuck.Id);
+                    w.WriteString("state", stuck.State);
+                    w.WriteString("errorType", stuck.ErrorType);
+                    w.WriteNumber("stepsRecorded", stuck.CompletedHistoryRows);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
             }
 
             w.WriteEndObject();

@@ -24,7 +24,18 @@ internal sealed record BenchSettings
 
     public int Workflows { get; init; }
 
-    public int ActivitiesPerWorkflow { get; init; } = 5;
+    /// <summary><c>--activities-per-workflow</c> as given, or null.</summary>
+    public int? ActivitiesPerWorkflow { get; init; }
+
+    /// <summary><c>--inline-steps</c> as given, or null: when set, the workflows call <c>Workflow.Step</c> instead of activities.</summary>
+    public int? InlineSteps { get; init; }
+
+    public WorkflowStepKind StepKind => InlineSteps is null ? WorkflowStepKind.Activity : WorkflowStepKind.Inline;
+
+    public int StepsPerWorkflow => InlineSteps ?? ActivitiesPerWorkflow ?? DefaultStepsPerWorkflow;
+
+    /// <summary>Five steps, as the peers' DBOS benchmark runs.</summary>
+    public const int DefaultStepsPerWorkflow = 5;
 
     public bool Quiet { get; init; }
 
@@ -35,9 +46,27 @@ internal sealed record BenchSettings
             throw new CommandLineException($"--jobs and --workflows must be >= 0 (got {Jobs} and {Workflows}).");
         }
 
-        if (Concurrency < 1 || ActivitiesPerWorkflow < 1)
+        if (Concurrency < 1)
         {
-            throw new CommandLineException($"--concurrency and --activities-per-workflow must be >= 1 (got {Concurrency} and {ActivitiesPerWorkflow}).");
+            throw new CommandLineException($"--concurrency must be >= 1 (got {Concurrency}).");
+        }
+
+        if (ActivitiesPerWorkflow is not null && InlineSteps is not null)
+        {
+            throw new CommandLineException(
+                "--activities-per-workflow and --inline-steps choose what a workflow step is (a queued activity or a Workflow.Step call); give one of them.");
+        }
+
+        if (ActivitiesPerWorkflow < 1 || InlineSteps < 1)
+        {
+            var (flag, value) = InlineSteps is { } inline ? ("--inline-steps", inline) : ("--activities-per-workflow", ActivitiesPerWorkflow);
+            throw new CommandLineException($"{flag} must be >= 1 (got {value}).");
+        }
+
+        if (Workflows == 0 && (ActivitiesPerWorkflow ?? InlineSteps) is not null)
+        {
+            var flag = InlineSteps is null ? "--activities-per-workflow" : "--inline-steps";
+            throw new CommandLineException($"{flag} shapes the workflows workload, which runs only with --workflows N (N >= 1).");
         }
 
         if (Workers < 0)

@@ -14,18 +14,51 @@ public sealed class BenchCommandTests : CurrantFixture
     private static Task<(int ExitCode, string Output)> BenchAsync(params string[] args)
         => ProcessRun.DotnetAsync(RepoPaths.Output("Currant.Cli", "currant.dll"), ["bench", .. args], timeout: TimeSpan.FromMinutes(3));
 
-    [TestCase("--queues", "a,,b", "--queues takes comma-separated queue names, none empty (got 'a,,b')")]
-    [TestCase("--queues", " , ", "--queues takes comma-separated queue names, none empty")]
-    [TestCase("--queues", "a,b,a", "--queues lists 'a' twice")]
-    [TestCase("--payload-size", "-1", "--payload-size must be >= 0 bytes (got -1)")]
-    [TestCase("--workers", "-2", "--workers must be >= 0 (got -2)")]
-    [TestCase("--concurrency", "0", "--concurrency and --activities-per-workflow must be >= 1")]
-    public async Task Bench_WithABadFlag_SaysWhatIsWrongBeforeTouchingTheDatabase(string flag, string value, string message)
+    [TestCase("--queues takes comma-separated queue names, none empty (got 'a,,b')", "--queues", "a,,b")]
+    [TestCase("--queues takes comma-separated queue names, none empty", "--queues", " , ")]
+    [TestCase("--queues lists 'a' twice", "--queues", "a,b,a")]
+    [TestCase("--payload-size must be >= 0 bytes (got -1)", "--payload-size", "-1")]
+    [TestCase("--workers must be >= 0 (got -2)", "--workers", "-2")]
+    [TestCase("--concurrency must be >= 1 (got 0)", "--concurrency", "0")]
+    [TestCase("--jobs and --workflows must be >= 0", "--workflows", "-1")]
+    [TestCase("--activities-per-workflow and --inline-steps choose what a workflow step is", "--workflows", "10", "--activities-per-workflow", "5", "--inline-steps", "5")]
+    [TestCase("--inline-steps must be >= 1 (got 0)", "--workflows", "10", "--inline-steps", "0")]
+    [TestCase("--inline-steps must be >= 1 (got -3)", "--workflows", "10", "--inline-steps", "-3")]
+    [TestCase("--activities-per-workflow must be >= 1 (got -1)", "--workflows", "10", "--activities-per-workflow", "-1")]
+    [TestCase("--inline-steps shapes the workflows workload, which runs only with --workflows N", "--inline-steps", "5")]
+    public async Task Bench_WithABadFlag_SaysWhatIsWrongBeforeTouchingTheDatabase(string message, params string[] args)
     {
-        var (code, output) = await BenchAsync(flag, value, "--database-url", NoServer);
+        var (code, output) = await BenchAsync([.. args, "--database-url", NoServer]);
 
         Assert.That(code, Is.EqualTo(1));
         Assert.That(output, Does.Contain("error: " + message));
+    }
+
+    [TestCase("--activities-per-workflow", "activities", 3, 0)]
+    [TestCase("--inline-steps", "inline", 0, 3)]
+    public async Task Bench_WithWorkflows_RunsEachStepAsTheFlagSaysAndReportsTheMode(string flag, string mode, int activitiesPerWorkflow, int inlineStepsPerWorkflow)
+    {
+        var (code, output) = await BenchAsync("--workflows", "20", flag, "3", "--concurrency", "4", "--json", "--database-url", ConnectionString);
+
+        Assert.That(code, Is.Zero, output);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        Assert.That(root.GetProperty("workflowSteps").GetString(), Is.EqualTo(mode));
+        Assert.That(root.GetProperty("stepsPerWorkflow").GetInt32(), Is.EqualTo(3));
+        Assert.That(root.GetProperty("workflowCallers").GetInt32(), Is.EqualTo(4));
+        Assert.That(root.GetProperty("workflowsComplete").GetBoolean(), Is.True);
+        Assert.That(root.GetProperty("workflowsCompletedInDb").GetInt64(), Is.EqualTo(20));
+        Assert.That(root.GetProperty("workflowsPerSecond").GetDouble(), Is.Positive);
+        Assert.That(root.GetProperty("singleWorkflowLatencyMs").GetProperty("p50").GetDouble(), Is.Positive);
+        Assert.That(root.TryGetProperty("jobs", out _), Is.False, "--workflows alone runs only the workflows workload");
+
+        // 1 warm-up + 20 timed + 50 alone, each of 3 steps: activities are executions of their own, inline steps are not.
+        var queue = root.GetProperty("workflowQueue").GetString()!;
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM currant.executions WHERE queue = @q AND kind = 'workflow' AND state = 'completed'", ("q", queue)), Is.EqualTo(71));
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM currant.executions WHERE queue = @q AND kind = 'activity'", ("q", queue)), Is.EqualTo(71 * activitiesPerWorkflow));
+        Assert.That(
+            await ScalarAsync<long>("SELECT count(*) FROM currant.history h JOIN currant.executions e ON e.id = h.workflow_id WHERE e.queue = @q AND h.kind = 'step'", ("q", queue)),
+            Is.EqualTo(71 * inlineStepsPerWorkflow));
     }
 
     [Test]
