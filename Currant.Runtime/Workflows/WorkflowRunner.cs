@@ -417,10 +417,20 @@ internal sealed class WorkflowRunner : IExecutionRunner, IActivityFuser
     /// <summary>Runs the activation on a pool thread and watches it; returns an exception if the code blocked.</summary>
     private async Task<WorkflowBlockedException?> WatchAsync(WorkflowInstance instance, InvocationContext? start)
     {
+        // One timer per activation, not one per poll: most activations end long before it fires. A slice that blocks
+        // is caught within two DeadlockTimeouts of its start.
         var activation = Task.Run(() => instance.ActivateAsync(start));
         while (!activation.IsCompleted)
         {
-            await Task.WhenAny(activation, Task.Delay(50)).ConfigureAwait(false);
+            try
+            {
+                await activation.WaitAsync(DeadlockTimeout).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // Still running: inline steps may take as long as they like; only a slice holding its thread is blocked.
+            }
+
             var since = instance.Scheduler.ExecutingSince;
             if (!activation.IsCompleted && since != 0 && Stopwatch.GetElapsedTime(since) > DeadlockTimeout)
             {
