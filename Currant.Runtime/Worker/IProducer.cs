@@ -8,8 +8,12 @@ internal interface IProducer
     /// <summary>True when this worker claims from <paramref name="queue"/>.</summary>
     bool Serves(string queue);
 
-    /// <summary>Takes an execution slot for a row this worker is about to insert as already claimed.</summary>
-    bool TryReserveSlot();
+    /// <summary>
+    /// Takes an execution slot for a row this worker is about to insert as already claimed. <paramref name="handedOver"/>:
+    /// the caller's own slot ends right after (an activity whose fused step starts its successor), so the slot is
+    /// taken even when all are busy; the count is back within MaxConcurrency as soon as the caller returns.
+    /// </summary>
+    bool TryReserveSlot(bool handedOver = false);
 
     /// <summary>Gives back a slot taken with <see cref="TryReserveSlot"/> that will not be used.</summary>
     void ReleaseSlot();

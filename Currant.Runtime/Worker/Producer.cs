@@ -207,11 +207,11 @@ internal sealed class Producer : IProducer
         }
     }
 
-    public bool TryReserveSlot()
+    public bool TryReserveSlot(bool handedOver = false)
     {
         lock (_gate)
         {
-            if (_running >= _options.MaxConcurrency || _idle is not null)
+            if ((_running >= _options.MaxConcurrency && !handedOver) || _idle is not null)
             {
                 return false;
             }

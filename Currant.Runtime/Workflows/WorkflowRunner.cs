@@ -293,11 +293,13 @@ internal sealed class WorkflowRunner : IExecutionRunner, IActivityFuser
         }
 
         // Eager dispatch: run a just-scheduled activity here when this worker serves its queue and has a slot free.
+        // A fused step runs inside its activity's slot, which ends when it returns: the first child takes that slot over.
         var eager = new List<NewChild>();
+        var handOver = fuse is not null;
         for (var i = 0; i < children.Count; i++)
         {
             var child = children[i];
-            if (child.Eager && _producer.Serves(child.Queue) && _producer.TryReserveSlot())
+            if (child.Eager && _producer.Serves(child.Queue) && _producer.TryReserveSlot(handedOver: handOver && eager.Count == 0))
             {
                 eager.Add(child);
             }
