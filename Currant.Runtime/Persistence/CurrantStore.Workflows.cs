@@ -225,7 +225,19 @@ internal sealed partial class CurrantStore
             fence.Parameters.AddWithValue("fence", fenceToken);
         }
 
-        if (commands.History.Count > 0)
+        if (commands.History is [var row])
+        {
+            var history = Add(batch, WorkflowQueries.InsertHistoryRow, id);
+            history.Parameters.Add(new NpgsqlParameter<int>("seq", row.Seq));
+            history.Parameters.Add(new NpgsqlParameter<string>("kind", row.Kind));
+            history.Parameters.Add(new NpgsqlParameter<string>("name", row.Name));
+            history.Parameters.Add(new NpgsqlParameter<string>("state", row.State));
+            history.Parameters.Add(new NpgsqlParameter<Guid?>("child_id", NpgsqlDbType.Uuid) { TypedValue = row.ChildId });
+            history.Parameters.Add(new NpgsqlParameter<string?>("result", NpgsqlDbType.Jsonb) { TypedValue = row.Result });
+            history.Parameters.Add(new NpgsqlParameter<string?>("error", NpgsqlDbType.Jsonb) { TypedValue = row.Error });
+            history.Parameters.Add(new NpgsqlParameter<DateTime?>("at", NpgsqlDbType.TimestampTz) { TypedValue = row.CompletedAt });
+        }
+        else if (commands.History.Count > 0)
         {
             var history = Add(batch, WorkflowQueries.InsertHistory, id);
             var rows = commands.History;
@@ -256,7 +268,27 @@ internal sealed partial class CurrantStore
             signals.Parameters.AddWithValue("seqs", commands.Consumed.Select(c => c.Seq).ToArray());
         }
 
-        if (commands.Children.Count > 0)
+        if (commands.Children is [{ IdempotencyKey: null } only])
+        {
+            var child = Add(batch, WorkflowQueries.InsertChild, id);
+            child.Parameters.Add(new NpgsqlParameter<Guid>("worker_id", workerId));
+            child.Parameters.Add(new NpgsqlParameter<string?>("trace_context", NpgsqlDbType.Text) { TypedValue = traceContext });
+            child.Parameters.Add(new NpgsqlParameter<Guid>("child_id", only.Id));
+            child.Parameters.Add(new NpgsqlParameter<string>("kind", only.Kind.ToDb()));
+            child.Parameters.Add(new NpgsqlParameter<string>("name", only.Name));
+            child.Parameters.Add(new NpgsqlParameter<string>("queue", only.Queue));
+            child.Parameters.Add(new NpgsqlParameter<int>("priority", only.Priority));
+            child.Parameters.Add(new NpgsqlParameter<string>("args", NpgsqlDbType.Jsonb) { TypedValue = only.Arguments });
+            child.Parameters.Add(new NpgsqlParameter<int>("max_attempts", only.MaxAttempts));
+            child.Parameters.Add(new NpgsqlParameter<int?>("timeout_ms", NpgsqlDbType.Integer)
+            {
+                TypedValue = only.Timeout is { } t ? (int?)Math.Max(1, Math.Min(int.MaxValue, t.TotalMilliseconds)) : null,
+            });
+            child.Parameters.Add(new NpgsqlParameter<TimeSpan>("delay", only.Delay < TimeSpan.Zero ? TimeSpan.Zero : only.Delay));
+            child.Parameters.Add(new NpgsqlParameter<int?>("parent_seq", NpgsqlDbType.Integer) { TypedValue = only.ParentSeq });
+            child.Parameters.Add(new NpgsqlParameter<bool>("eager", only.Eager));
+        }
+        else if (commands.Children.Count > 0)
         {
             var children = Add(batch, WorkflowQueries.InsertChildren, id);
             var c = commands.Children;

@@ -99,6 +99,12 @@ internal static class WorkflowQueries
             AS t(seq, kind, name, state, child_id, result, error, at)
         """;
 
+    // The common case of InsertHistory, one row: plain parameters bind for a fraction of what arrays cost.
+    internal const string InsertHistoryRow = """
+        INSERT INTO currant.history (workflow_id, seq, kind, name, state, child_id, result, error, completed_at)
+        VALUES (@id, @seq, @kind, @name, @state, @child_id, @result, @error, COALESCE(@at, CASE WHEN @state <> 'scheduled' THEN now() END))
+        """;
+
     // A wait recorded by an earlier activation takes the signal now; its outcome arrived after the call, so it
     // gets an arrival order like a child's, and the workflow time it woke the workflow at (@at, the signal's
     // arrival). Zero rows means a timeout got there first: the activation conflicts.
@@ -135,6 +141,17 @@ internal static class WorkflowQueries
                     @max_attempts::int[], @timeouts::int[], @delays::interval[], @parent_seqs::int[], @keys::text[], @eager::bool[])
             AS t(id, kind, name, queue, priority, args, max_attempts, timeout_ms, delay, parent_seq, key, eager)
         ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+        """;
+
+    // The common case of InsertChildren, one child without an idempotency key (a step's next activity, a timer):
+    // plain parameters, and no ON CONFLICT, so the insert is not speculative.
+    internal const string InsertChild = """
+        INSERT INTO currant.executions
+            (id, kind, name, queue, priority, state, args, attempt, activations, max_attempts, timeout_ms, scheduled_at, started_at,
+             worker_id, parent_id, parent_seq, trace_context)
+        VALUES (@child_id, @kind, @name, @queue, @priority, CASE WHEN @eager THEN 'running' ELSE 'pending' END, @args,
+                CASE WHEN @eager THEN 1 ELSE 0 END, CASE WHEN @eager AND @kind = 'workflow' THEN 1 ELSE 0 END, @max_attempts, @timeout_ms,
+                now() + @delay, CASE WHEN @eager THEN now() END, CASE WHEN @eager THEN @worker_id END, @id, @parent_seq, @trace_context)
         """;
 
     // A workflow that is suspending but was woken while it ran (wake_count moved) goes straight back to pending.
