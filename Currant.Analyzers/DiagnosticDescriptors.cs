@@ -18,7 +18,7 @@ internal static class DiagnosticDescriptors
         "CUR1001", DiagnosticCategories.Determinism, DiagnosticSeverity.Warning,
         "Workflow code must not read the clock",
         "'{0}' in {1}: the wall clock is not replayed; use 'Workflow.UtcNow'",
-        "DateTime.Now/UtcNow/Today, DateTimeOffset.Now/UtcNow, TimeProvider, Environment.TickCount and Stopwatch return a different time when a workflow replays. Workflow.UtcNow returns the time recorded in the workflow's history.");
+        "DateTime.Now/UtcNow/Today, DateTimeOffset.Now/UtcNow, TimeProvider, Environment.TickCount and Stopwatch return a different time when a workflow replays. Workflow.UtcNow returns workflow time, which replay reproduces exactly and which takes no place in history.");
 
     public static readonly DiagnosticDescriptor Randomness = Create(
         "CUR1002", DiagnosticCategories.Determinism, DiagnosticSeverity.Warning,
