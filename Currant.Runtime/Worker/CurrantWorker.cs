@@ -49,10 +49,11 @@ public sealed class CurrantWorker : IAsyncDisposable
 
         // Bounded: while the database is away, at most this many outcomes wait in memory; beyond it the runners
         // wait with their slots taken, so the producer claims nothing more.
-        _completer = new Completer(_store, Id, Math.Max(1024, options.MaxConcurrency * 8), _logger, options.TimeProvider);
+        var wake = new WakeAlarm(options.TimeProvider);
+        _completer = new Completer(_store, Id, Math.Max(1024, options.MaxConcurrency * 8), _logger, options.TimeProvider, wake);
         _jobs = new JobRunner(client, options, services, _completer, _logger, _abortRunning.Token);
         var dispatch = new RunnerDispatch(_jobs, new TimerRunner(_completer));
-        _producer = new Producer(_store, Id, _queues, options, dispatch, _completer, _logger);
+        _producer = new Producer(_store, Id, _queues, options, dispatch, _completer, wake, _logger);
         dispatch.Workflows = new WorkflowRunner(client, Id, services, _logger, _producer, _completer);
         _heartbeat = new HeartbeatService(_store, Id, _queues, options, _producer, _completer, _jobs, _logger);
         _maintenance = [new Rescuer(_store, options.HeartbeatInterval, options.HeartbeatTimeout, _logger)];
@@ -104,6 +105,13 @@ public sealed class CurrantWorker : IAsyncDisposable
             if (_producer.Serves(payload))
             {
                 _producer.MarkWork();
+            }
+        }
+        else if (channel == SharedNames.DueChannel)
+        {
+            if (SharedNames.TryParseDue(payload, out var queue, out var dueIn) && _producer.Serves(queue))
+            {
+                _producer.WakeIn(dueIn);
             }
         }
         else if (channel == SharedNames.CancelChannel && Guid.TryParse(payload, out var id))
