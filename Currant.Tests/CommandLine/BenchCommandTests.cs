@@ -20,6 +20,7 @@ public sealed class BenchCommandTests : CurrantFixture
     [TestCase("--payload-size", "-1", "--payload-size must be >= 0 bytes (got -1)")]
     [TestCase("--workers", "-2", "--workers must be >= 0 (got -2)")]
     [TestCase("--concurrency", "0", "--concurrency and --activities-per-workflow must be >= 1")]
+    [TestCase("--timers", "-1", "--timers must be >= 0 (got -1)")]
     public async Task Bench_WithABadFlag_SaysWhatIsWrongBeforeTouchingTheDatabase(string flag, string value, string message)
     {
         var (code, output) = await BenchAsync(flag, value, "--database-url", NoServer);
@@ -65,6 +66,23 @@ public sealed class BenchCommandTests : CurrantFixture
         // The bench cleans up its queues, and its workers (whose command lines name the queues) are gone.
         Assert.That(await ScalarAsync<long>("SELECT count(*) FROM currant.executions WHERE queue = ANY(@q)", ("q", queues)), Is.Zero);
         Assert.That(ProcessesNaming(queues[0]), Is.Empty);
+    }
+
+    [Test]
+    public async Task Bench_WithTimers_ReportsHowLateDelayedJobsStartAndHowLongSleepingWorkflowsTake()
+    {
+        var (code, output) = await BenchAsync("--timers", "5", "--json", "--database-url", ConnectionString);
+
+        Assert.That(code, Is.Zero, output);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        Assert.That(root.TryGetProperty("jobs", out _), Is.False, "--timers alone runs only the timers workload");
+        Assert.That(root.GetProperty("timers").GetInt32(), Is.EqualTo(5));
+        var late = root.GetProperty("timerStartAfterDueMs");
+        Assert.That(late.GetProperty("min").GetDouble(), Is.GreaterThanOrEqualTo(0), "no delayed job started before it was due");
+        Assert.That(late.GetProperty("p99").GetDouble(), Is.GreaterThanOrEqualTo(late.GetProperty("p50").GetDouble()));
+        Assert.That(root.GetProperty("sleepWorkflows").GetInt32(), Is.EqualTo(10));
+        Assert.That(root.GetProperty("sleepWorkflowMs").GetProperty("p50").GetDouble(), Is.GreaterThanOrEqualTo(1000), "a 1 s sleep takes at least 1 s");
     }
 
     private static List<int> ProcessesNaming(string text)
