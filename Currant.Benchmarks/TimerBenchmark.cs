@@ -23,12 +23,15 @@ internal sealed class TimerBenchmark(CurrantClient client, string queue, int job
     {
         await using var worker = externalWorkers ? null : await client.StartWorkerAsync(new WorkerOptions { Queues = [queue], MaxConcurrency = concurrency }, cancellationToken: cancellationToken).ConfigureAwait(false);
 
-        // Untimed: JIT-compiles the delayed enqueue, the alarm and the claim.
+        // Untimed: JIT-compiles the delayed enqueue, the alarm and the claim, and a workflow's timer path.
         for (var i = 0; i < WarmUpJobs; i++)
         {
             var warmUp = await LatencyJob.Options(queue: queue, delay: TimeSpan.FromMilliseconds(50), client: client).Queue(-1).ConfigureAwait(false);
             await warmUp.GetResultAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
         }
+
+        var warmUpSleep = await SleepFlow.Options(queue: queue, client: client).Queue(0.05).ConfigureAwait(false);
+        await warmUpSleep.GetResultAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
 
         // Start - due, where due = the instant before the enqueue call + the delay: the database's due time is a little
         // later (its now() is taken after the call was sent), so this never flatters.

@@ -19,6 +19,7 @@ public sealed class CurrantWorker : IAsyncDisposable
     private readonly WorkerOptions _options;
     private readonly string[] _queues;
     private readonly ILogger _logger;
+    private readonly WakeAlarm _wake;
     private readonly Completer _completer;
     private readonly JobRunner _jobs;
     private readonly Producer _producer;
@@ -49,11 +50,11 @@ public sealed class CurrantWorker : IAsyncDisposable
 
         // Bounded: while the database is away, at most this many outcomes wait in memory; beyond it the runners
         // wait with their slots taken, so the producer claims nothing more.
-        var wake = new WakeAlarm(options.TimeProvider);
-        _completer = new Completer(_store, Id, Math.Max(1024, options.MaxConcurrency * 8), _logger, options.TimeProvider, wake);
+        _wake = new WakeAlarm(options.TimeProvider);
+        _completer = new Completer(_store, Id, Math.Max(1024, options.MaxConcurrency * 8), _logger, options.TimeProvider, _wake);
         _jobs = new JobRunner(client, options, services, _completer, _logger, _abortRunning.Token);
         var dispatch = new RunnerDispatch(_jobs, new TimerRunner(_completer));
-        _producer = new Producer(_store, Id, _queues, options, dispatch, _completer, wake, _logger);
+        _producer = new Producer(_store, Id, _queues, options, dispatch, _completer, _wake, _logger);
         dispatch.Workflows = new WorkflowRunner(client, Id, services, _logger, _producer, _completer);
         _heartbeat = new HeartbeatService(_store, Id, _queues, options, _producer, _completer, _jobs, _logger);
         _maintenance = [new Rescuer(_store, options.HeartbeatInterval, options.HeartbeatTimeout, _logger)];
@@ -188,6 +189,7 @@ public sealed class CurrantWorker : IAsyncDisposable
 
         await _stopLoops.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_loops).ConfigureAwait(false);
+        _wake.Dispose();
 
         if (abandoned == 0)
         {

@@ -12,7 +12,7 @@ public sealed class WakeAlarmTests
     [Test]
     public async Task Wait_AfterSet_ReturnsTrueAtOnce()
     {
-        var alarm = new WakeAlarm(TimeProvider.System);
+        using var alarm = new WakeAlarm(TimeProvider.System);
         alarm.Set();
 
         Assert.That(await alarm.WaitAsync(AMinute, CancellationToken.None).WaitAsync(Generous), Is.True);
@@ -21,7 +21,7 @@ public sealed class WakeAlarmTests
     [Test]
     public async Task Wait_WithAnAlarmArmed_EndsAtTheAlarmNotAtThePoll()
     {
-        var alarm = new WakeAlarm(TimeProvider.System);
+        using var alarm = new WakeAlarm(TimeProvider.System);
         alarm.WakeIn(TimeSpan.FromMilliseconds(100));
 
         Assert.That(await alarm.WaitAsync(AMinute, CancellationToken.None).WaitAsync(Generous), Is.False);
@@ -30,7 +30,7 @@ public sealed class WakeAlarmTests
     [Test]
     public async Task WakeIn_WhileWaiting_EndsTheWaitAtTheNewAlarm()
     {
-        var alarm = new WakeAlarm(TimeProvider.System);
+        using var alarm = new WakeAlarm(TimeProvider.System);
         alarm.WakeIn(AMinute);
         var wait = alarm.WaitAsync(AMinute, CancellationToken.None);
 
@@ -42,7 +42,7 @@ public sealed class WakeAlarmTests
     [Test]
     public async Task WakeIn_LaterThanTheAlarm_KeepsTheEarlierAlarm()
     {
-        var alarm = new WakeAlarm(TimeProvider.System);
+        using var alarm = new WakeAlarm(TimeProvider.System);
         alarm.WakeIn(TimeSpan.FromMilliseconds(100));
 
         alarm.WakeIn(AMinute);
@@ -53,7 +53,7 @@ public sealed class WakeAlarmTests
     [Test]
     public async Task Alarm_ThatRang_IsCleared()
     {
-        var alarm = new WakeAlarm(TimeProvider.System);
+        using var alarm = new WakeAlarm(TimeProvider.System);
         alarm.WakeIn(TimeSpan.Zero);
         Assert.That(await alarm.WaitAsync(AMinute, CancellationToken.None).WaitAsync(Generous), Is.False);
 
@@ -61,5 +61,18 @@ public sealed class WakeAlarmTests
         Assert.That(await alarm.WaitAsync(TimeSpan.FromMilliseconds(300), CancellationToken.None).WaitAsync(Generous), Is.False);
 
         Assert.That(next.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(250)), "the second wait lasted its poll: the alarm rang once");
+    }
+
+    [Test]
+    public async Task WakeIn_AfterDispose_IsHarmless_AndSetStillWakes()
+    {
+        var alarm = new WakeAlarm(TimeProvider.System);
+        alarm.WakeIn(AMinute);
+        alarm.Dispose();
+
+        alarm.WakeIn(TimeSpan.Zero);
+        alarm.Set();
+
+        Assert.That(await alarm.WaitAsync(AMinute, CancellationToken.None).WaitAsync(Generous), Is.True);
     }
 }
