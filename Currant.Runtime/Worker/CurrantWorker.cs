@@ -14,6 +14,8 @@ namespace Currant;
 /// </summary>
 public sealed class CurrantWorker : IAsyncDisposable
 {
+    private static readonly TimeSpan ListenerReadyTimeout = TimeSpan.FromSeconds(10);
+
     private readonly CurrantClient _client;
     private readonly CurrantStore _store;
     private readonly WorkerOptions _options;
@@ -86,6 +88,15 @@ public sealed class CurrantWorker : IAsyncDisposable
         {
             listener.Subscribe(OnNotification);
             listener.Reconnected += OnReconnected;
+            // LISTEN before the first claim: a row written before that claim is claimed or counted by its next-due
+            // query, one written after it is announced to us. (A listener that cannot connect leaves it to the poll.)
+            try
+            {
+                await listener.Ready.WaitAsync(ListenerReadyTimeout, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+            }
         }
 
         _completer.Start();
