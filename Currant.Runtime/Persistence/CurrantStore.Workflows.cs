@@ -134,6 +134,14 @@ internal sealed partial class CurrantStore
             notify.Parameters.AddWithValue("queues", wake);
         }
 
+        var due = commit.Children.Where(c => !c.Eager && c.Delay > TimeSpan.Zero).GroupBy(c => c.Queue, StringComparer.Ordinal).ToArray();
+        if (due.Length > 0)
+        {
+            var notify = Add(batch, WorkflowQueries.NotifyDue, commit);
+            notify.Parameters.AddWithValue("due_queues", due.Select(g => g.Key).ToArray());
+            notify.Parameters.AddWithValue("due_delays", due.Select(g => g.Min(c => c.Delay)).ToArray());
+        }
+
         string? state = null, queue = null;
         try
         {
