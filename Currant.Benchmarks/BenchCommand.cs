@@ -22,18 +22,19 @@ public static class BenchCommand
         var workflows = new Option<int>("--workflows") { Description = "Workflows to run (0 skips the workflows workload)", DefaultValueFactory = _ => 0 };
         var activities = new Option<int?>("--activities-per-workflow") { Description = $"Each workflow runs this many queued no-op activities, one after another (default {BenchSettings.DefaultStepsPerWorkflow})" };
         var inlineSteps = new Option<int?>("--inline-steps") { Description = "Each workflow runs this many no-op Workflow.Step calls instead of activities" };
+        var timers = new Option<int>("--timers") { Description = $"Delayed jobs (200-500 ms) to enqueue one at a time on an idle worker, measuring start - due; then {TimerBenchmark.SleepWorkflows} workflows one after another that each sleep {TimerBenchmark.SleepFor.TotalSeconds:0} s (0 skips the timers workload)", DefaultValueFactory = _ => 0 };
         var json = new Option<bool>("--json") { Description = "Print results as JSON only" };
         var command = new Command("bench", "Measure enqueue, throughput and latency. Without a database URL it starts a durable local PostgreSQL.")
         {
-            jobs, concurrency, workers, queues, payloadSize, compute, workflows, activities, inlineSteps, json,
+            jobs, concurrency, workers, queues, payloadSize, compute, workflows, activities, inlineSteps, timers, json,
         };
         command.Subcommands.Add(BenchWorkerCommand.Create());
         command.SetAction((parse, ct) => CurrantCommandLine.RunAsync(parse, async output =>
         {
             var settings = new BenchSettings
             {
-                // --workflows alone means only the workflows workload.
-                Jobs = parse.GetValue(workflows) > 0 && parse.GetResult(jobs) is not { Implicit: false } ? 0 : parse.GetValue(jobs),
+                // --workflows or --timers alone means only that workload.
+                Jobs = (parse.GetValue(workflows) > 0 || parse.GetValue(timers) > 0) && parse.GetResult(jobs) is not { Implicit: false } ? 0 : parse.GetValue(jobs),
                 Concurrency = parse.GetValue(concurrency),
                 Workers = parse.GetValue(workers),
                 Queues = BenchSettings.ParseQueues(parse.GetValue(queues)),
@@ -42,6 +43,7 @@ public static class BenchCommand
                 Workflows = parse.GetValue(workflows),
                 ActivitiesPerWorkflow = parse.GetValue(activities),
                 InlineSteps = parse.GetValue(inlineSteps),
+                Timers = parse.GetValue(timers),
                 Quiet = parse.GetValue(json),
             };
             settings.Validate();
@@ -67,11 +69,16 @@ public static class BenchCommand
 
                 var jobQueues = settings.Queues ?? [$"bench-{Guid.NewGuid():N}"[..20]];
                 var workflowQueue = $"benchwf-{Guid.NewGuid():N}"[..22];
+                var timerQueue = $"benchtm-{Guid.NewGuid():N}"[..22];
                 await using var processes = settings.Workers > 0
                     ? await WorkerProcesses.StartAsync(
                         settings.Workers,
                         url,
-                        [.. settings.Jobs > 0 ? jobQueues : [], .. settings.Workflows > 0 ? [workflowQueue] : Array.Empty<string>()],
+                        [
+                            .. settings.Jobs > 0 ? jobQueues : [],
+                            .. settings.Workflows > 0 ? [workflowQueue] : Array.Empty<string>(),
+                            .. settings.Timers > 0 ? [timerQueue] : Array.Empty<string>(),
+                        ],
                         settings.Concurrency,
                         ct).ConfigureAwait(false)
                     : null;
@@ -88,6 +95,13 @@ public static class BenchCommand
                     workflowResults = await new WorkflowBenchmark(client, workflowQueue, settings, externalWorkers: processes is not null).RunAsync(ct).ConfigureAwait(false);
                 }
 
+                TimerResults? timerResults = null;
+                if (settings.Timers > 0)
+                {
+                    timerResults = await new TimerBenchmark(client, timerQueue, settings.Timers, settings.Concurrency, externalWorkers: processes is not null, settings.Quiet)
+                        .RunAsync(ct).ConfigureAwait(false);
+                }
+
                 if (processes is not null)
                 {
                     await processes.StopAsync().ConfigureAwait(false);
@@ -96,11 +110,11 @@ public static class BenchCommand
                 var run = new BenchRun(settings, jobQueues, server, (loadAtStart, LoadAverage()), processes?.PeakWorkingSetMb, local is not null);
                 if (settings.Quiet)
                 {
-                    await output.WriteLineAsync(ToJson(run, jobResults, workflowResults)).ConfigureAwait(false);
+                    await output.WriteLineAsync(ToJson(run, jobResults, workflowResults, timerResults)).ConfigureAwait(false);
                 }
                 else
                 {
-                    Print(run, jobResults, workflowResults);
+                    Print(run, jobResults, workflowResults, timerResults);
                 }
 
                 return 0;
@@ -138,7 +152,7 @@ public static class BenchCommand
         return new ServerSettings(reader.GetString(0), reader.GetString(1), reader.GetString(2));
     }
 
-    private static void Print(BenchRun run, JobResults? jobs, WorkflowResults? workflows)
+    private static void Print(BenchRun run, JobResults? jobs, WorkflowResults? workflows, TimerResults? timers)
     {
         var (settings, server) = (run.Settings, run.Server);
         var table = new Table().AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
@@ -176,10 +190,17 @@ public static class BenchCommand
             }
         }
 
+        if (timers is not null)
+        {
+            table.AddRow("delayed jobs (200-500 ms, one at a time)", $"{timers.Jobs:N0}");
+            table.AddRow("start - due p50 / p95 / p99 (min / max)", $"{timers.LateP50Ms:F2} / {timers.LateP95Ms:F2} / {timers.LateP99Ms:F2} ms ({timers.LateMinMs:F2} / {timers.LateMaxMs:F2})");
+            table.AddRow($"Workflow.Sleep({TimerBenchmark.SleepFor.TotalSeconds:0} s), enqueue → result p50 / p95 ({timers.SleepWorkflows} in a row)", $"{timers.SleepP50Ms:F1} / {timers.SleepP95Ms:F1} ms");
+        }
+
         AnsiConsole.Write(table);
     }
 
-    private static string ToJson(BenchRun run, JobResults? jobs, WorkflowResults? workflows)
+    private static string ToJson(BenchRun run, JobResults? jobs, WorkflowResults? workflows, TimerResults? timers)
     {
         var (settings, server) = (run.Settings, run.Server);
         using var stream = new MemoryStream();
@@ -253,6 +274,24 @@ public static class BenchCommand
                 }
 
                 w.WriteEndArray();
+            }
+
+            if (timers is not null)
+            {
+                w.WriteNumber("timers", timers.Jobs);
+                w.WriteStartObject("timerStartAfterDueMs");
+                w.WriteNumber("min", Math.Round(timers.LateMinMs, 3));
+                w.WriteNumber("p50", Math.Round(timers.LateP50Ms, 3));
+                w.WriteNumber("p95", Math.Round(timers.LateP95Ms, 3));
+                w.WriteNumber("p99", Math.Round(timers.LateP99Ms, 3));
+                w.WriteNumber("max", Math.Round(timers.LateMaxMs, 3));
+                w.WriteEndObject();
+                w.WriteNumber("sleepWorkflows", timers.SleepWorkflows);
+                w.WriteNumber("sleepSeconds", TimerBenchmark.SleepFor.TotalSeconds);
+                w.WriteStartObject("sleepWorkflowMs");
+                w.WriteNumber("p50", Math.Round(timers.SleepP50Ms, 3));
+                w.WriteNumber("p95", Math.Round(timers.SleepP95Ms, 3));
+                w.WriteEndObject();
             }
 
             w.WriteEndObject();

@@ -37,6 +37,9 @@ internal sealed record BenchSettings
     /// <summary>Five steps, as the peers' DBOS benchmark runs.</summary>
     public const int DefaultStepsPerWorkflow = 5;
 
+    /// <summary>Delayed jobs of the timers workload (its sleeping workflows come with it).</summary>
+    public int Timers { get; init; }
+
     public bool Quiet { get; init; }
 
     public void Validate()
@@ -44,6 +47,11 @@ internal sealed record BenchSettings
         if (Jobs < 0 || Workflows < 0)
         {
             throw new CommandLineException($"--jobs and --workflows must be >= 0 (got {Jobs} and {Workflows}).");
+        }
+
+        if (Timers < 0)
+        {
+            throw new CommandLineException($"--timers must be >= 0 (got {Timers}).");
         }
 
         if (Concurrency < 1)

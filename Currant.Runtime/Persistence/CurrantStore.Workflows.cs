@@ -312,14 +312,30 @@ internal sealed partial class CurrantStore
         return (fenced ? 1 : 0) + waits + (commands.Consumed.Count > 0 ? 1 : 0);
     }
 
-    /// <summary>Announces the queues of children that are due now and not dispatched here.</summary>
+    /// <summary>
+    /// Announces the queues of children that are due now and not dispatched here, and (currant_due) when the earliest
+    /// delayed child of each queue falls due.
+    /// </summary>
     private static void AddNotify(NpgsqlBatch batch, Guid id, ActivationCommands commands)
     {
+        if (commands.Children.Count == 0)
+        {
+            return;
+        }
+
         var wake = commands.Children.Where(c => !c.Eager && c.Delay <= TimeSpan.Zero).Select(c => c.Queue).Distinct().ToArray();
         if (wake.Length > 0)
         {
             var notify = Add(batch, WorkflowQueries.NotifyQueues, id);
             notify.Parameters.AddWithValue("queues", wake);
+        }
+
+        var due = commands.Children.Where(c => !c.Eager && c.Delay > TimeSpan.Zero).GroupBy(c => c.Queue, StringComparer.Ordinal).ToArray();
+        if (due.Length > 0)
+        {
+            var notify = Add(batch, WorkflowQueries.NotifyDue, id);
+            notify.Parameters.AddWithValue("due_queues", due.Select(g => g.Key).ToArray());
+            notify.Parameters.AddWithValue("due_delays", due.Select(g => g.Min(c => c.Delay)).ToArray());
         }
     }
 

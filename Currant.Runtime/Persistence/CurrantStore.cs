@@ -86,12 +86,7 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
         var insert = new NpgsqlBatchCommand(row.IdempotencyKey is null ? ExecutionQueries.Insert : ExecutionQueries.InsertWithKey);
         AddInsertParameters(insert.Parameters, row);
         batch.BatchCommands.Add(insert);
-        if (row.DueNow)
-        {
-            var notify = new NpgsqlBatchCommand(ExecutionQueries.NotifyPending);
-            notify.Parameters.AddWithValue("queue", row.Queue);
-            batch.BatchCommands.Add(notify);
-        }
+        batch.BatchCommands.Add(Announce(row, row.RunAt?.UtcDateTime));
 
         Guid? id = null;
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
@@ -112,6 +107,23 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
         select.Parameters.AddWithValue("idempotency_key", row.IdempotencyKey!);
         return (Guid)(await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Idempotency key '{row.IdempotencyKey}' conflicted but no execution holds it."));
+    }
+
+    /// <summary>
+    /// The NOTIFY that tells listening workers of new rows like <paramref name="row"/>: claimable now, or due at the
+    /// time the insert computes from <paramref name="runAt"/> (else now() plus the delay).
+    /// </summary>
+    private static NpgsqlBatchCommand Announce(NewExecution row, DateTime? runAt)
+    {
+        var notify = new NpgsqlBatchCommand(row.DueNow ? ExecutionQueries.NotifyPending : ExecutionQueries.NotifyDue);
+        notify.Parameters.AddWithValue("queue", row.Queue);
+        if (!row.DueNow)
+        {
+            notify.Parameters.AddWithValue("run_at", NpgsqlDbType.TimestampTz, runAt ?? (object)DBNull.Value);
+            notify.Parameters.AddWithValue("delay", NpgsqlDbType.Interval, row.Delay);
+        }
+
+        return notify;
     }
 
     private static void AddInsertParameters(NpgsqlParameterCollection p, NewExecution row)
@@ -166,9 +178,13 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
     private static async Task<IReadOnlyList<Guid>> InsertManyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, NewExecutionBatch batch, CancellationToken cancellationToken)
     {
         IReadOnlyList<Guid> ids;
+        var common = batch.Common;
+        var runAt = common.RunAt?.UtcDateTime;
         if (batch.IdempotencyKeys is null)
         {
-            await CopyAsync(connection, batch, cancellationToken).ConfigureAwait(false);
+            // COPY cannot call now(): a delayed row's scheduled_at comes from the client's clock, and its NOTIFY says the same.
+            runAt ??= common.DueNow ? null : DateTime.UtcNow + common.Delay;
+            await CopyAsync(connection, batch, runAt, cancellationToken).ConfigureAwait(false);
             ids = batch.Ids;
         }
         else
@@ -176,14 +192,8 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
             ids = await InsertKeyedAsync(connection, transaction, batch, cancellationToken).ConfigureAwait(false);
         }
 
-        var common = batch.Common;
-        if (common.DueNow)
-        {
-            await using var notify = new NpgsqlCommand(ExecutionQueries.NotifyPending, connection, transaction);
-            notify.Parameters.AddWithValue("queue", common.Queue);
-            await notify.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        await using var notify = new NpgsqlBatch(connection, transaction) { BatchCommands = { Announce(common, runAt) } };
+        await notify.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return ids;
     }
 
@@ -193,11 +203,12 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
     /// </summary>
     private const int CopyChunkBytes = 64 * 1024;
 
-    private static async Task CopyAsync(NpgsqlConnection connection, NewExecutionBatch batch, CancellationToken cancellationToken)
+    /// <summary>Sends the rows of <paramref name="batch"/> due at <paramref name="scheduledAt"/> (null: due now, the column's default).</summary>
+    private static async Task CopyAsync(NpgsqlConnection connection, NewExecutionBatch batch, DateTime? scheduledAt, CancellationToken cancellationToken)
     {
-        var encoder = new ExecutionCopyEncoder(batch.Common, DateTime.UtcNow);
+        var encoder = new ExecutionCopyEncoder(batch.Common, scheduledAt);
         var chunk = ArrayPool<byte>.Shared.Rent(Math.Max(CopyChunkBytes, 2 * encoder.FixedRowBytes));
-        var copy = await connection.BeginRawBinaryCopyAsync(ExecutionQueries.Copy, cancellationToken).ConfigureAwait(false);
+        var copy = await connection.BeginRawBinaryCopyAsync(scheduledAt is null ? ExecutionQueries.CopyDueNow : ExecutionQueries.Copy, cancellationToken).ConfigureAwait(false);
         try
         {
             var used = ExecutionCopyEncoder.WriteHeader(chunk);

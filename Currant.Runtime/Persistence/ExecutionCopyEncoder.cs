@@ -5,7 +5,8 @@ namespace Currant.Persistence;
 
 /// <summary>
 /// Encodes the rows of one <c>QueueMany</c> call in PostgreSQL's binary <c>COPY</c> format, in the column order of
-/// <see cref="Queries.ExecutionQueries.Copy"/>.
+/// <see cref="Queries.ExecutionQueries.Copy"/> (or <see cref="Queries.ExecutionQueries.CopyDueNow"/>, without
+/// <c>scheduled_at</c>, for rows due now).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -30,7 +31,6 @@ internal sealed class ExecutionCopyEncoder
     /// <summary>A field count of -1 ends the data.</summary>
     private static ReadOnlySpan<byte> Trailer => [0xFF, 0xFF];
 
-    private const short FieldCount = 12;
     private const byte JsonbVersion = 1;
     private const int UuidLength = 16;
     private static readonly long PostgresEpochTicks = new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc).Ticks;
@@ -38,13 +38,19 @@ internal sealed class ExecutionCopyEncoder
     // kind, name, queue, priority: between the id and the arguments.
     private readonly byte[] _beforeArguments;
 
-    // max_attempts, timeout_ms, scheduled_at, parent_id, parent_seq, trace_context: after the arguments.
+    // max_attempts, timeout_ms, scheduled_at (unless due now), parent_id, parent_seq, trace_context: after the arguments.
     private readonly byte[] _afterArguments;
 
+    private readonly short _fieldCount;
+
     /// <param name="common">What every row shares; its id and arguments are not used.</param>
-    /// <param name="now">The client's clock: COPY cannot call now(), so it decides <c>scheduled_at</c>.</param>
-    public ExecutionCopyEncoder(NewExecution common, DateTime now)
+    /// <param name="scheduledAt">
+    /// When the rows are due (COPY cannot call now(), so the client's clock decides), or null for rows due now: the
+    /// column is then left out and takes its default.
+    /// </param>
+    public ExecutionCopyEncoder(NewExecution common, DateTime? scheduledAt)
     {
+        _fieldCount = scheduledAt is null ? (short)11 : (short)12;
         using var before = new MemoryStream();
         WriteText(before, common.Kind.ToDb());
         WriteText(before, common.Name);
@@ -55,7 +61,11 @@ internal sealed class ExecutionCopyEncoder
         using var after = new MemoryStream();
         WriteInt32(after, common.MaxAttempts);
         WriteNullableInt32(after, CurrantStore.ToMilliseconds(common.Timeout));
-        WriteTimestamp(after, common.RunAt?.UtcDateTime ?? now + common.Delay);
+        if (scheduledAt is { } at)
+        {
+            WriteTimestamp(after, at);
+        }
+
         if (common.ParentId is { } parent)
         {
             WriteRaw(after, UuidLength);
@@ -136,7 +146,7 @@ internal sealed class ExecutionCopyEncoder
     /// <summary>A row up to its arguments (for arguments too large to copy into the buffer).</summary>
     public int WriteRowStart(Span<byte> destination, Guid id, int argumentsLength)
     {
-        BinaryPrimitives.WriteInt16BigEndian(destination, FieldCount);
+        BinaryPrimitives.WriteInt16BigEndian(destination, _fieldCount);
         BinaryPrimitives.WriteInt32BigEndian(destination[2..], UuidLength);
         id.TryWriteBytes(destination.Slice(6, UuidLength), bigEndian: true, out _);
         var at = 6 + UuidLength;

@@ -9,7 +9,7 @@ namespace Currant.Persistence;
 /// </summary>
 internal sealed class NotificationListener : IAsyncDisposable
 {
-    private const string Listen = $"LISTEN {SharedNames.PendingChannel}; LISTEN {SharedNames.FinishedChannel}; LISTEN {SharedNames.CancelChannel}";
+    private const string Listen = $"LISTEN {SharedNames.PendingChannel}; LISTEN {SharedNames.DueChannel}; LISTEN {SharedNames.FinishedChannel}; LISTEN {SharedNames.CancelChannel}";
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger _logger;

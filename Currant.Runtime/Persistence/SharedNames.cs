@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Currant.Persistence;
 
 /// <summary>
@@ -15,6 +17,30 @@ internal static class SharedNames
 
     /// <summary>Payload: the id of a running execution someone asked to cancel.</summary>
     public const string CancelChannel = "currant_cancel";
+
+    /// <summary>
+    /// Payload: <c>'&lt;queue&gt; &lt;milliseconds&gt;'</c>. Work in that queue becomes due that many milliseconds
+    /// after the notification was sent (rounded up, never negative). Sent by <c>currant.notify_due</c> (db/0004),
+    /// read by <see cref="TryParseDue"/>.
+    /// </summary>
+    public const string DueChannel = "currant_due";
+
+    /// <summary>Reads a <see cref="DueChannel"/> payload; false for anything else.</summary>
+    public static bool TryParseDue(string payload, out string queue, out TimeSpan dueIn)
+    {
+        // Queue names hold no spaces (Names.QueueRule), so the last one separates the delay.
+        var space = payload.LastIndexOf(' ');
+        if (space > 0 && long.TryParse(payload.AsSpan(space + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds))
+        {
+            queue = payload[..space];
+            dueIn = TimeSpan.FromMilliseconds(Math.Min(milliseconds, (long)TimeSpan.MaxValue.TotalMilliseconds));
+            return true;
+        }
+
+        queue = "";
+        dueIn = default;
+        return false;
+    }
 
     /// <summary>The timer that ends a workflow that outlived its timeout.</summary>
     public const string WorkflowTimeoutTimer = "workflow-timeout";

@@ -27,15 +27,18 @@ internal sealed class Completer : ICompleter
     private readonly Guid _workerId;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly WakeAlarm? _alarm;
     private readonly Channel<Item> _channel;
     private readonly CancellationTokenSource _abandon = new();
     private readonly FailureStreak _failures;
     private long _failingSinceTicks;
     private Task<int>? _loop;
 
-    public Completer(CurrantStore store, Guid workerId, int capacity, ILogger logger, TimeProvider time)
+    /// <summary>A completer; <paramref name="alarm"/> (the producer's) is armed for each retry it writes, due after its backoff.</summary>
+    public Completer(CurrantStore store, Guid workerId, int capacity, ILogger logger, TimeProvider time, WakeAlarm? alarm = null)
     {
         _store = store;
+        _alarm = alarm;
         _workerId = workerId;
         _logger = logger;
         _time = time;
@@ -153,13 +156,25 @@ internal sealed class Completer : ICompleter
                 _failures.Succeeded();
             }
 
+            TimeSpan? retry = null;
             foreach (var item in batch)
             {
-                if (!accepted.Contains(item.Completion.Id))
+                var completion = item.Completion;
+                if (!accepted.Contains(completion.Id))
                 {
                     // Logged as the attempt: a job's or activity's token is its attempt (a workflow's, its activation).
-                    Log.CompletionFenced(_logger, item.Completion.Id, item.Name, item.Completion.Fence);
+                    Log.CompletionFenced(_logger, completion.Id, item.Name, completion.Fence);
                 }
+                else if (completion is { State: ExecutionState.Pending, RetryIn: { } retryIn } && retryIn > TimeSpan.Zero && (retry is null || retryIn < retry))
+                {
+                    retry = retryIn;
+                }
+            }
+
+            // Armed now the write has returned, so never before the row is due (its backoff counts from the write's now()).
+            if (retry is { } earliest)
+            {
+                _alarm?.WakeIn(earliest);
             }
 
             return;

@@ -14,11 +14,14 @@ namespace Currant;
 /// </summary>
 public sealed class CurrantWorker : IAsyncDisposable
 {
+    private static readonly TimeSpan ListenerReadyTimeout = TimeSpan.FromSeconds(10);
+
     private readonly CurrantClient _client;
     private readonly CurrantStore _store;
     private readonly WorkerOptions _options;
     private readonly string[] _queues;
     private readonly ILogger _logger;
+    private readonly WakeAlarm _wake;
     private readonly Completer _completer;
     private readonly JobRunner _jobs;
     private readonly WorkflowRunner _workflows;
@@ -50,10 +53,11 @@ public sealed class CurrantWorker : IAsyncDisposable
 
         // Bounded: while the database is away, at most this many outcomes wait in memory; beyond it the runners
         // wait with their slots taken, so the producer claims nothing more.
-        _completer = new Completer(_store, Id, Math.Max(1024, options.MaxConcurrency * 8), _logger, options.TimeProvider);
+        _wake = new WakeAlarm(options.TimeProvider);
+        _completer = new Completer(_store, Id, Math.Max(1024, options.MaxConcurrency * 8), _logger, options.TimeProvider, _wake);
         _jobs = new JobRunner(client, options, services, _completer, _logger, _abortRunning.Token);
         var dispatch = new RunnerDispatch(_jobs, new TimerRunner(_completer));
-        _producer = new Producer(_store, Id, _queues, options, dispatch, _completer, _logger);
+        _producer = new Producer(_store, Id, _queues, options, dispatch, _completer, _wake, _logger);
         _workflows = new WorkflowRunner(client, Id, services, _logger, _producer, _completer);
         dispatch.Workflows = _workflows;
         _jobs.Fuser = _workflows;
@@ -90,6 +94,15 @@ public sealed class CurrantWorker : IAsyncDisposable
         {
             listener.Subscribe(OnNotification);
             listener.Reconnected += OnReconnected;
+            // LISTEN before the first claim: a row written before that claim is claimed or counted by its next-due
+            // query, one written after it is announced to us. (A listener that cannot connect leaves it to the poll.)
+            try
+            {
+                await listener.Ready.WaitAsync(ListenerReadyTimeout, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+            }
         }
 
         _completer.Start();
@@ -110,6 +123,13 @@ public sealed class CurrantWorker : IAsyncDisposable
             if (_producer.Serves(payload))
             {
                 _producer.MarkWork();
+            }
+        }
+        else if (channel == SharedNames.DueChannel)
+        {
+            if (SharedNames.TryParseDue(payload, out var queue, out var dueIn) && _producer.Serves(queue))
+            {
+                _producer.WakeIn(dueIn);
             }
         }
         else if (channel == SharedNames.CancelChannel && Guid.TryParse(payload, out var id))
@@ -186,6 +206,7 @@ public sealed class CurrantWorker : IAsyncDisposable
 
         await _stopLoops.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_loops).ConfigureAwait(false);
+        _wake.Dispose();
 
         if (abandoned == 0)
         {

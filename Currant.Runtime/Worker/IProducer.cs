@@ -23,4 +23,7 @@ internal interface IProducer
 
     /// <summary>Claim again soon: something of ours became pending.</summary>
     void Wake();
+
+    /// <summary>Claim again after <paramref name="delay"/>: something of ours becomes due then.</summary>
+    void WakeIn(TimeSpan delay);
 }

@@ -15,6 +15,12 @@ namespace Currant.Worker;
 /// a claim round trip moves many rows; with longer executions it claims only for free slots, so a worker never
 /// sits on more than a few milliseconds of work another worker could be doing. Claiming pauses while the
 /// heartbeat fails or the completer cannot write: a worker that cannot report outcomes takes no new work.
+/// <para>
+/// Wake-ups (<see cref="WakeAlarm"/>): a NOTIFY for work due now, a freed slot, the alarm at the earliest due time
+/// the worker knows of, or the jittered poll. Every claim reads the next due time of the worker's queues, so the
+/// alarm covers rows written while no one listened; NOTIFY (currant_due) and this worker's own writes (retry backoff,
+/// a workflow's timers) move it earlier.
+/// </para>
 /// </remarks>
 internal sealed class Producer : IProducer
 {
@@ -29,7 +35,7 @@ internal sealed class Producer : IProducer
     private readonly IExecutionRunner _runner;
     private readonly ICompleter _completer;
     private readonly ILogger _logger;
-    private readonly AsyncSignal _wake = new();
+    private readonly WakeAlarm _wake;
     private readonly ClaimSession _claims;
     private readonly Lock _gate = new();
     private readonly Queue<ClaimedExecution> _buffer = new();
@@ -42,9 +48,10 @@ internal sealed class Producer : IProducer
     private int _wakeups;
     private readonly FailureStreak _claimFailures;
 
-    public Producer(CurrantStore store, Guid workerId, string[] queues, WorkerOptions options, IExecutionRunner runner, ICompleter completer, ILogger logger)
+    public Producer(CurrantStore store, Guid workerId, string[] queues, WorkerOptions options, IExecutionRunner runner, ICompleter completer, WakeAlarm wake, ILogger logger)
     {
         _workerId = workerId;
+        _wake = wake;
         _queues = queues;
         _options = options;
         _runner = runner;
@@ -86,6 +93,9 @@ internal sealed class Producer : IProducer
 
     public void Wake() => MarkWork();
 
+    /// <summary>Something of this worker's queues becomes due after <paramref name="delay"/>: claim then.</summary>
+    public void WakeIn(TimeSpan delay) => _wake.WakeIn(delay);
+
     /// <summary>The claim loop; returns when <paramref name="stop"/> fires (and closes the claim connection).</summary>
     public async Task RunAsync(CancellationToken stop)
     {
@@ -102,7 +112,11 @@ internal sealed class Producer : IProducer
                     using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop))
                     {
                         timeout.CancelAfter(ClaimTimeout);
-                        claimed = await _claims.ClaimAsync(_workerId, _queues, limit, timeout.Token).ConfigureAwait(false);
+                        (claimed, var nextDue) = await _claims.ClaimAsync(_workerId, _queues, limit, timeout.Token).ConfigureAwait(false);
+                        if (nextDue is { } delay)
+                        {
+                            _wake.WakeIn(delay);
+                        }
                     }
 
                     _claimFailures.Succeeded();

@@ -9,7 +9,10 @@ public sealed record WorkerOptions
     /// <summary>Executions run at once; the worker never claims more than its free slots (<c>CURRANT_WORKER_MAX_CONCURRENT</c>, default 16).</summary>
     public int MaxConcurrency { get; init; } = CurrantEnvironment.GetInt("CURRANT_WORKER_MAX_CONCURRENT", 16);
 
-    /// <summary>Fallback poll when no NOTIFY arrives, jittered ±20% (<c>CURRANT_WORKER_POLL_INTERVAL</c>, default 1 s).</summary>
+    /// <summary>
+    /// Fallback poll when no NOTIFY arrives, jittered ±20% (<c>CURRANT_WORKER_POLL_INTERVAL</c>, default 1 s). Work
+    /// due later never waits for it: the worker wakes itself at the next due time it knows of.
+    /// </summary>
     public TimeSpan PollInterval { get; init; } = CurrantEnvironment.GetDuration("CURRANT_WORKER_POLL_INTERVAL", TimeSpan.FromSeconds(1));
 
     /// <summary>How often the worker proves it is alive (<c>CURRANT_WORKER_HEARTBEAT_INTERVAL</c>, default 5 s).</summary>
@@ -27,7 +30,10 @@ public sealed record WorkerOptions
     /// <summary>Largest retry delay (default 10 minutes).</summary>
     public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Never LISTEN; wake by polling only (PgBouncer transaction pooling).</summary>
+    /// <summary>
+    /// Never LISTEN; wake by polling only (PgBouncer transaction pooling). Due times still wake the worker when it
+    /// knows them: from each poll's claim and from its own writes (retries, its workflows' timers).
+    /// </summary>
     public bool PollOnly { get; init; }
 
     /// <summary>The clock for delays and backoff (tests substitute their own).</summary>

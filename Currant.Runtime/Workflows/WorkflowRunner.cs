@@ -357,6 +357,15 @@ internal sealed class WorkflowRunner : IExecutionRunner, IActivityFuser
                     _producer.Wake();
                 }
 
+                // Timers and delayed children this worker serves: claim them when due, without waiting for the NOTIFY.
+                foreach (var child in children)
+                {
+                    if (!child.Eager && child.Delay > TimeSpan.Zero && _producer.Serves(child.Queue))
+                    {
+                        _producer.WakeIn(child.Delay);
+                    }
+                }
+
                 break;
             default:
                 ReleaseSlots(eager.Count);

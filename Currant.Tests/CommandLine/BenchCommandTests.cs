@@ -25,6 +25,7 @@ public sealed class BenchCommandTests : CurrantFixture
     [TestCase("--inline-steps must be >= 1 (got 0)", "--workflows", "10", "--inline-steps", "0")]
     [TestCase("--inline-steps must be >= 1 (got -3)", "--workflows", "10", "--inline-steps", "-3")]
     [TestCase("--activities-per-workflow must be >= 1 (got -1)", "--workflows", "10", "--activities-per-workflow", "-1")]
+    [TestCase("--timers must be >= 0 (got -1)", "--timers", "-1")]
     [TestCase("--inline-steps shapes the workflows workload, which runs only with --workflows N", "--inline-steps", "5")]
     public async Task Bench_WithABadFlag_SaysWhatIsWrongBeforeTouchingTheDatabase(string message, params string[] args)
     {
@@ -98,6 +99,23 @@ public sealed class BenchCommandTests : CurrantFixture
         // The bench cleans up its queues, and its workers (whose command lines name the queues) are gone.
         Assert.That(await ScalarAsync<long>("SELECT count(*) FROM currant.executions WHERE queue = ANY(@q)", ("q", queues)), Is.Zero);
         Assert.That(ProcessesNaming(queues[0]), Is.Empty);
+    }
+
+    [Test]
+    public async Task Bench_WithTimers_ReportsHowLateDelayedJobsStartAndHowLongSleepingWorkflowsTake()
+    {
+        var (code, output) = await BenchAsync("--timers", "5", "--json", "--database-url", ConnectionString);
+
+        Assert.That(code, Is.Zero, output);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        Assert.That(root.TryGetProperty("jobs", out _), Is.False, "--timers alone runs only the timers workload");
+        Assert.That(root.GetProperty("timers").GetInt32(), Is.EqualTo(5));
+        var late = root.GetProperty("timerStartAfterDueMs");
+        Assert.That(late.GetProperty("min").GetDouble(), Is.GreaterThanOrEqualTo(0), "no delayed job started before it was due");
+        Assert.That(late.GetProperty("p99").GetDouble(), Is.GreaterThanOrEqualTo(late.GetProperty("p50").GetDouble()));
+        Assert.That(root.GetProperty("sleepWorkflows").GetInt32(), Is.EqualTo(10));
+        Assert.That(root.GetProperty("sleepWorkflowMs").GetProperty("p50").GetDouble(), Is.GreaterThanOrEqualTo(1000), "a 1 s sleep takes at least 1 s");
     }
 
     private static List<int> ProcessesNaming(string text)

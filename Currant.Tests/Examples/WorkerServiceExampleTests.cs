@@ -21,7 +21,7 @@ public sealed class WorkerServiceExampleTests
 
         Assert.That(exitCode, Is.Zero, app.Output);
         Assert.That(app.Output, Does.Contain("started on queues reports,emails with concurrency 4"), "queues and concurrency from appsettings.json");
-        Assert.That(app.Output, Does.Match(@"Currant applied \d+ migration\(s\): 0001_init, 0002_workflows, 0003_workflow_engine_v2"), "MigrateOnStartup from appsettings.json");
+        Assert.That(app.Output, Does.Contain($"Currant applied {Currant.Persistence.Migrator.All.Count} migration(s)"), "MigrateOnStartup from appsettings.json");
         Assert.That(app.Output, Does.Contain("Report sales-3 ready"));
         Assert.That(app.Output, Does.Contain("Application is shutting down").And.Contain(" stopped"));
     }
@@ -34,7 +34,7 @@ public sealed class WorkerServiceExampleTests
 
         var (migrateCode, migrateOutput) = await AppProcess.RunAsync(Dll, ["migrate"], environment);
         Assert.That(migrateCode, Is.Zero, migrateOutput);
-        Assert.That(migrateOutput, Does.Contain("migration(s): 0001_init, 0002_workflows, 0003_workflow_engine_v2"));
+        Assert.That(migrateOutput, Does.Contain($"Applied {Currant.Persistence.Migrator.All.Count} migration(s): 0001_init, 0002_workflows"));
 
         await using var worker = AppProcess.Start(Dll, ["worker", "-q", "emails", "-c", "2"], environment);
         await worker.WaitForLineAsync(l => l.Contains("serving [emails] with concurrency 2", StringComparison.Ordinal), Wait);

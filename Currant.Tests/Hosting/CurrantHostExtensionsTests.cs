@@ -44,7 +44,7 @@ public sealed class CurrantHostExtensionsTests : CurrantFixture
         var (code, output, error) = await RunAsync(builder.Build(), ["migrate"]);
 
         Assert.That(code, Is.Zero, error);
-        Assert.That(output, Does.Match(@"Applied \d+ migration\(s\): 0001_init, 0002_workflows, 0003_workflow_engine_v2"));
+        Assert.That(output, Does.Contain($"Applied {Currant.Persistence.Migrator.All.Count} migration(s)"));
     }
 
     [Test]

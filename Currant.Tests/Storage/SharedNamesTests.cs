@@ -10,10 +10,27 @@ public sealed class SharedNamesTests
     [TestCase(SharedNames.PendingChannel)]
     [TestCase(SharedNames.FinishedChannel)]
     [TestCase(SharedNames.CancelChannel)]
+    [TestCase(SharedNames.DueChannel)]
     [TestCase(SharedNames.WorkflowTimeoutTimer)]
     [TestCase(SharedNames.SignalTimeoutTimer)]
     public void Migrations_SpellEachSharedNameAsTheCodeDoes(string name)
         => Assert.That(Migrations, Does.Contain($"'{name}'"), $"db/*.sql should use '{name}' exactly as Persistence/SharedNames.cs does");
+
+    [TestCase("emails 300", "emails", 300)]
+    [TestCase("tenant:7.reports-eu_1 0", "tenant:7.reports-eu_1", 0)]
+    public void DuePayload_AsNotifyDueWritesIt_IsReadAsQueueAndDelay(string payload, string queue, int milliseconds)
+    {
+        Assert.That(SharedNames.TryParseDue(payload, out var parsedQueue, out var dueIn), Is.True);
+        Assert.That((parsedQueue, dueIn), Is.EqualTo((queue, TimeSpan.FromMilliseconds(milliseconds))));
+    }
+
+    [TestCase("emails")]
+    [TestCase("emails -5")]
+    [TestCase("emails soon")]
+    [TestCase(" 300")]
+    [TestCase("")]
+    public void DuePayload_InAnyOtherShape_IsNotRead(string payload)
+        => Assert.That(SharedNames.TryParseDue(payload, out _, out _), Is.False);
 
     [Test]
     public void ErrorTypes_TheDatabaseMatches_AreTheRealExceptionTypeNames()

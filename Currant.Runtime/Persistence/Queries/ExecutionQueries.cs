@@ -32,9 +32,20 @@ internal static class ExecutionQueries
 
     internal const string NotifyPending = $"SELECT pg_notify('{SharedNames.PendingChannel}', @queue)";
 
+    // Sent with an insert that is not due yet: its scheduled_at, computed as the insert computes it (the same now()
+    // in the same transaction), goes to the listening workers' alarms (db/0004).
+    internal const string NotifyDue = "SELECT currant.notify_due(@queue, COALESCE(@run_at, now() + @delay))";
+
     // Bulk insert for QueueMany: binary COPY, the fastest way into Postgres.
     internal const string Copy = """
         COPY currant.executions (id, kind, name, queue, priority, args, max_attempts, timeout_ms, scheduled_at, parent_id, parent_seq, trace_context)
+        FROM STDIN (FORMAT BINARY)
+        """;
+
+    // Bulk insert of rows due now: scheduled_at takes its default, now(), the same as created_at, so the rows stay out
+    // of executions_due_idx (db/0004) whatever the client's clock says and however long the caller's transaction is.
+    internal const string CopyDueNow = """
+        COPY currant.executions (id, kind, name, queue, priority, args, max_attempts, timeout_ms, parent_id, parent_seq, trace_context)
         FROM STDIN (FORMAT BINARY)
         """;
 
@@ -85,6 +96,23 @@ internal static class ExecutionQueries
                   GREATEST(e.started_at - e.scheduled_at, interval '0'), e.activations
         """;
 
+    // executions_due_idx (db/0004), one index probe per queue. Sent in one batch with the claim, so both run in one
+    // implicit transaction with one now(): every pending row of the queues is either due (the claim's to take) or
+    // counted here, and none can fall between the two. Null when nothing of the queues is waiting for its time.
+    internal const string NextDue = """
+        SELECT min(d.scheduled_at) - now()
+        FROM unnest(@queues::text[]) AS q(name)
+        CROSS JOIN LATERAL (
+            SELECT scheduled_at FROM currant.executions
+            WHERE state = 'pending' AND scheduled_at > created_at AND queue = q.name AND scheduled_at > now()
+            ORDER BY scheduled_at
+            LIMIT 1
+        ) AS d
+        """;
+
+    /// <summary>The row of <see cref="NextDue"/>: how long until the next row of the queues is due, or null.</summary>
+    internal static TimeSpan? ReadNextDue(NpgsqlDataReader r) => r.IsDBNull(0) ? null : r.GetTimeSpan(0);
+
     /// <summary>One row of <see cref="Claim"/>.</summary>
     internal static ClaimedExecution ReadClaimed(NpgsqlDataReader r) => new(
         r.GetGuid(0),
@@ -105,7 +133,8 @@ internal static class ExecutionQueries
     // Primary key. The fence (worker_id, fence token, state) rejects writes from a worker that lost its claim; the
     // token is a workflow's activation count and any other kind's attempt (ClaimedExecution.Fence). A hand-back
     // (released) gives the attempt back; a workflow's attempt and activations stay (the token must never repeat).
-    // Finished ids are announced on currant_finished in chunks that stay far below NOTIFY's 8000-byte payload limit.
+    // Finished ids are announced on currant_finished in chunks that stay far below NOTIFY's 8000-byte payload limit;
+    // rows handed back announce themselves on currant_pending, retries after a backoff on currant_due.
     internal const string Complete = $$"""
         WITH input AS (
             SELECT * FROM unnest(@ids::uuid[], @fences::int[], @states::text[], @results::jsonb[], @errors::jsonb[], @retry_in::interval[], @released::bool[])
@@ -122,15 +151,17 @@ internal static class ExecutionQueries
             FROM input i
             WHERE e.id = i.id AND e.worker_id = @worker_id AND e.state = 'running'
               AND CASE WHEN e.kind = 'workflow' THEN e.activations ELSE e.attempt END = i.fence
-            RETURNING e.id, e.state, e.queue
+            RETURNING e.id, e.state, e.queue, e.scheduled_at
         ), finished AS (
             SELECT pg_notify('{{SharedNames.FinishedChannel}}', string_agg(id::text, ',')) AS n
             FROM (SELECT id, (row_number() OVER ()) / 100 AS chunk FROM done WHERE state IN ('completed', 'failed', 'cancelled')) c
             GROUP BY chunk
         ), pending AS (
-            SELECT pg_notify('{{SharedNames.PendingChannel}}', queue) AS n FROM (SELECT DISTINCT queue FROM done WHERE state = 'pending') q
+            SELECT pg_notify('{{SharedNames.PendingChannel}}', queue) AS n FROM (SELECT DISTINCT queue FROM done WHERE state = 'pending' AND scheduled_at <= now()) q
+        ), due AS (
+            SELECT currant.notify_due(queue, min(scheduled_at)) AS n FROM done WHERE state = 'pending' AND scheduled_at > now() GROUP BY queue
         )
-        SELECT d.id, (SELECT count(*) FROM finished) + (SELECT count(*) FROM pending) FROM done d
+        SELECT d.id, (SELECT count(*) FROM finished) + (SELECT count(*) FROM pending) + (SELECT count(*) FROM due) FROM done d
         """;
 
     // executions_running_idx: hand back everything this worker still holds (shutdown past the grace period),

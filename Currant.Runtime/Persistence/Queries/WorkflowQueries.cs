@@ -194,6 +194,9 @@ internal static class WorkflowQueries
 
     internal const string NotifyQueues = $"SELECT pg_notify('{SharedNames.PendingChannel}', q) FROM unnest(@queues::text[]) AS q";
 
+    // Children not due yet (timers, delayed jobs): the earliest of each queue, as InsertChildren computes it (db/0004).
+    internal const string NotifyDue = "SELECT currant.notify_due(q, now() + d) FROM unnest(@due_queues::text[], @due_delays::interval[]) AS t(q, d)";
+
     internal const string NotifyFinished = $"SELECT pg_notify('{SharedNames.FinishedChannel}', @id::text)";
 
     internal const string CancelTree = "SELECT currant.cancel_tree(@id, @state, @error::jsonb)";
