@@ -6,13 +6,6 @@ namespace Currant.Tests.Crash;
 /// <summary>Kills real worker processes with SIGKILL and checks that the survivors finish everything exactly once.</summary>
 public sealed class WorkerCrashTests : CurrantFixture
 {
-    private static readonly Dictionary<string, string> FastFailover = new()
-    {
-        ["CURRANT_WORKER_HEARTBEAT_INTERVAL"] = "0.3",
-        ["CURRANT_WORKER_HEARTBEAT_TIMEOUT"] = "2",
-        ["CURRANT_WORKER_POLL_INTERVAL"] = "0.2",
-    };
-
     [OneTimeSetUp]
     public async Task CreateAuditTablesAsync()
     {
@@ -42,8 +35,8 @@ public sealed class WorkerCrashTests : CurrantFixture
         var handles = await CrashJob.Options(queue: queue, client: Client).QueueMany(Enumerable.Range(0, jobs).Select(n => (n, 40 + (n % 7) * 30)));
         var ids = handles.Select(h => h.Id).ToArray();
 
-        await using var doomed = WorkerProcess.Start(ConnectionString, queue, concurrency: 8, FastFailover);
-        await WaitForAsync(async () => await CountAsync("state = 'completed'", queue) >= 40, doomed);
+        await using var doomed = WorkerProcess.Start(ConnectionString, queue, concurrency: 8, WorkerProcess.FastFailover);
+        await doomed.WaitUntilAsync(async () => await CountAsync("state = 'completed'", queue) >= 40);
         doomed.Kill();
         var heldAtDeath = await CountAsync("state = 'running'", queue);
         var completedAtDeath = await CountAsync("state = 'completed'", queue);
@@ -51,9 +44,9 @@ public sealed class WorkerCrashTests : CurrantFixture
         Assert.That(heldAtDeath, Is.GreaterThan(0), "the worker must die while holding jobs for this test to mean anything");
         Assert.That(completedAtDeath, Is.LessThan(jobs), "the worker must die before finishing everything");
 
-        await using (var survivor = WorkerProcess.Start(ConnectionString, queue, concurrency: 8, FastFailover))
+        await using (var survivor = WorkerProcess.Start(ConnectionString, queue, concurrency: 8, WorkerProcess.FastFailover))
         {
-            await WaitForAsync(async () => await CountAsync("state = 'completed'", queue) == jobs, survivor, TimeSpan.FromSeconds(90));
+            await survivor.WaitUntilAsync(async () => await CountAsync("state = 'completed'", queue) == jobs, TimeSpan.FromSeconds(90));
         }
 
         Assert.That(await CountAsync("state <> 'completed'", queue), Is.Zero, "none lost");
@@ -74,16 +67,16 @@ public sealed class WorkerCrashTests : CurrantFixture
         var handles = await CrashFlow.Options(queue: queue, client: Client).QueueMany(Enumerable.Range(0, workflows));
         var ids = handles.Select(h => h.Id).ToArray();
 
-        await using var doomed = WorkerProcess.Start(ConnectionString, queue, concurrency: 8, FastFailover);
-        await WaitForAsync(async () => await ScalarAsync<long>("SELECT count(*) FROM crash_steps") >= 80, doomed);
+        await using var doomed = WorkerProcess.Start(ConnectionString, queue, concurrency: 8, WorkerProcess.FastFailover);
+        await doomed.WaitUntilAsync(async () => await ScalarAsync<long>("SELECT count(*) FROM crash_steps") >= 80);
         doomed.Kill();
         var stepsAtDeath = await ScalarAsync<long>("SELECT count(*) FROM crash_steps");
         var activitiesInFlight = await CountAsync("state = 'running' AND kind = 'activity'", queue);
         Assert.That(stepsAtDeath, Is.LessThan(workflows * 5), "the worker must die before finishing everything");
 
-        await using (var survivor = WorkerProcess.Start(ConnectionString, queue, concurrency: 8, FastFailover))
+        await using (var survivor = WorkerProcess.Start(ConnectionString, queue, concurrency: 8, WorkerProcess.FastFailover))
         {
-            await WaitForAsync(async () => await CountAsync("kind = 'workflow' AND state = 'completed'", queue) == workflows, survivor, TimeSpan.FromSeconds(120));
+            await survivor.WaitUntilAsync(async () => await CountAsync("kind = 'workflow' AND state = 'completed'", queue) == workflows, TimeSpan.FromSeconds(120));
         }
 
         for (var i = 0; i < workflows; i++)
@@ -102,22 +95,4 @@ public sealed class WorkerCrashTests : CurrantFixture
     private Task<long> CountAsync(string condition, string queue)
         => ScalarAsync<long>($"SELECT count(*) FROM currant.executions WHERE queue = @q AND {condition}", ("q", queue));
 
-    private static async Task WaitForAsync(Func<Task<bool>> condition, WorkerProcess process, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
-        while (!await condition())
-        {
-            if (process.HasExited)
-            {
-                Assert.Fail($"The worker process exited early:\n{process.Output}");
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Timed out. Worker output:\n{process.Output}");
-            }
-
-            await Task.Delay(25);
-        }
-    }
 }

@@ -72,6 +72,34 @@ public sealed class WorkerProcess : IAsyncDisposable
         return new WorkerProcess(Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start"));
     }
 
+    /// <summary>Worker settings for crash tests: heartbeats every 0.3 s, lost after 2 s, a 0.2 s poll.</summary>
+    public static IReadOnlyDictionary<string, string> FastFailover { get; } = new Dictionary<string, string>
+    {
+        ["CURRANT_WORKER_HEARTBEAT_INTERVAL"] = "0.3",
+        ["CURRANT_WORKER_HEARTBEAT_TIMEOUT"] = "2",
+        ["CURRANT_WORKER_POLL_INTERVAL"] = "0.2",
+    };
+
+    /// <summary>Waits until <paramref name="condition"/> holds; fails the test (with the worker's output) if the worker exits first or time runs out.</summary>
+    public async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (!await condition())
+        {
+            if (HasExited)
+            {
+                Assert.Fail($"The worker process exited early:\n{Output}");
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Timed out. Worker output:\n{Output}");
+            }
+
+            await Task.Delay(25);
+        }
+    }
+
     /// <summary>SIGKILL: no shutdown code runs, exactly like a machine losing power.</summary>
     public void Kill()
     {

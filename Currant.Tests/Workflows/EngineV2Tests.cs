@@ -8,13 +8,6 @@ namespace Currant.Tests.Workflows;
 /// </summary>
 public sealed class EngineV2Tests : CurrantFixture
 {
-    private static readonly Dictionary<string, string> FastFailover = new()
-    {
-        ["CURRANT_WORKER_HEARTBEAT_INTERVAL"] = "0.3",
-        ["CURRANT_WORKER_HEARTBEAT_TIMEOUT"] = "2",
-        ["CURRANT_WORKER_POLL_INTERVAL"] = "0.2",
-    };
-
     [OneTimeSetUp]
     public async Task CreateLogTablesAsync()
     {
@@ -34,9 +27,8 @@ public sealed class EngineV2Tests : CurrantFixture
 
         await using (var buildA = WorkerProcess.Start(ConnectionString, queue, concurrency: 8, Build("A")))
         {
-            await WaitForAsync(async () => await ScalarAsync<long>("SELECT count(*) FROM deploy_log WHERE step = 'first'") == workflows
-                && await ScalarAsync<long>("SELECT count(*) FROM currant.executions WHERE queue = @q AND kind = 'workflow' AND state = 'suspended'", ("q", queue)) == workflows,
-                buildA);
+            await buildA.WaitUntilAsync(async () => await ScalarAsync<long>("SELECT count(*) FROM deploy_log WHERE step = 'first'") == workflows
+                && await ScalarAsync<long>("SELECT count(*) FROM currant.executions WHERE queue = @q AND kind = 'workflow' AND state = 'suspended'", ("q", queue)) == workflows);
             await buildA.TerminateAsync();
             Assert.That(await buildA.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.True, "build A shuts down");
         }
@@ -48,9 +40,9 @@ public sealed class EngineV2Tests : CurrantFixture
                 await handle.SignalAsync("go", "go");
             }
 
-            await WaitForAsync(async () => await ScalarAsync<long>(
+            await buildB.WaitUntilAsync(async () => await ScalarAsync<long>(
                 "SELECT count(*) FROM currant.executions WHERE queue = @q AND kind = 'workflow' AND (state IN ('completed', 'failed') OR (state = 'suspended' AND error IS NOT NULL))",
-                ("q", queue)) == workflows, buildB);
+                ("q", queue)) == workflows);
         }
 
         var parked = await ScalarAsync<long>("SELECT count(*) FROM currant.executions WHERE queue = @q AND kind = 'workflow' AND error IS NOT NULL", ("q", queue));
@@ -109,16 +101,16 @@ public sealed class EngineV2Tests : CurrantFixture
         var queue = NewQueue("steps");
         var handles = await LoggedSteps.Options(queue: queue, client: Client).QueueMany(Enumerable.Range(0, workflows).Select(n => (n, steps, 150)));
 
-        await using var doomed = WorkerProcess.Start(ConnectionString, queue, concurrency: 16, FastFailover);
-        await WaitForAsync(async () => await ScalarAsync<long>("SELECT count(*) FROM step_log WHERE step = 2") >= 5, doomed);
+        await using var doomed = WorkerProcess.Start(ConnectionString, queue, concurrency: 16, WorkerProcess.FastFailover);
+        await doomed.WaitUntilAsync(async () => await ScalarAsync<long>("SELECT count(*) FROM step_log WHERE step = 2") >= 5);
         doomed.Kill();
         var killedAt = await ScalarAsync<DateTime>("SELECT clock_timestamp()");
         Assert.That(await ScalarAsync<long>("SELECT count(*) FROM step_log"), Is.LessThan(workflows * steps), "the worker must die before finishing everything");
 
-        await using (var survivor = WorkerProcess.Start(ConnectionString, queue, concurrency: 16, FastFailover))
+        await using (var survivor = WorkerProcess.Start(ConnectionString, queue, concurrency: 16, WorkerProcess.FastFailover))
         {
-            await WaitForAsync(async () => await ScalarAsync<long>(
-                "SELECT count(*) FROM currant.executions WHERE queue = @q AND kind = 'workflow' AND state = 'completed'", ("q", queue)) == workflows, survivor, TimeSpan.FromSeconds(120));
+            await survivor.WaitUntilAsync(async () => await ScalarAsync<long>(
+                "SELECT count(*) FROM currant.executions WHERE queue = @q AND kind = 'workflow' AND state = 'completed'", ("q", queue)) == workflows, TimeSpan.FromSeconds(120));
         }
 
         foreach (var handle in handles)
@@ -229,24 +221,5 @@ public sealed class EngineV2Tests : CurrantFixture
         Assert.That(newer.History.Select(e => e.Seq), Is.EqualTo(new[] { -2, 2, 4 }), "a version and a step it did not record, an outcome that arrived since");
     }
 
-    private static Dictionary<string, string> Build(string name) => new(FastFailover) { ["CURRANT_TEST_DEPLOY_BUILD"] = name };
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition, WorkerProcess process, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
-        while (!await condition())
-        {
-            if (process.HasExited)
-            {
-                Assert.Fail($"The worker process exited early:\n{process.Output}");
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Timed out. Worker output:\n{process.Output}");
-            }
-
-            await Task.Delay(25);
-        }
-    }
+    private static Dictionary<string, string> Build(string name) => new(WorkerProcess.FastFailover) { ["CURRANT_TEST_DEPLOY_BUILD"] = name };
 }
