@@ -76,4 +76,7 @@ internal static partial class Log
 
     [LoggerMessage(31, LogLevel.Information, "Resumed {Count} parked workflows on queues {Queues}")]
     public static partial void ResumedParked(ILogger logger, long count, string queues);
+
+    [LoggerMessage(32, LogLevel.Warning, "Could not resume parked workflows on queues {Queues} at start-up; the next worker start tries again (currant retry resumes one now)")]
+    public static partial void ResumeParkedFailed(ILogger logger, Exception exception, string queues);
 }

@@ -84,11 +84,7 @@ public sealed class CurrantWorker : IAsyncDisposable
     {
         // The first heartbeat is awaited here so a database problem surfaces from StartWorkerAsync itself.
         await _heartbeat.BeatAsync(cancellationToken).ConfigureAwait(false);
-        var resumed = await _store.ResumeParkedAsync(_queues, cancellationToken).ConfigureAwait(false);
-        if (resumed > 0)
-        {
-            Log.ResumedParked(_logger, resumed, string.Join(",", _queues));
-        }
+        await ResumeParkedAsync(cancellationToken).ConfigureAwait(false);
 
         if (!_options.PollOnly && _client.Listener is { } listener)
         {
@@ -114,6 +110,27 @@ public sealed class CurrantWorker : IAsyncDisposable
         }
 
         Log.WorkerStarted(_logger, Id, string.Join(",", _queues), _options.MaxConcurrency);
+    }
+
+    /// <summary>
+    /// Gives parked workflows of this worker's queues another go (new code may fix them). Best effort: the heartbeat
+    /// just proved the database answers, so a failure here is a dropped connection, and it must not kill a worker
+    /// that is otherwise ready (seen under connection-kill fault tests).
+    /// </summary>
+    private async Task ResumeParkedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var resumed = await _store.ResumeParkedAsync(_queues, cancellationToken).ConfigureAwait(false);
+            if (resumed > 0)
+            {
+                Log.ResumedParked(_logger, resumed, string.Join(",", _queues));
+            }
+        }
+        catch (Npgsql.NpgsqlException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            Log.ResumeParkedFailed(_logger, ex, string.Join(",", _queues));
+        }
     }
 
     private void OnNotification(string channel, string payload)
