@@ -42,6 +42,9 @@ internal static class SharedNames
         return false;
     }
 
+    /// <summary>The history row (seq 0) holding when a workflow first ran; <c>currant history</c> leaves it out.</summary>
+    public const string StartHistoryKind = "start";
+
     /// <summary>The timer that ends a workflow that outlived its timeout.</summary>
     public const string WorkflowTimeoutTimer = "workflow-timeout";
 

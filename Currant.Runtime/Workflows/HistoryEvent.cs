@@ -11,5 +11,5 @@ internal sealed record HistoryEvent(int Seq, string Kind, string Name, string St
     public const string Failed = "failed";
 
     /// <summary>The row at sequence 0: when the workflow first ran (its clock before any outcome arrived).</summary>
-    public const string StartKind = "start";
+    public const string StartKind = Persistence.SharedNames.StartHistoryKind;
 }

@@ -25,12 +25,28 @@ internal static class WorkflowContextAccessor
         set => _step.Value = value;
     }
 
+    /// <summary>Throws the error for <paramref name="member"/> called inside a step body; nothing outside one.</summary>
+    public static void ThrowIfInStep(string member)
+    {
+        if (Step is { } step)
+        {
+            throw new InvalidOperationException(
+                $"{member} was called inside the body of step '{step}'. A step body is ordinary code that runs once and is recorded: " +
+                "it cannot use Workflow.* or run activities. Move the call out of the step, into the workflow code around it.");
+        }
+    }
+
     /// <summary>The running workflow, or the error for a call made where there is none (<paramref name="member"/> names it).</summary>
-    public static IWorkflowContext Require(string member) => _current ?? throw (Step is { } step
-        ? new InvalidOperationException(
-            $"{member} was called inside the body of step '{step}'. A step body is ordinary code that runs once and is recorded: " +
-            "it cannot use Workflow.* or run activities. Move the call out of the step, into the workflow code around it.")
-        : new InvalidOperationException(
+    public static IWorkflowContext Require(string member)
+    {
+        if (_current is { } current)
+        {
+            return current;
+        }
+
+        ThrowIfInStep(member);
+        throw new InvalidOperationException(
             $"{member} can only be used inside a workflow's RunAsync (on the workflow scheduler). " +
-            "Move this call into a [Workflow] class, or use the regular .NET API outside workflows."));
+            "Move this call into a [Workflow] class, or use the regular .NET API outside workflows.");
+    }
 }

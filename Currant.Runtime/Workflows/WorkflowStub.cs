@@ -13,8 +13,19 @@ public static class WorkflowStub
     /// True when the caller is workflow code running on the workflow scheduler. Inside a step body (ordinary code,
     /// run once and recorded) a stub is an error naming the step, not a silent unrecorded enqueue.
     /// </summary>
-    public static bool IsInWorkflow => WorkflowContextAccessor.Current is not null
-        || (WorkflowContextAccessor.Step is not null && WorkflowContextAccessor.Require("A generated Queue(...) stub") is null);
+    public static bool IsInWorkflow
+    {
+        get
+        {
+            if (WorkflowContextAccessor.Current is not null)
+            {
+                return true;
+            }
+
+            WorkflowContextAccessor.ThrowIfInStep("A generated Queue(...) stub");
+            return false;
+        }
+    }
 
     /// <summary>The running workflow's serializer; outside a workflow a clear error naming <paramref name="stub"/>.</summary>
     public static JsonSerializerOptions GetSerializerOptions(string stub) => Context(stub).SerializerOptions;
@@ -59,9 +70,16 @@ public static class WorkflowStub
         return context.Queue(definition, arguments, options).Select(id => new ExecutionHandle(context.Client, id)).ToArray();
     }
 
-    private static IWorkflowContext Context(string stub) => WorkflowContextAccessor.Current ?? (WorkflowContextAccessor.Step is not null
-        ? WorkflowContextAccessor.Require($"'{stub}'")
-        : throw new InvalidOperationException(
+    private static IWorkflowContext Context(string stub)
+    {
+        if (WorkflowContextAccessor.Current is { } current)
+        {
+            return current;
+        }
+
+        WorkflowContextAccessor.ThrowIfInStep($"'{stub}'");
+        throw new InvalidOperationException(
             $"'{stub}' can only be called from workflow code (a [Workflow] class's RunAsync). " +
-            "Outside a workflow, use Queue(...) to enqueue it as a job or workflow of its own."));
+            "Outside a workflow, use Queue(...) to enqueue it as a job or workflow of its own.");
+    }
 }

@@ -255,11 +255,11 @@ internal static class WorkflowQueries
         return r.IsDBNull(2) ? SignalOutcome.Finished : SignalOutcome.Stored;
     }
 
-    internal const string History = """
+    internal const string History = $"""
         SELECT h.seq, h.kind, h.name, h.state, h.child_id, h.result::text, h.error::text, h.created_at, h.completed_at,
                c.state, c.attempt
         FROM currant.history h LEFT JOIN currant.executions c ON c.id = h.child_id
-        WHERE h.workflow_id = @id AND h.kind <> 'start' ORDER BY h.seq > 0 DESC, abs(h.seq)
+        WHERE h.workflow_id = @id AND h.kind <> '{SharedNames.StartHistoryKind}' ORDER BY h.seq > 0 DESC, abs(h.seq)
         """;
 
     /// <summary>One row of <see cref="History"/>.</summary>
