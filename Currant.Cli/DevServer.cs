@@ -1,11 +1,20 @@
+using System.CommandLine;
+using Currant.CommandLine;
 using Currant.Development;
 
-namespace Currant.CommandLine;
+namespace Currant.Cli;
 
 /// <summary><c>currant dev</c>: a throwaway, migrated local Postgres that lives until Ctrl-C.</summary>
 internal static class DevServer
 {
-    public static async Task<int> RunAsync(TextWriter output, CancellationToken cancellationToken)
+    public static Command Create()
+    {
+        var command = new Command("dev", "Start a throwaway local PostgreSQL (migrated), print its URL, stop it on Ctrl-C.");
+        command.SetAction((parse, ct) => CurrantCommandLine.RunAsync(parse, output => RunAsync(output, ct)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(TextWriter output, CancellationToken cancellationToken)
     {
         await using var server = await LocalPostgres.StartAsync(new LocalPostgresOptions { Durable = true }, cancellationToken).ConfigureAwait(false);
         await using (var client = await CurrantClient.ConnectAsync(server.ConnectionString, cancellationToken: cancellationToken).ConfigureAwait(false))

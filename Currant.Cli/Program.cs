@@ -1,4 +1,5 @@
 using Currant.Benchmarks;
+using Currant.Cli;
 using Currant.CommandLine;
 
-return await CurrantCommandLine.InvokeAsync(args, [BenchCommand.Create()]);
+return await CurrantCommandLine.InvokeAsync(args, [DevServer.Create(), BenchCommand.Create()]);

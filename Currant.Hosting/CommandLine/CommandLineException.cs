@@ -1,4 +1,4 @@
 namespace Currant.CommandLine;
 
 /// <summary>A mistake in what the user typed; printed as one line, exit code 1.</summary>
-public sealed class CommandLineException(string message) : Exception(message);
+internal sealed class CommandLineException(string message) : Exception(message);

@@ -11,7 +11,7 @@ namespace Currant.CommandLine;
 /// The <c>currant</c> commands. The <c>currant</c> tool is a thin shell over this class, and an application can
 /// expose the same commands from its own <c>Program.cs</c> so its registrations are used.
 /// </summary>
-public static class CurrantCommandLine
+internal static class CurrantCommandLine
 {
     /// <summary>Parses <paramref name="args"/> and runs the command; returns the process exit code.</summary>
     public static Task<int> InvokeAsync(string[] args, IEnumerable<Command>? extraCommands = null, TextWriter? output = null, TextWriter? error = null)
@@ -61,10 +61,6 @@ public static class CurrantCommandLine
         root.Subcommands.Add(SignalCommand(host));
         root.Subcommands.Add(HistoryCommand(host));
         root.Subcommands.Add(RetryCommand(host));
-        if (host is null)
-        {
-            root.Subcommands.Add(DevCommand());
-        }
         foreach (var command in extraCommands ?? [])
         {
             root.Subcommands.Add(command);
@@ -296,13 +292,6 @@ public static class CurrantCommandLine
                 ? $"No execution with id {executionId}."
                 : $"Execution {executionId} is {info.State.ToString().ToLowerInvariant()}; only failed executions and parked workflows can be retried.");
         }));
-        return command;
-    }
-
-    private static Command DevCommand()
-    {
-        var command = new Command("dev", "Start a throwaway local PostgreSQL (migrated), print its URL, stop it on Ctrl-C.");
-        command.SetAction((parse, ct) => RunAsync(parse, output => DevServer.RunAsync(output, ct)));
         return command;
     }
 

@@ -1,0 +1,9 @@
+using System.Diagnostics.CodeAnalysis;
+
+// RS0026 guards an API that has shipped: adding an overload with optional parameters beside another can make an old
+// call site ambiguous. These pairs shipped together in the first public API, and the overloads differ in a required
+// parameter (a byte[] payload against a typed one, a payload against none); only the CancellationToken is optional.
+[assembly: SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "First public API; the overloads differ in a required parameter.", Scope = "member", Target = "~M:Currant.CurrantClient.SendSignalAsync(System.Guid,System.String,System.Byte[],System.Threading.CancellationToken)~System.Threading.Tasks.Task")]
+[assembly: SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "First public API; the overloads differ in a required parameter.", Scope = "member", Target = "~M:Currant.CurrantClient.SendSignalAsync``1(System.Guid,System.String,``0,System.Threading.CancellationToken)~System.Threading.Tasks.Task")]
+[assembly: SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "First public API; the overloads differ in a required parameter.", Scope = "member", Target = "~M:Currant.ExecutionHandle.SignalAsync``1(System.String,``0,System.Threading.CancellationToken)~System.Threading.Tasks.Task")]
+[assembly: SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "First public API; the overloads differ in a required parameter.", Scope = "member", Target = "~M:Currant.ExecutionHandle.SignalAsync(System.String,System.Threading.CancellationToken)~System.Threading.Tasks.Task")]
