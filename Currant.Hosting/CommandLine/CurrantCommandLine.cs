@@ -102,14 +102,21 @@ internal static class CurrantCommandLine
         return command;
     }
 
-    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "--assembly is for the untrimmed 'currant' tool.")]
+    // --assembly exists only in the tool (no host): an application's worker knows its own registrations, and an
+    // application may be trimmed or native, where loading an assembly from disk cannot work.
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "--assembly is offered only without a host, that is in the 'currant' tool, which is not trimmed.")]
     private static Command WorkerCommand(IServiceProvider? host)
     {
         var queues = new Option<string[]>("--queue", "-q") { Description = "Queue to serve (repeatable; default: default)", AllowMultipleArgumentsPerToken = true };
         var concurrency = new Option<int?>("--concurrency", "-c") { Description = "Executions run at once (default: $CURRANT_WORKER_MAX_CONCURRENT or 16)" };
         var assemblies = new Option<string[]>("--assembly", "-a") { Description = "Path to an application .dll whose [Job]/[Activity]/[Workflow] classes to load (repeatable)" };
         var pollOnly = new Option<bool>("--poll-only") { Description = "Do not LISTEN (PgBouncer transaction pooling)" };
-        var command = new Command("worker", "Run a worker until Ctrl-C (then shut down gracefully).") { queues, concurrency, assemblies, pollOnly };
+        var command = new Command("worker", "Run a worker until Ctrl-C (then shut down gracefully).") { queues, concurrency, pollOnly };
+        if (host is null)
+        {
+            command.Options.Add(assemblies);
+        }
+
         command.SetAction((parse, ct) => RunAsync(parse, async output =>
         {
             foreach (var path in parse.GetValue(assemblies) ?? [])
