@@ -2,7 +2,8 @@ namespace Currant.Persistence;
 
 /// <summary>
 /// A row this worker now owns for one attempt (for a workflow, one activation). <see cref="Attempt"/> counts tries
-/// at the whole execution; <see cref="Activation"/> counts a workflow's claims (0 for other kinds).
+/// at the whole execution; <see cref="Activation"/> counts a workflow's claims (0 for other kinds). <see cref="Rescued"/>:
+/// a workflow whose previous activation was lost with its worker.
 /// </summary>
 internal sealed record ClaimedExecution(
     Guid Id,
@@ -18,7 +19,8 @@ internal sealed record ClaimedExecution(
     string? TraceContext,
     bool CancelRequested,
     TimeSpan QueueWait = default,
-    int Activation = 0)
+    int Activation = 0,
+    bool Rescued = false)
 {
     /// <summary>
     /// The token every write of this claim is fenced by, with the worker id: a workflow's activation, any other

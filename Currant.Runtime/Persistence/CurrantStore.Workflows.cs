@@ -63,19 +63,19 @@ internal sealed partial class CurrantStore
         // yields a result set only for statements that return rows: the fence, each signal wait, the consumption.
         var finishIndex = AddFuse(batch, commit.WorkflowId, commit.WorkerId, commit.Fused, lockOnly: true)
             + AddCommands(batch, commit.WorkflowId, commit.WorkerId, commit.Fence, commit.Commands, commit.TraceContext, fenced: commit.Fused is null);
-        var finish = Add(batch, commit.Fused is null ? WorkflowQueries.Finish : WorkflowQueries.FinishFused, commit.WorkflowId);
-        finish.Parameters.AddWithValue("state", commit.State.ToDb());
-        finish.Parameters.AddWithValue("result", NpgsqlDbType.Jsonb, commit.Result ?? (object)DBNull.Value);
-        finish.Parameters.AddWithValue("error", NpgsqlDbType.Jsonb, commit.Error ?? (object)DBNull.Value);
+        var finish = AddPositional(batch, commit.Fused is null ? WorkflowQueries.Finish : WorkflowQueries.FinishFused, commit.WorkflowId);
+        finish.Parameters.Add(new NpgsqlParameter<string>() { TypedValue = commit.State.ToDb() });
+        finish.Parameters.Add(Jsonb(commit.Result));
+        finish.Parameters.Add(Jsonb(commit.Error));
         if (commit.Fused is { } fused)
         {
-            finish.Parameters.AddWithValue("previous_fence", fused.PreviousFence);
+            finish.Parameters.Add(new NpgsqlParameter<int>() { TypedValue = fused.PreviousFence });
         }
         else
         {
-            finish.Parameters.AddWithValue("seen_wake_count", commit.SeenWakeCount);
-            finish.Parameters.AddWithValue("worker_id", commit.WorkerId);
-            finish.Parameters.AddWithValue("fence", commit.Fence);
+            finish.Parameters.Add(new NpgsqlParameter<int>() { TypedValue = commit.SeenWakeCount });
+            finish.Parameters.Add(new NpgsqlParameter<Guid>() { TypedValue = commit.WorkerId });
+            finish.Parameters.Add(new NpgsqlParameter<int>() { TypedValue = commit.Fence });
         }
 
         if (commit.State is ExecutionState.Completed or ExecutionState.Failed)
@@ -85,7 +85,7 @@ internal sealed partial class CurrantStore
                 Add(batch, WorkflowQueries.CancelTimers, commit.WorkflowId);
             }
 
-            Add(batch, WorkflowQueries.NotifyFinished, commit.WorkflowId);
+            AddPositional(batch, WorkflowQueries.NotifyFinished, commit.WorkflowId);
         }
 
         AddNotify(batch, commit.WorkflowId, commit.Commands);
@@ -220,22 +220,22 @@ internal sealed partial class CurrantStore
     {
         if (fenced)
         {
-            var fence = Add(batch, WorkflowQueries.Fence, id);
-            fence.Parameters.AddWithValue("worker_id", workerId);
-            fence.Parameters.AddWithValue("fence", fenceToken);
+            var fence = AddPositional(batch, WorkflowQueries.Fence, id);
+            fence.Parameters.Add(new NpgsqlParameter<Guid>() { TypedValue = workerId });
+            fence.Parameters.Add(new NpgsqlParameter<int>() { TypedValue = fenceToken });
         }
 
         if (commands.History is [var row])
         {
-            var history = Add(batch, WorkflowQueries.InsertHistoryRow, id);
-            history.Parameters.Add(new NpgsqlParameter<int>("seq", row.Seq));
-            history.Parameters.Add(new NpgsqlParameter<string>("kind", row.Kind));
-            history.Parameters.Add(new NpgsqlParameter<string>("name", row.Name));
-            history.Parameters.Add(new NpgsqlParameter<string>("state", row.State));
-            history.Parameters.Add(new NpgsqlParameter<Guid?>("child_id", NpgsqlDbType.Uuid) { TypedValue = row.ChildId });
-            history.Parameters.Add(new NpgsqlParameter<string?>("result", NpgsqlDbType.Jsonb) { TypedValue = row.Result });
-            history.Parameters.Add(new NpgsqlParameter<string?>("error", NpgsqlDbType.Jsonb) { TypedValue = row.Error });
-            history.Parameters.Add(new NpgsqlParameter<DateTime?>("at", NpgsqlDbType.TimestampTz) { TypedValue = row.CompletedAt });
+            var history = AddPositional(batch, WorkflowQueries.InsertHistoryRow, id);
+            history.Parameters.Add(new NpgsqlParameter<int>() { TypedValue = row.Seq });
+            history.Parameters.Add(new NpgsqlParameter<string>() { TypedValue = row.Kind });
+            history.Parameters.Add(new NpgsqlParameter<string>() { TypedValue = row.Name });
+            history.Parameters.Add(new NpgsqlParameter<string>() { TypedValue = row.State });
+            history.Parameters.Add(new NpgsqlParameter<Guid?>() { NpgsqlDbType = NpgsqlDbType.Uuid, TypedValue = row.ChildId });
+            history.Parameters.Add(Jsonb(row.Result));
+            history.Parameters.Add(Jsonb(row.Error));
+            history.Parameters.Add(new NpgsqlParameter<DateTime?>() { NpgsqlDbType = NpgsqlDbType.TimestampTz, TypedValue = row.CompletedAt });
         }
         else if (commands.History.Count > 0)
         {
@@ -268,30 +268,36 @@ internal sealed partial class CurrantStore
             signals.Parameters.AddWithValue("seqs", commands.Consumed.Select(c => c.Seq).ToArray());
         }
 
-        if (commands.Children is [{ IdempotencyKey: null } only])
+        var ranHere = 0;
+        foreach (var ran in commands.Children)
         {
-            var child = Add(batch, WorkflowQueries.InsertChild, id);
-            child.Parameters.Add(new NpgsqlParameter<Guid>("worker_id", workerId));
-            child.Parameters.Add(new NpgsqlParameter<string?>("trace_context", NpgsqlDbType.Text) { TypedValue = traceContext });
-            child.Parameters.Add(new NpgsqlParameter<Guid>("child_id", only.Id));
-            child.Parameters.Add(new NpgsqlParameter<string>("kind", only.Kind.ToDb()));
-            child.Parameters.Add(new NpgsqlParameter<string>("name", only.Name));
-            child.Parameters.Add(new NpgsqlParameter<string>("queue", only.Queue));
-            child.Parameters.Add(new NpgsqlParameter<int>("priority", only.Priority));
-            child.Parameters.Add(new NpgsqlParameter<string>("args", NpgsqlDbType.Jsonb) { TypedValue = only.Arguments });
-            child.Parameters.Add(new NpgsqlParameter<int>("max_attempts", only.MaxAttempts));
-            child.Parameters.Add(new NpgsqlParameter<int?>("timeout_ms", NpgsqlDbType.Integer)
+            if (ran.Ran is not { } attempt)
             {
-                TypedValue = only.Timeout is { } t ? (int?)Math.Max(1, Math.Min(int.MaxValue, t.TotalMilliseconds)) : null,
-            });
-            child.Parameters.Add(new NpgsqlParameter<TimeSpan>("delay", only.Delay < TimeSpan.Zero ? TimeSpan.Zero : only.Delay));
-            child.Parameters.Add(new NpgsqlParameter<int?>("parent_seq", NpgsqlDbType.Integer) { TypedValue = only.ParentSeq });
-            child.Parameters.Add(new NpgsqlParameter<bool>("eager", only.Eager));
+                continue;
+            }
+
+            ranHere++;
+            var child = AddPositional(batch, WorkflowQueries.InsertRanChild, id);
+            AddChildColumns(child, ran, traceContext);
+            child.Parameters.Add(new NpgsqlParameter<string>() { TypedValue = attempt.State.ToDb() });
+            child.Parameters.Add(Jsonb(attempt.Result));
+            child.Parameters.Add(Jsonb(attempt.Error));
+            child.Parameters.Add(new NpgsqlParameter<int>() { TypedValue = attempt.Spent ? 1 : 0 });
+            child.Parameters.Add(new NpgsqlParameter<DateTime>() { NpgsqlDbType = NpgsqlDbType.TimestampTz, TypedValue = attempt.StartedAt });
         }
-        else if (commands.Children.Count > 0)
+
+        IReadOnlyList<NewChild> queued = ranHere == 0 ? commands.Children : [.. commands.Children.Where(c => c.Ran is null)];
+        if (queued is [{ IdempotencyKey: null } only])
+        {
+            var child = AddPositional(batch, WorkflowQueries.InsertChild, id);
+            AddChildColumns(child, only, traceContext);
+            child.Parameters.Add(new NpgsqlParameter<Guid>() { TypedValue = workerId });
+            child.Parameters.Add(new NpgsqlParameter<bool>() { TypedValue = only.Eager });
+        }
+        else if (queued.Count > 0)
         {
             var children = Add(batch, WorkflowQueries.InsertChildren, id);
-            var c = commands.Children;
+            var c = queued;
             children.Parameters.AddWithValue("worker_id", workerId);
             children.Parameters.AddWithValue("trace_context", NpgsqlDbType.Text, traceContext ?? (object)DBNull.Value);
             children.Parameters.AddWithValue("child_ids", c.Select(x => x.Id).ToArray());
@@ -313,6 +319,32 @@ internal sealed partial class CurrantStore
     }
 
     /// <summary>
+    /// $2..$12 of <see cref="WorkflowQueries.InsertChild"/> and <see cref="WorkflowQueries.InsertRanChild"/>: trace
+    /// context, child id, kind, name, queue, priority, args, max attempts, timeout, delay, parent seq.
+    /// </summary>
+    private static void AddChildColumns(NpgsqlBatchCommand child, NewChild only, string? traceContext)
+    {
+        child.Parameters.Add(new NpgsqlParameter<string?>() { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = traceContext });
+        child.Parameters.Add(new NpgsqlParameter<Guid>() { TypedValue = only.Id });
+        child.Parameters.Add(new NpgsqlParameter<string>() { TypedValue = only.Kind.ToDb() });
+        child.Parameters.Add(new NpgsqlParameter<string>() { TypedValue = only.Name });
+        child.Parameters.Add(new NpgsqlParameter<string>() { TypedValue = only.Queue });
+        child.Parameters.Add(new NpgsqlParameter<int>() { TypedValue = only.Priority });
+        child.Parameters.Add(new NpgsqlParameter<string>() { NpgsqlDbType = NpgsqlDbType.Jsonb, TypedValue = only.Arguments });
+        child.Parameters.Add(new NpgsqlParameter<int>() { TypedValue = only.MaxAttempts });
+        child.Parameters.Add(new NpgsqlParameter<int?>()
+        {
+            NpgsqlDbType = NpgsqlDbType.Integer,
+            TypedValue = only.Timeout is { } t ? (int?)Math.Max(1, Math.Min(int.MaxValue, t.TotalMilliseconds)) : null,
+        });
+        child.Parameters.Add(new NpgsqlParameter<TimeSpan>() { TypedValue = only.Delay < TimeSpan.Zero ? TimeSpan.Zero : only.Delay });
+        child.Parameters.Add(new NpgsqlParameter<int?>() { NpgsqlDbType = NpgsqlDbType.Integer, TypedValue = only.ParentSeq });
+    }
+
+    /// <summary>A positional jsonb parameter (null when <paramref name="json"/> is).</summary>
+    private static NpgsqlParameter<string?> Jsonb(string? json) => new() { NpgsqlDbType = NpgsqlDbType.Jsonb, TypedValue = json };
+
+    /// <summary>
     /// Announces the queues of children that are due now and not dispatched here, and (currant_due) when the earliest
     /// delayed child of each queue falls due.
     /// </summary>
@@ -323,20 +355,31 @@ internal sealed partial class CurrantStore
             return;
         }
 
-        var wake = commands.Children.Where(c => !c.Eager && c.Delay <= TimeSpan.Zero).Select(c => c.Queue).Distinct().ToArray();
+        // An activity that ran inside the activation and finished is nobody's work any more.
+        var waiting = commands.Children.Where(c => !c.Eager && c.Ran is null or { State: ExecutionState.Pending }).ToArray();
+        var wake = waiting.Where(c => c.Delay <= TimeSpan.Zero).Select(c => c.Queue).Distinct().ToArray();
         if (wake.Length > 0)
         {
             var notify = Add(batch, WorkflowQueries.NotifyQueues, id);
             notify.Parameters.AddWithValue("queues", wake);
         }
 
-        var due = commands.Children.Where(c => !c.Eager && c.Delay > TimeSpan.Zero).GroupBy(c => c.Queue, StringComparer.Ordinal).ToArray();
+        var due = waiting.Where(c => c.Delay > TimeSpan.Zero).GroupBy(c => c.Queue, StringComparer.Ordinal).ToArray();
         if (due.Length > 0)
         {
             var notify = Add(batch, WorkflowQueries.NotifyDue, id);
             notify.Parameters.AddWithValue("due_queues", due.Select(g => g.Key).ToArray());
             notify.Parameters.AddWithValue("due_delays", due.Select(g => g.Min(c => c.Delay)).ToArray());
         }
+    }
+
+    /// <summary>A statement with positional parameters, $1 the workflow's id: Npgsql sends its SQL as it is, unparsed.</summary>
+    private static NpgsqlBatchCommand AddPositional(NpgsqlBatch batch, string sql, Guid id)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter<Guid>() { TypedValue = id });
+        batch.BatchCommands.Add(command);
+        return command;
     }
 
     private static NpgsqlBatchCommand Add(NpgsqlBatch batch, string sql, Guid id)

@@ -116,32 +116,33 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
     private static NpgsqlBatchCommand Announce(NewExecution row, DateTime? runAt)
     {
         var notify = new NpgsqlBatchCommand(row.DueNow ? ExecutionQueries.NotifyPending : ExecutionQueries.NotifyDue);
-        notify.Parameters.AddWithValue("queue", row.Queue);
+        notify.Parameters.Add(new NpgsqlParameter<string>() { TypedValue = row.Queue });
         if (!row.DueNow)
         {
-            notify.Parameters.AddWithValue("run_at", NpgsqlDbType.TimestampTz, runAt ?? (object)DBNull.Value);
-            notify.Parameters.AddWithValue("delay", NpgsqlDbType.Interval, row.Delay);
+            notify.Parameters.Add(new NpgsqlParameter<DateTime?>() { NpgsqlDbType = NpgsqlDbType.TimestampTz, TypedValue = runAt });
+            notify.Parameters.Add(new NpgsqlParameter<TimeSpan>() { NpgsqlDbType = NpgsqlDbType.Interval, TypedValue = row.Delay });
         }
 
         return notify;
     }
 
+    /// <summary>$1..$14 of <see cref="ExecutionQueries.Insert"/>, in order.</summary>
     private static void AddInsertParameters(NpgsqlParameterCollection p, NewExecution row)
     {
-        p.AddWithValue("id", row.Id);
-        p.AddWithValue("kind", row.Kind.ToDb());
-        p.AddWithValue("name", row.Name);
-        p.AddWithValue("queue", row.Queue);
-        p.AddWithValue("priority", row.Priority);
-        p.AddWithValue("args", NpgsqlDbType.Jsonb, row.Arguments);
-        p.AddWithValue("max_attempts", row.MaxAttempts);
-        p.AddWithValue("timeout_ms", NpgsqlDbType.Integer, ToMilliseconds(row.Timeout) ?? (object)DBNull.Value);
-        p.AddWithValue("run_at", NpgsqlDbType.TimestampTz, row.RunAt?.UtcDateTime ?? (object)DBNull.Value);
-        p.AddWithValue("delay", NpgsqlDbType.Interval, row.Delay);
-        p.AddWithValue("idempotency_key", NpgsqlDbType.Text, row.IdempotencyKey ?? (object)DBNull.Value);
-        p.AddWithValue("parent_id", NpgsqlDbType.Uuid, row.ParentId ?? (object)DBNull.Value);
-        p.AddWithValue("parent_seq", NpgsqlDbType.Integer, row.ParentSeq ?? (object)DBNull.Value);
-        p.AddWithValue("trace_context", NpgsqlDbType.Text, row.TraceContext ?? (object)DBNull.Value);
+        p.Add(new NpgsqlParameter<Guid>() { TypedValue = row.Id });
+        p.Add(new NpgsqlParameter<string>() { TypedValue = row.Kind.ToDb() });
+        p.Add(new NpgsqlParameter<string>() { TypedValue = row.Name });
+        p.Add(new NpgsqlParameter<string>() { TypedValue = row.Queue });
+        p.Add(new NpgsqlParameter<int>() { TypedValue = row.Priority });
+        p.Add(new NpgsqlParameter<byte[]>() { NpgsqlDbType = NpgsqlDbType.Jsonb, TypedValue = row.Arguments });
+        p.Add(new NpgsqlParameter<int>() { TypedValue = row.MaxAttempts });
+        p.Add(new NpgsqlParameter<int?>() { NpgsqlDbType = NpgsqlDbType.Integer, TypedValue = ToMilliseconds(row.Timeout) });
+        p.Add(new NpgsqlParameter<DateTime?>() { NpgsqlDbType = NpgsqlDbType.TimestampTz, TypedValue = row.RunAt?.UtcDateTime });
+        p.Add(new NpgsqlParameter<TimeSpan>() { NpgsqlDbType = NpgsqlDbType.Interval, TypedValue = row.Delay });
+        p.Add(new NpgsqlParameter<string?>() { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = row.IdempotencyKey });
+        p.Add(new NpgsqlParameter<Guid?>() { NpgsqlDbType = NpgsqlDbType.Uuid, TypedValue = row.ParentId });
+        p.Add(new NpgsqlParameter<int?>() { NpgsqlDbType = NpgsqlDbType.Integer, TypedValue = row.ParentSeq });
+        p.Add(new NpgsqlParameter<string?>() { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = row.TraceContext });
     }
 
     internal static int? ToMilliseconds(TimeSpan? timeout)
@@ -399,7 +400,7 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
     public async Task<ExecutionInfo?> GetAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(ExecutionQueries.SelectById);
-        command.Parameters.AddWithValue("id", id);
+        command.Parameters.Add(new NpgsqlParameter<Guid>() { TypedValue = id });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ExecutionQueries.ReadInfo(reader) : null;
     }

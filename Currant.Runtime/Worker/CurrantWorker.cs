@@ -61,6 +61,7 @@ public sealed class CurrantWorker : IAsyncDisposable
         _workflows = new WorkflowRunner(client, Id, services, _logger, _producer, _completer);
         dispatch.Workflows = _workflows;
         _jobs.Fuser = _workflows;
+        _workflows.Activities = options.ActivitiesInActivation ? _jobs : null;
         _heartbeat = new HeartbeatService(_store, Id, _queues, options, _producer, _completer, _jobs, _logger);
         _maintenance = [new Rescuer(_store, options.HeartbeatInterval, options.HeartbeatTimeout, _logger)];
     }

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace Currant.Worker;
 
 /// <summary>The job runner role: runs one attempt of a job or activity and hands its outcome to the completer.</summary>
-internal sealed class JobRunner : IExecutionRunner
+internal sealed class JobRunner : IExecutionRunner, IActivityExecutor
 {
     private readonly CurrantClient _client;
     private readonly WorkerOptions _options;
@@ -50,10 +50,32 @@ internal sealed class JobRunner : IExecutionRunner
 
     public async Task RunAsync(ClaimedExecution row)
     {
+        var completion = await AttemptAsync(row, alsoCancelledBy: null).ConfigureAwait(false);
+        if (row.ParentId is not null && Fuser is { } fuser && await fuser.TryFuseAsync(row, completion).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        await _completer.CompleteAsync(completion, row.Name).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs an activity inside its workflow's activation, in the workflow's slot, and returns its outcome unwritten:
+    /// the workflow records it with its next commit. A cancel of the workflow reaches it too.
+    /// </summary>
+    public Task<Completion> RunInActivationAsync(ClaimedExecution row, Guid workflowId) => AttemptAsync(row, workflowId);
+
+    private async Task<Completion> AttemptAsync(ClaimedExecution row, Guid? alsoCancelledBy)
+    {
         using var source = CancellationTokenSource.CreateLinkedTokenSource(_abort);
         using var telemetry = CurrantDiagnostics.StartAttempt(row, _logger);
         var running = new Running(source);
         _running[row.Id] = running;
+        if (alsoCancelledBy is { } other)
+        {
+            _running[other] = running;
+        }
+
         if (row.CancelRequested)
         {
             running.CancelRequested = true;
@@ -72,15 +94,14 @@ internal sealed class JobRunner : IExecutionRunner
         finally
         {
             _running.TryRemove(row.Id, out _);
+            if (alsoCancelledBy is { } registered)
+            {
+                _running.TryRemove(new KeyValuePair<Guid, Running>(registered, running));
+            }
         }
 
         telemetry.Complete(completion);
-        if (row.ParentId is not null && Fuser is { } fuser && await fuser.TryFuseAsync(row, completion).ConfigureAwait(false))
-        {
-            return;
-        }
-
-        await _completer.CompleteAsync(completion, row.Name).ConfigureAwait(false);
+        return completion;
     }
 
     private async Task<Completion> InvokeAsync(ClaimedExecution row, Running running, CancellationToken token)

@@ -36,6 +36,14 @@ public sealed record WorkerOptions
     /// </summary>
     public bool PollOnly { get; init; }
 
+    /// <summary>
+    /// Run an activity's first attempt inside its workflow's activation when this worker serves the activity's queue
+    /// (default true): in the workflow's slot, its outcome committed with the workflow's next step, one commit per
+    /// step. False: every activity is a row claimed on its own (visible as <c>running</c> while it runs), and its
+    /// outcome wakes the workflow. Either way activities are at-least-once and a recorded outcome never runs again.
+    /// </summary>
+    public bool ActivitiesInActivation { get; init; } = true;
+
     /// <summary>The clock for delays and backoff (tests substitute their own).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

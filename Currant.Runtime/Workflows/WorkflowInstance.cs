@@ -19,6 +19,9 @@ namespace Currant.Workflows;
 /// workflow clock (the first run's start, then the time each delivered outcome or finished step recorded),
 /// <see cref="NewGuid"/> and <see cref="Random"/> derive from the workflow id and a counter. An inline step's result
 /// is committed (<see cref="Checkpointer"/>) before the next step body starts, so a finished step never runs again.
+/// An activity this worker can run (<see cref="Activities"/>) runs inside the activation like a step: its outcome is
+/// recorded with the call and committed with the next checkpoint or the activation (one commit per step, no claim,
+/// no wake-up); one that fails with attempts left, or cannot run here, is scheduled the durable way.
 /// </remarks>
 internal sealed class WorkflowInstance : IWorkflowContext
 {
@@ -37,6 +40,7 @@ internal sealed class WorkflowInstance : IWorkflowContext
     private int _guids;
     private int _outstanding;
     private int _uncommittedSteps;
+    private int _activitiesRunningHere;
     private DateTime _clock;
     private bool _started;
     private Task<byte[]?>? _run;
@@ -109,6 +113,24 @@ internal sealed class WorkflowInstance : IWorkflowContext
 
     /// <summary>Where the last activation left the workflow (suspended, not woken since), when a fused step may resume it.</summary>
     public ResumePoint? Resumable { get; set; }
+
+    /// <summary>Runs activities inside this activation (null: every activity is scheduled the durable way).</summary>
+    public IActivationActivities? Activities { get; set; }
+
+    /// <summary>When the workflow times out, while its timeout timer is still to be written (first activation only).</summary>
+    public DateTimeOffset? PendingTimeout { get; set; }
+
+    /// <summary>The workflow's timeout timer, once: due at <see cref="PendingTimeout"/>.</summary>
+    public NewChild? TakeTimeoutTimer()
+    {
+        if (PendingTimeout is not { } due)
+        {
+            return null;
+        }
+
+        PendingTimeout = null;
+        return Timer(Guid.CreateVersion7(), SharedNames.WorkflowTimeoutTimer, due - DateTimeOffset.UtcNow, 0);
+    }
 
     /// <summary>Why the activation cannot go on: a checkpoint was not committed (the code waits forever; drop the instance).</summary>
     public CheckpointFailure? Abandoned { get; private set; }
@@ -368,6 +390,12 @@ internal sealed class WorkflowInstance : IWorkflowContext
         Task<HistoryEvent> outcome;
         if (Recorded(seq, kind, definition.Name) is { } e)
         {
+            if (Nondeterminism is null && HasSynchronousOutcome(e))
+            {
+                // An activity that ran inside its activation: recorded with the call, like a step.
+                _clock = WorkflowClock.Later(_clock, e.CompletedAt);
+            }
+
             outcome = Nondeterminism is not null ? Never()
                 : HasSynchronousOutcome(e) ? Task.FromResult(e)
                 : Wait(seq);
@@ -376,13 +404,140 @@ internal sealed class WorkflowInstance : IWorkflowContext
         {
             var childId = Guid.CreateVersion7();
             var row = ClientImpl.BuildRow(definition, arguments, (options ?? new EnqueueOptions()) with { Queue = options?.Queue ?? definition.Queue ?? (definition.Kind == ExecutionKind.Activity ? QueueName : null) }, options?.IdempotencyKey);
-            NewHistory.Add(new NewHistoryRow(seq, kind, definition.Name, HistoryEvent.Scheduled, childId, null, null));
-            NewChildren.Add(new NewChild(childId, definition.Kind, definition.Name, row.Queue, row.Priority, Encoding.UTF8.GetString(arguments),
-                row.MaxAttempts, row.Timeout, TimeSpan.Zero, seq, row.IdempotencyKey, Eager: definition.Kind == ExecutionKind.Activity));
-            outcome = Wait(seq);
+            var child = new NewChild(childId, definition.Kind, definition.Name, row.Queue, row.Priority, Encoding.UTF8.GetString(arguments),
+                row.MaxAttempts, row.Timeout, TimeSpan.Zero, seq, row.IdempotencyKey, Eager: definition.Kind == ExecutionKind.Activity);
+            outcome = child is { Eager: true, IdempotencyKey: null } && _activitiesRunningHere == 0 && Activities is { } here && here.CanRun(child)
+                ? RunHereAsync(seq, kind, child, here)
+                : Schedule(seq, kind, child);
         }
 
         return Unwrap(outcome);
+    }
+
+    /// <summary>
+    /// The durable way: a history row and a child row, and the call waits for the outcome to arrive. While an activity
+    /// runs inside this activation the activation does not end soon, so the child is committed at once (a checkpoint)
+    /// and left for any worker to claim: calls made side by side run side by side.
+    /// </summary>
+    private Task<HistoryEvent> Schedule(int seq, string kind, NewChild child)
+    {
+        NewHistory.Add(new NewHistoryRow(seq, kind, child.Name, HistoryEvent.Scheduled, child.Id, null, null));
+        if (_activitiesRunningHere == 0)
+        {
+            NewChildren.Add(child);
+            return Wait(seq);
+        }
+
+        NewChildren.Add(child with { Eager = false });
+        var outcome = Wait(seq);
+        return CommitThenWaitAsync(outcome);
+    }
+
+    private async Task<HistoryEvent> CommitThenWaitAsync(Task<HistoryEvent> outcome)
+    {
+        await CommitWaitedOnAsync().ConfigureAwait(true);
+        return await outcome.ConfigureAwait(true);
+    }
+
+    /// <summary>
+    /// Before the code waits on something that runs inside this activation, commits what others must see meanwhile:
+    /// finished steps (a finished step never runs again), children to run elsewhere, and the workflow's timeout.
+    /// </summary>
+    private async Task CommitWaitedOnAsync()
+    {
+        if (TakeTimeoutTimer() is { } timeout)
+        {
+            NewChildren.Add(timeout);
+        }
+
+        if (_uncommittedSteps > 0 || NewChildren.Exists(c => c.Ran is null))
+        {
+            for (var i = 0; i < NewChildren.Count; i++)
+            {
+                // A checkpoint starts nothing here: an eagerly dispatched child would wait for a runner that never comes.
+                if (NewChildren[i].Eager)
+                {
+                    NewChildren[i] = NewChildren[i] with { Eager = false };
+                }
+            }
+
+            await CheckpointAsync().ConfigureAwait(true);
+        }
+    }
+
+    /// <summary>
+    /// Runs an activity inside this activation, in the workflow's slot: earlier steps are committed first (as before
+    /// any step), then its first attempt runs and its outcome is recorded with the call. An attempt to retry, or one
+    /// handed back at shutdown, is scheduled the durable way with that attempt counted.
+    /// </summary>
+    private async Task<HistoryEvent> RunHereAsync(int seq, string kind, NewChild child, IActivationActivities here)
+    {
+        _activitiesRunningHere++;
+        try
+        {
+            await CommitWaitedOnAsync().ConfigureAwait(true);
+            if (Nondeterminism is not null)
+            {
+                return await Never().ConfigureAwait(true);
+            }
+
+            var startedAt = DateTime.UtcNow;
+            // Off the workflow scheduler: activity code is ordinary code, like a step body.
+            var completion = await Outstanding(Task.Run(() => here.RunAsync(child))).ConfigureAwait(true);
+
+            // Back on the workflow scheduler: commands are only ever touched from here.
+            if (completion.State == ExecutionState.Pending)
+            {
+                var retry = child with
+                {
+                    Eager = false,
+                    Delay = completion.RetryIn ?? TimeSpan.Zero,
+                    Ran = new RanAttempt(ExecutionState.Pending, null, completion.Error, startedAt, Spent: !completion.Released),
+                };
+                return await Schedule(seq, kind, retry).ConfigureAwait(true);
+            }
+
+            var at = WorkflowClock.Now();
+            var state = completion.State == ExecutionState.Completed ? HistoryEvent.Completed : HistoryEvent.Failed;
+            NewHistory.Add(new NewHistoryRow(seq, kind, child.Name, state, child.Id, completion.Result, completion.Error, at));
+            NewChildren.Add(child with { Eager = false, Ran = new RanAttempt(completion.State, completion.Result, completion.Error, startedAt, Spent: true) });
+            _uncommittedSteps++;
+            _clock = WorkflowClock.Later(_clock, at);
+            return new HistoryEvent(seq, kind, child.Name, state, child.Id, completion.Result, completion.Error, null, at);
+        }
+        finally
+        {
+            _activitiesRunningHere--;
+        }
+    }
+
+    /// <summary>
+    /// Work off the workflow scheduler that the activation must wait for: the scheduler drains until it ends. The
+    /// waiting code is queued on the scheduler before the count drops, so the drain never ends between the two.
+    /// </summary>
+    private Task<T> Outstanding<T>(Task<T> work)
+    {
+        Interlocked.Increment(ref _outstanding);
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        work.ContinueWith(
+            t =>
+            {
+                if (t.IsCompletedSuccessfully)
+                {
+                    done.SetResult(t.Result);
+                }
+                else
+                {
+                    done.SetException(t.Exception?.InnerExceptions ?? [new OperationCanceledException()]);
+                }
+
+                Interlocked.Decrement(ref _outstanding);
+                _scheduler.Poke();
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        return done.Task;
     }
 
     private static async Task<byte[]?> Unwrap(Task<HistoryEvent> outcome)

@@ -47,6 +47,9 @@ internal sealed class WorkflowRunner : IExecutionRunner, IActivityFuser
 
     internal int CachedInstances => _sticky.Count;
 
+    /// <summary>Runs activities inside their workflow's activation (the job runner); null: never.</summary>
+    public IActivityExecutor? Activities { get; set; }
+
     /// <summary>Activity outcomes committed together with their workflow's next activation (fused steps).</summary>
     internal long FusedSteps => Interlocked.Read(ref _fusedSteps);
 
@@ -167,7 +170,7 @@ internal sealed class WorkflowRunner : IExecutionRunner, IActivityFuser
             return false;
         }
 
-        var row = left.Row with { Activation = left.Row.Activation + 1, CancelRequested = false };
+        var row = left.Row with { Activation = left.Row.Activation + 1, CancelRequested = false, Rescued = false };
         var fuse = new FuseState(new FusedOutcome(child.Id, child.Attempt, seq, completion.State, completion.Result, completion.Error, at, left.Row.Fence, left.WakeCount));
         using var telemetry = CurrantDiagnostics.StartAttempt(row, _logger);
         try
@@ -204,6 +207,15 @@ internal sealed class WorkflowRunner : IExecutionRunner, IActivityFuser
     {
         var traceContext = telemetry.TraceContext ?? row.TraceContext;
         instance.Resumable = null;
+
+        // After a lost activation, activities go the durable way: one that kills its worker then spends its attempts.
+        instance.Activities = Activities is { } executor && !row.Rescued && !row.CancelRequested
+            ? new ActivitiesHere(_producer, executor, row.Id, traceContext)
+            : null;
+
+        // The workflow's own timeout starts with its first commit that leaves it waiting (or a checkpoint before an
+        // activity it runs inside this activation).
+        instance.PendingTimeout = firstCommitCreatedAt is { } createdAt && row.Timeout is { } timeout ? createdAt + timeout : null;
         instance.Checkpointer = async commands =>
         {
             var fused = fuse is { Committed: false } ? fuse.Outcome : null;
@@ -286,10 +298,9 @@ internal sealed class WorkflowRunner : IExecutionRunner, IActivityFuser
 
         var taken = commands ? instance.TakeCommands() : ActivationCommands.None;
         var children = taken.Children.ToList();
-        if (commands && firstCommitCreatedAt is { } createdAt && row.Timeout is { } timeout && next == ExecutionState.Suspended)
+        if (commands && next == ExecutionState.Suspended && instance.TakeTimeoutTimer() is { } timeoutTimer)
         {
-            var elapsed = DateTimeOffset.UtcNow - createdAt;
-            children.Add(instance.Timer(Guid.CreateVersion7(), SharedNames.WorkflowTimeoutTimer, timeout - elapsed, 0));
+            children.Add(timeoutTimer);
         }
 
         // Eager dispatch: run a just-scheduled activity here when this worker serves its queue and has a slot free.
@@ -377,6 +388,17 @@ internal sealed class WorkflowRunner : IExecutionRunner, IActivityFuser
 
                 break;
         }
+    }
+
+    /// <summary>Activities an activation runs inside itself: those of queues this worker serves.</summary>
+    private sealed class ActivitiesHere(IProducer producer, IActivityExecutor executor, Guid workflowId, string? traceContext) : IActivationActivities
+    {
+        public bool CanRun(NewChild child) => child.Kind == ExecutionKind.Activity && producer.Serves(child.Queue);
+
+        public Task<Completion> RunAsync(NewChild child) => executor.RunInActivationAsync(
+            new ClaimedExecution(child.Id, child.Kind, child.Name, child.Queue, child.Arguments, 1, child.MaxAttempts, child.Timeout,
+                workflowId, child.ParentSeq, traceContext, false),
+            workflowId);
     }
 
     /// <summary>A fused step's outcome, and whether a commit carrying it has landed (the workflow is then held here).</summary>

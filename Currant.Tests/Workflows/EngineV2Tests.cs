@@ -188,7 +188,7 @@ public sealed class EngineV2Tests : CurrantFixture
     {
         var queue = NewQueue("wf");
         var key = NewKey();
-        await using var worker = await StartWorkerAsync(queue);
+        await using var worker = await StartWorkerAsync(queue, configure: o => o with { ActivitiesInActivation = false });
         var handle = await Chain.Options(queue: queue, client: Client).Queue(key, 5);
         var result = await handle.GetResultAsync(Wait);
         Assert.That(result.Outputs, Is.EqualTo(new[] { "STEP0", "STEP1", "STEP2", "STEP3", "STEP4" }));

@@ -4,14 +4,19 @@ using Currant.Tests.Jobs;
 
 namespace Currant.Tests.Workflows;
 
-/// <summary>A workflow's activations are not attempts: they are counted apart and never spend its attempts.</summary>
+/// <summary>
+/// A workflow's activations are not attempts: they are counted apart and never spend its attempts. Activities run as
+/// their own rows here (not inside the activation), so each outcome wakes the workflow for one more activation.
+/// </summary>
 public sealed class WorkflowAttemptTests : CurrantFixture
 {
+    private Task<CurrantWorker> StartWakingWorkerAsync(string queue) => StartWorkerAsync(queue, configure: o => o with { ActivitiesInActivation = false });
+
     [Test]
     public async Task Workflow_WithFiveSequentialActivitiesAndOneAttempt_CompletesOnItsFirstAttempt()
     {
         var queue = NewQueue("wf");
-        await using var worker = await StartWorkerAsync(queue);
+        await using var worker = await StartWakingWorkerAsync(queue);
 
         var handle = await Chain.Options(queue: queue, retries: 0, client: Client).Queue(NewKey(), 5);
         var result = await handle.GetResultAsync(Wait);
@@ -28,7 +33,7 @@ public sealed class WorkflowAttemptTests : CurrantFixture
     public async Task Status_OfAWorkflow_ShowsItsAttemptAndItsActivationsApart()
     {
         var queue = NewQueue("wf");
-        await using var worker = await StartWorkerAsync(queue);
+        await using var worker = await StartWakingWorkerAsync(queue);
         var handle = await Chain.Options(queue: queue, client: Client).Queue(NewKey(), 3);
         await handle.GetResultAsync(Wait);
         var activations = (await handle.GetStatusAsync()).Activations;
@@ -64,7 +69,7 @@ public sealed class WorkflowAttemptTests : CurrantFixture
     {
         var queue = NewQueue("wf");
         var key = NewKey();
-        await using var worker = await StartWorkerAsync(queue);
+        await using var worker = await StartWakingWorkerAsync(queue);
         var handle = await FailsUntilFixed.Options(queue: queue, client: Client).Queue(key);
         await Assert.ThrowsAsync<ExecutionFailedException>(async () => await handle.GetResultAsync(Wait));
         var failed = await handle.GetStatusAsync();

@@ -11,13 +11,14 @@ internal static class ExecutionQueries
         """;
 
     // Primary key insert, sent in one batch with NotifyPending when the row is due now. Inside a caller's transaction
-    // the NOTIFY goes out at its commit, never for a rolled-back enqueue.
+    // the NOTIFY goes out at its commit, never for a rolled-back enqueue. Positional parameters (Npgsql sends the SQL
+    // unparsed): $1 id, $2 kind, $3 name, $4 queue, $5 priority, $6 args, $7 max_attempts, $8 timeout_ms, $9 run_at,
+    // $10 delay, $11 idempotency_key, $12 parent_id, $13 parent_seq, $14 trace_context.
     private const string InsertRow = """
         INSERT INTO currant.executions
             (id, kind, name, queue, priority, args, max_attempts, timeout_ms, scheduled_at, idempotency_key, parent_id, parent_seq, trace_context)
         VALUES
-            (@id, @kind, @name, @queue, @priority, @args, @max_attempts, @timeout_ms,
-             COALESCE(@run_at, now() + @delay), @idempotency_key, @parent_id, @parent_seq, @trace_context)
+            ($1, $2, $3, $4, $5, $6, $7, $8, COALESCE($9, now() + $10), $11, $12, $13, $14)
         """;
 
     // Without an idempotency key: a plain insert. ON CONFLICT would make every insert speculative (an arbiter check
@@ -30,11 +31,13 @@ internal static class ExecutionQueries
     // executions_idempotency_key_idx
     internal const string SelectByIdempotencyKey = "SELECT id FROM currant.executions WHERE idempotency_key = @idempotency_key";
 
-    internal const string NotifyPending = $"SELECT pg_notify('{SharedNames.PendingChannel}', @queue)";
+    // $1 queue.
+    internal const string NotifyPending = $"SELECT pg_notify('{SharedNames.PendingChannel}', $1)";
 
     // Sent with an insert that is not due yet: its scheduled_at, computed as the insert computes it (the same now()
     // in the same transaction), goes to the listening workers' alarms (db/0004).
-    internal const string NotifyDue = "SELECT currant.notify_due(@queue, COALESCE(@run_at, now() + @delay))";
+    // $1 queue, $2 run_at, $3 delay.
+    internal const string NotifyDue = "SELECT currant.notify_due($1, COALESCE($2, now() + $3))";
 
     // Bulk insert for QueueMany: binary COPY, the fastest way into Postgres.
     internal const string Copy = """
@@ -72,7 +75,9 @@ internal static class ExecutionQueries
     // per queue. SKIP LOCKED lets workers claim side by side; rows locked here beyond the final LIMIT are released
     // at the end of the statement. A workflow is claimed once per activation: that counts an activation (its fence
     // token), not an attempt (db/0005_workflow_activations.sql).
-    internal const string Claim = """
+    // A workflow the rescuer handed back (its error says the worker was lost) runs its activities the durable way on
+    // this activation, not inside it: an activity that kills its worker then spends attempts instead of looping.
+    internal const string Claim = $$"""
         WITH locked AS (
             SELECT c.id, c.priority, c.scheduled_at
             FROM unnest(@queues::text[]) AS q(name)
@@ -93,7 +98,8 @@ internal static class ExecutionQueries
         FROM next
         WHERE e.id = next.id
         RETURNING e.id, e.kind, e.name, e.queue, e.args::text, e.attempt, e.max_attempts, e.timeout_ms, e.parent_id, e.parent_seq, e.trace_context, e.cancel_requested,
-                  GREATEST(e.started_at - e.scheduled_at, interval '0'), e.activations
+                  GREATEST(e.started_at - e.scheduled_at, interval '0'), e.activations,
+                  (e.kind = 'workflow' AND e.error->>'type' = '{{SharedNames.WorkerLostError}}') IS TRUE
         """;
 
     // executions_due_idx (db/0004), one index probe per queue. Sent in one batch with the claim, so both run in one
@@ -128,7 +134,8 @@ internal static class ExecutionQueries
         r.IsDBNull(10) ? null : r.GetString(10),
         r.GetBoolean(11),
         r.GetTimeSpan(12),
-        r.GetInt32(13));
+        r.GetInt32(13),
+        r.GetBoolean(14));
 
     // Primary key. The fence (worker_id, fence token, state) rejects writes from a worker that lost its claim; the
     // token is a workflow's activation count and any other kind's attempt (ClaimedExecution.Fence). A hand-back
@@ -202,7 +209,8 @@ internal static class ExecutionQueries
     };
 
     // Primary key.
-    internal const string SelectById = $"SELECT {Columns} FROM currant.executions WHERE id = @id";
+    // $1 id.
+    internal const string SelectById = $"SELECT {Columns} FROM currant.executions WHERE id = $1";
 
     // Newest first by the time-ordered UUIDv7 primary key; the filters are optional.
     internal const string List = $"""

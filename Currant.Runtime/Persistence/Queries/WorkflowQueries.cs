@@ -40,10 +40,12 @@ internal static class WorkflowQueries
 
     // The fence: only the worker holding this activation may commit, and the row stays locked until it does. The
     // batch is one implicit transaction, so a failed currant.require undoes every statement of the activation.
+    // The statements of every step ($n below) take positional parameters: Npgsql sends them without rewriting the SQL.
+    // $1 id, $2 worker_id, $3 fence.
     internal const string Fence = """
         SELECT currant.require(count(*) = 1, 'fenced'), currant.require(bool_and(NOT cancel_requested), 'cancelled')
         FROM (SELECT cancel_requested FROM currant.executions
-              WHERE id = @id AND worker_id = @worker_id AND activations = @fence AND state = 'running'
+              WHERE id = $1 AND worker_id = $2 AND activations = $3 AND state = 'running'
               FOR UPDATE) AS held
         """;
 
@@ -100,9 +102,10 @@ internal static class WorkflowQueries
         """;
 
     // The common case of InsertHistory, one row: plain parameters bind for a fraction of what arrays cost.
+    // $1 id, $2 seq, $3 kind, $4 name, $5 state, $6 child_id, $7 result, $8 error, $9 at.
     internal const string InsertHistoryRow = """
         INSERT INTO currant.history (workflow_id, seq, kind, name, state, child_id, result, error, completed_at)
-        VALUES (@id, @seq, @kind, @name, @state, @child_id, @result, @error, COALESCE(@at, CASE WHEN @state <> 'scheduled' THEN now() END))
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, COALESCE($9, CASE WHEN $5 <> 'scheduled' THEN now() END))
         """;
 
     // A wait recorded by an earlier activation takes the signal now; its outcome arrived after the call, so it
@@ -144,42 +147,57 @@ internal static class WorkflowQueries
         """;
 
     // The common case of InsertChildren, one child without an idempotency key (a step's next activity, a timer):
-    // plain parameters, and no ON CONFLICT, so the insert is not speculative.
+    // plain parameters, and no ON CONFLICT, so the insert is not speculative. $1 id (the parent), $2..$12 the child
+    // columns (CurrantStore.AddChildColumns), $13 worker_id, $14 eager.
     internal const string InsertChild = """
         INSERT INTO currant.executions
             (id, kind, name, queue, priority, state, args, attempt, activations, max_attempts, timeout_ms, scheduled_at, started_at,
              worker_id, parent_id, parent_seq, trace_context)
-        VALUES (@child_id, @kind, @name, @queue, @priority, CASE WHEN @eager THEN 'running' ELSE 'pending' END, @args,
-                CASE WHEN @eager THEN 1 ELSE 0 END, CASE WHEN @eager AND @kind = 'workflow' THEN 1 ELSE 0 END, @max_attempts, @timeout_ms,
-                now() + @delay, CASE WHEN @eager THEN now() END, CASE WHEN @eager THEN @worker_id END, @id, @parent_seq, @trace_context)
+        VALUES ($3, $4, $5, $6, $7, CASE WHEN $14 THEN 'running' ELSE 'pending' END, $8,
+                CASE WHEN $14 THEN 1 ELSE 0 END, CASE WHEN $14 AND $4 = 'workflow' THEN 1 ELSE 0 END, $9, $10,
+                now() + $11, CASE WHEN $14 THEN now() END, CASE WHEN $14 THEN $13 END, $1, $12, $2)
+        """;
+
+    // An activity that ran inside its workflow's activation, written once with its outcome (no claim, no completion,
+    // no trigger: the workflow recorded the outcome itself). Pending: to be retried after the delay, the attempt spent.
+    // $1 id (the parent), $2..$12 the child columns (CurrantStore.AddChildColumns), $13 state, $14 result, $15 error,
+    // $16 attempt, $17 started_at.
+    internal const string InsertRanChild = """
+        INSERT INTO currant.executions
+            (id, kind, name, queue, priority, state, args, result, error, attempt, activations, max_attempts, timeout_ms, scheduled_at,
+             started_at, completed_at, parent_id, parent_seq, trace_context)
+        VALUES ($3, $4, $5, $6, $7, $13, $8, $14, $15, $16, 0, $9, $10,
+                now() + $11, $17, CASE WHEN $13 <> 'pending' THEN now() END, $1, $12, $2)
         """;
 
     // A workflow that is suspending but was woken while it ran (wake_count moved) goes straight back to pending.
+    // $1 id, $2 state, $3 result, $4 error, $5 seen_wake_count, $6 worker_id, $7 fence.
     internal const string Finish = """
         UPDATE currant.executions
-        SET state = CASE WHEN @state = 'suspended' AND wake_count <> @seen_wake_count THEN 'pending' ELSE @state END,
-            result = @result,
-            error = @error,
-            completed_at = CASE WHEN @state IN ('completed', 'failed') THEN now() END,
+        SET state = CASE WHEN $2 = 'suspended' AND wake_count <> $5 THEN 'pending' ELSE $2 END,
+            result = $3,
+            error = $4,
+            completed_at = CASE WHEN $2 IN ('completed', 'failed') THEN now() END,
             scheduled_at = now(),
             worker_id = NULL
-        WHERE id = @id AND worker_id = @worker_id AND activations = @fence AND state = 'running'
+        WHERE id = $1 AND worker_id = $6 AND activations = $7 AND state = 'running'
         RETURNING state, queue
         """;
 
     // Finish of a fused step's activation: the row FuseLock holds, still suspended, counts the activation and takes
     // its next state. Nobody could wake it in between (the lock), so no wake_count check.
+    // $1 id, $2 state, $3 result, $4 error, $5 previous_fence.
     internal const string FinishFused = """
         UPDATE currant.executions
-        SET state = @state,
-            result = @result,
-            error = @error,
-            completed_at = CASE WHEN @state IN ('completed', 'failed') THEN now() END,
+        SET state = $2,
+            result = $3,
+            error = $4,
+            completed_at = CASE WHEN $2 IN ('completed', 'failed') THEN now() END,
             scheduled_at = now(),
             started_at = now(),
             activations = activations + 1,
             worker_id = NULL
-        WHERE id = @id AND state = 'suspended' AND activations = @previous_fence
+        WHERE id = $1 AND state = 'suspended' AND activations = $5
         RETURNING state, queue
         """;
 
@@ -197,7 +215,8 @@ internal static class WorkflowQueries
     // Children not due yet (timers, delayed jobs): the earliest of each queue, as InsertChildren computes it (db/0004).
     internal const string NotifyDue = "SELECT currant.notify_due(q, now() + d) FROM unnest(@due_queues::text[], @due_delays::interval[]) AS t(q, d)";
 
-    internal const string NotifyFinished = $"SELECT pg_notify('{SharedNames.FinishedChannel}', @id::text)";
+    // $1 id.
+    internal const string NotifyFinished = $"SELECT pg_notify('{SharedNames.FinishedChannel}', $1::text)";
 
     internal const string CancelTree = "SELECT currant.cancel_tree(@id, @state, @error::jsonb)";
 
