@@ -72,7 +72,7 @@ public sealed class WorkflowCodeAnalyzer : DiagnosticAnalyzer
         }
 
         var isWorkflowApi = symbols.IsWorkflowMember(symbol);
-        var stub = !isWorkflowApi && symbol is IMethodSymbol target ? symbols.GetStubKind(target, out _) : StubKind.None;
+        var stub = !isWorkflowApi && symbol is IMethodSymbol target ? symbols.GetStubKind(target) : StubKind.None;
         if ((!isWorkflowApi && stub == StubKind.None) || IsInNameOf(context.Operation))
         {
             return;

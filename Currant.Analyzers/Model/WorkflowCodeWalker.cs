@@ -286,7 +286,7 @@ internal sealed class WorkflowCodeWalker
 
     private void InspectMember(ISymbol symbol, IOperation operation, CallNode node)
     {
-        var stub = symbol is IMethodSymbol method ? _symbols.GetStubKind(method, out _) : StubKind.None;
+        var stub = symbol is IMethodSymbol method ? _symbols.GetStubKind(method) : StubKind.None;
         if (_inSteps)
         {
             // Step bodies are ordinary code: only what needs the workflow is wrong there.
