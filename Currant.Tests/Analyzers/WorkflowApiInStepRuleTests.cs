@@ -99,7 +99,7 @@ public sealed class WorkflowApiInStepRuleTests
             {
                 var a = await Workflow.Step(Charge, ct => Task.FromResult({|#0:Workflow.UtcNow|}));
                 var b = await Workflow.Step(name, ct => Task.FromResult({|#1:Workflow.Id|}));
-                return a.ToString() + b;
+                return a.ToString("o") + b;
             }
         }
         """,
