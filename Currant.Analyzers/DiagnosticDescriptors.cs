@@ -36,7 +36,7 @@ internal static class DiagnosticDescriptors
         "CUR1004", DiagnosticCategories.Determinism, DiagnosticSeverity.Warning,
         "Workflow code must not start threads or thread-pool work",
         "'{0}' in {1}: workflow code runs on one deterministic scheduler and must not start threads or thread-pool work; run the work in activities and await them with 'Task.WhenAll'",
-        "Task.Run, Task.Factory.StartNew, new Thread, ThreadPool and Parallel run code outside the workflow's single-threaded scheduler, in an order replay cannot reproduce.");
+        "Task.Run, Task.Factory.StartNew, new Thread, ThreadPool, Parallel, TaskScheduler.Default (ContinueWith(..., TaskScheduler.Default)) and CancellationTokenSource.CancelAsync run code outside the workflow's single-threaded scheduler, in an order replay cannot reproduce.");
 
     public static readonly DiagnosticDescriptor ConfigureAwaitFalse = Create(
         "CUR1005", DiagnosticCategories.Determinism, DiagnosticSeverity.Warning,
@@ -46,21 +46,39 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor BlockingWait = Create(
         "CUR1006", DiagnosticCategories.Determinism, DiagnosticSeverity.Warning,
-        "Workflow code must not block on tasks",
-        "'{0}' in {1}: blocking on a task deadlocks the single-threaded workflow scheduler; await it instead",
-        ".Result, .Wait(), Task.WaitAll/WaitAny and GetAwaiter().GetResult() block the only thread the workflow scheduler has, so the awaited work can never run.");
+        "Workflow code must not block",
+        "'{0}' in {1}: a blocking wait holds the only thread of the workflow scheduler, so the work it waits for can never run there; await instead",
+        ".Result, .Wait(), Task.WaitAll/WaitAny, GetAwaiter().GetResult(), wait handles (Mutex, Semaphore, ManualResetEvent, AutoResetEvent, WaitHandle.WaitOne/WaitAll/WaitAny), SemaphoreSlim.Wait, ManualResetEventSlim.Wait, CountdownEvent.Wait, Barrier.SignalAndWait, Monitor.Wait, Thread.Join and SpinWait.SpinUntil block the only thread the workflow scheduler has.");
 
     public static readonly DiagnosticDescriptor OutsideWorld = Create(
         "CUR1007", DiagnosticCategories.Determinism, DiagnosticSeverity.Warning,
         "Workflow code must not touch the outside world",
         "'{0}' in {1}: {2} is outside the workflow's history; move it into an activity or 'Workflow.Step'",
-        "Files, the network, databases, environment variables and machine facts, console input and processes give different answers (and repeat their side effects) when a workflow replays. Activities and Workflow.Step record their results.");
+        "Files, the network, databases, environment variables and machine facts, console input, processes, pipes and memory-mapped files give different answers (and repeat their side effects) when a workflow replays. Activities and Workflow.Step record their results.");
 
     public static readonly DiagnosticDescriptor SharedState = Create(
         "CUR1008", DiagnosticCategories.Determinism, DiagnosticSeverity.Warning,
         "Workflow code must not use mutable static state",
         "'{0}' in {1}: {2} mutable static state shares it between workflow runs, and replay does not restore it; keep state in the workflow instance or pass it as an argument",
-        "A static field or settable static property of your own types is shared by every workflow on the worker and survives between replays, so a replay can see values another run left behind.");
+        "A static field or settable static property of your own types, or a collection held in a static readonly one and changed in place (Add, Remove, an indexer), is shared by every workflow on the worker and survives between replays, so a replay can see values another run left behind.");
+
+    public static readonly DiagnosticDescriptor Culture = Create(
+        "CUR1009", DiagnosticCategories.Determinism, DiagnosticSeverity.Warning,
+        "Workflow code must not depend on the current culture",
+        "'{0}' in {1}: the current culture is a setting of each worker process, so text formatted or parsed with it can differ on replay; pass 'CultureInfo.InvariantCulture' (or a fixed culture)",
+        "CultureInfo.CurrentCulture and CurrentUICulture (and formatting or parsing DateTime, DateTimeOffset, double, float and decimal without a format provider, which reads them) depend on the machine or container a worker runs on, so a replay on another worker can format or parse differently.");
+
+    public static readonly DiagnosticDescriptor HashOrder = Create(
+        "CUR1010", DiagnosticCategories.Determinism, DiagnosticSeverity.Warning,
+        "Workflow code must not depend on hash order",
+        "'{0}' in {1}: '{2}' enumerates in an order that depends on per-process hash codes, so it can differ on replay; sort first (OrderBy) or use a sorted or insertion-ordered collection",
+        "Hashtable, ImmutableHashSet<T> and ImmutableDictionary<TKey, TValue> enumerate in hash-code order; string hash codes (and those of most other keys) are randomized per process, so a foreach or an order-sensitive LINQ call over them gives a different order on another worker. Dictionary<TKey, TValue> and HashSet<T> keep insertion order and are not reported.");
+
+    public static readonly DiagnosticDescriptor StepWritesOutside = Create(
+        "CUR1011", DiagnosticCategories.Determinism, DiagnosticSeverity.Warning,
+        "Step bodies must not assign variables outside the step",
+        "'{0}' in {1}: the step body does not run when the workflow replays, so this assignment is lost then; return the value from the step and assign the result in workflow code",
+        "Workflow.Step runs its body once and records only its result: on replay the recorded result is returned and the body does not run. A local, parameter or field of the workflow assigned inside the body keeps its old value on replay, so the workflow code after the step behaves differently.");
 
     // ---- CUR2xxx: declaration shape (errors).
 
@@ -173,6 +191,12 @@ internal static class DiagnosticDescriptors
         "Step bodies must not use Workflow.*, Run or Queue",
         "'{0}' in {1}: a step body runs once as ordinary code, outside the workflow, where Workflow.* and the Run/Queue stubs do not work; call it from the workflow code before or after the step",
         "Workflow.Step runs its body once on a thread-pool thread and records the result; the body is not workflow code. Workflow.* members and the generated Run(...) stubs throw there, and a Queue(...) there is not recorded by the workflow. Call them in the workflow code around the step: pass what the step needs in, return what the workflow needs out.");
+
+    public static readonly DiagnosticDescriptor StaticLogger = Create(
+        "CUR3008", DiagnosticCategories.Usage, DiagnosticSeverity.Warning,
+        "Workflow code must log through Workflow.Logger",
+        "'{0}' in {1}: a logger held in static state logs again every time the workflow replays; use 'Workflow.Logger', which is silent during replay",
+        "Workflow code runs again on every replay. An ILogger (or ILoggerFactory) kept in a static field or property writes each message again each time; Workflow.Logger is the same kind of logger but stays quiet while the workflow replays.");
 
     private static DiagnosticDescriptor Create(
         string id, string category, DiagnosticSeverity severity, string title, string message, string description)

@@ -22,6 +22,10 @@ internal static class ExecutionEmitter
     private const string JsonOptions = "global::System.Text.Json.JsonSerializerOptions";
     private const string InWorkflow = "global::Currant.WorkflowStub.IsInWorkflow";
 
+    // The marker the analyzers match by symbol (CUR3001, CUR3007): a stub is known by this attribute, not by its name.
+    private const string RunStubMarker = "[global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Run)]";
+    private const string QueueStubMarker = "[global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]";
+
     // Private helpers generated into the user's class; the prefix keeps them clear of the user's own members.
     private const string WriteArgumentsName = "CurrantWriteArguments";
     private const string WriteEachName = "CurrantWriteEach";
@@ -167,6 +171,7 @@ internal static class ExecutionEmitter
 
         w.Line($"/// <summary>Enqueues the {kind} <see cref=\"{model.FullyQualifiedName}\"/> on <c>CurrantClient.Default</c> with the {kind}'s settings (recorded in the history when called from workflow code).</summary>");
         w.Line(GeneratedCode);
+        w.Line(QueueStubMarker);
         w.Line($"public static {QueueReturnType(method)} Queue({ParameterList(method)})");
         w.Indent();
         w.Line($"=> {options}.Queue({ArgumentList(method)});");
@@ -174,6 +179,7 @@ internal static class ExecutionEmitter
         w.Line();
         w.Line($"/// <summary>Enqueues one {kind} <see cref=\"{model.FullyQualifiedName}\"/> per item in one round trip; handles come back in input order.</summary>");
         w.Line(GeneratedCode);
+        w.Line(QueueStubMarker);
         w.Line($"public static {QueueManyReturnType(method)} QueueMany({QueueManyParameter(method)})");
         w.Indent();
         w.Line($"=> {options}.QueueMany({(method.Parameters.Count == 0 ? "count" : "items")});");
@@ -186,6 +192,7 @@ internal static class ExecutionEmitter
         var what = model.Kind == ExecutionModelKind.Workflow ? "as a child of the calling workflow" : "as a step of the calling workflow";
         w.Line($"/// <summary>Runs <see cref=\"{model.FullyQualifiedName}\"/> {what}; replay returns the recorded outcome instead of running it again. Only valid in workflow code.</summary>");
         w.Line(GeneratedCode);
+        w.Line(RunStubMarker);
         w.Line($"public static {RunReturnType(method)} Run({ParameterList(method)})");
         w.Indent();
         w.Line($"=> {model.FullyQualifiedName}.Options().Run({ArgumentList(method)});");
@@ -413,6 +420,7 @@ internal static class ExecutionEmitter
             // the recorded handle instead of enqueuing again.
             w.Line();
             w.Line($"/// <summary>Enqueues the {kind} with these arguments and this stub's settings (recorded in the history when called from workflow code).</summary>");
+            w.Line(QueueStubMarker);
             w.Line($"public {QueueReturnType(method)} Queue({ParameterList(method)})");
             w.Open();
             w.Open($"if ({InWorkflow})");
@@ -427,6 +435,7 @@ internal static class ExecutionEmitter
             var items = method.Parameters.Count == 0 ? "count" : "items";
             w.Line();
             w.Line($"/// <summary>Enqueues one {kind} per item in one round trip, with this stub's settings; handles come back in input order.</summary>");
+            w.Line(QueueStubMarker);
             w.Line($"public {QueueManyReturnType(method)} QueueMany({QueueManyParameter(method)})");
             w.Open();
             w.Line(method.Parameters.Count == 0
@@ -447,6 +456,7 @@ internal static class ExecutionEmitter
             // Returned, not awaited: an await with ConfigureAwait(false) here would leave the workflow scheduler.
             w.Line();
             w.Line($"/// <summary>Runs the {kind} with these arguments and this stub's settings. Only valid in workflow code.</summary>");
+            w.Line(RunStubMarker);
             w.Line($"public {RunReturnType(method)} Run({ParameterList(method)})");
             w.Open();
             w.Line($"var {bytes} = {type}.{WriteArgumentsName}({SerializerOptionsFor(model, "Run")}{withArguments});");

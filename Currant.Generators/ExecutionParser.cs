@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Linq;
 using System.Threading;
 using Currant.Generators.Model;
+using Currant.Shapes;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -55,8 +56,9 @@ internal static class ExecutionParser
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var method = ParseMethod(type, kind == ExecutionModelKind.Workflow ? "RunAsync" : "ExecuteAsync", compilation, obsolete);
-        var constructorParameters = method is null ? null : ParseConstructor(type);
+        var shapes = new EntryMethodShapes(compilation);
+        var method = ParseMethod(type, kind == ExecutionModelKind.Workflow ? "RunAsync" : "ExecuteAsync", shapes, obsolete);
+        var constructorParameters = method is null || shapes.ConstructorProblem(type) is not null ? null : ParseConstructor(type);
         if (method is null || constructorParameters is null)
         {
             return null;
@@ -154,9 +156,9 @@ internal static class ExecutionParser
         return result;
     }
 
-    private static MethodModel? ParseMethod(INamedTypeSymbol type, string name, Compilation compilation, INamedTypeSymbol? obsolete)
+    private static MethodModel? ParseMethod(INamedTypeSymbol type, string name, EntryMethodShapes shapes, INamedTypeSymbol? obsolete)
     {
-        var candidates = type.GetMembers(name).OfType<IMethodSymbol>().Where(m => m.MethodKind == MethodKind.Ordinary).ToList();
+        var candidates = EntryMethodShapes.Candidates(type, name);
         if (candidates.Count != 1)
         {
             return null;
@@ -164,32 +166,21 @@ internal static class ExecutionParser
 
         var method = candidates[0];
         var methodWarnings = new SortedSet<string>(StringComparer.Ordinal);
-        if (method.IsStatic || method.IsGenericMethod || method.DeclaredAccessibility != Accessibility.Public || method.ReturnsByRef
-            || !AddObsoleteWarnings(method, obsolete, methodWarnings))
+        if (shapes.ProblemWith(method) is not null || !AddObsoleteWarnings(method, obsolete, methodWarnings))
         {
             return null;
         }
 
-        var (returnKind, resultType) = ClassifyReturn(method.ReturnType, compilation);
-        if (returnKind is null)
-        {
-            return null;
-        }
-
-        var cancellationTokenType = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+        var returnKind = shapes.ResultKind(method.ReturnType, out var result)!.Value;
         var all = method.Parameters;
-        var takesToken = all.Length > 0
-            && all[all.Length - 1].RefKind == RefKind.None
-            && SymbolEqualityComparer.Default.Equals(all[all.Length - 1].Type, cancellationTokenType);
+        var takesToken = shapes.TakesCancellationToken(method);
         var count = takesToken ? all.Length - 1 : all.Length;
 
         var parameters = new List<ParameterModel>(count);
         for (var i = 0; i < count; i++)
         {
             var parameter = all[i];
-            if (parameter.RefKind != RefKind.None
-                || !IsSerializable(parameter.Type)
-                || SymbolEqualityComparer.Default.Equals(parameter.Type, cancellationTokenType))
+            if (shapes.ProblemWith(parameter, isLast: i == all.Length - 1) is not null)
             {
                 return null;
             }
@@ -217,74 +208,17 @@ internal static class ExecutionParser
                 IsParams: parameter.IsParams));
         }
 
-        return new MethodModel(method.Name, returnKind.Value, resultType, new EquatableArray<ParameterModel>(parameters), takesToken,
+        return new MethodModel(method.Name, returnKind, result?.ToDisplayString(TypeFormat), new EquatableArray<ParameterModel>(parameters), takesToken,
             new EquatableArray<string>(methodWarnings));
     }
 
-    private static (ReturnKind? Kind, string? ResultType) ClassifyReturn(ITypeSymbol returnType, Compilation compilation)
+    /// <summary>The service types of the chosen constructor's parameters (<see cref="EntryMethodShapes.ConstructorProblem"/> found none).</summary>
+    private static List<string> ParseConstructor(INamedTypeSymbol type)
     {
-        if (returnType is not INamedTypeSymbol named)
+        var chosen = EntryMethodShapes.ChosenConstructor(type, out _)!;
+        var result = new List<string>(chosen.Parameters.Length);
+        foreach (var parameter in chosen.Parameters)
         {
-            return (null, null);
-        }
-
-        var definition = named.OriginalDefinition;
-        if (Is(definition, "System.Threading.Tasks.Task"))
-        {
-            return (ReturnKind.Task, null);
-        }
-
-        if (Is(definition, "System.Threading.Tasks.ValueTask"))
-        {
-            return (ReturnKind.ValueTask, null);
-        }
-
-        if (Is(definition, "System.Threading.Tasks.Task`1") && IsSerializable(named.TypeArguments[0]))
-        {
-            return (ReturnKind.TaskOfT, named.TypeArguments[0].ToDisplayString(TypeFormat));
-        }
-
-        if (Is(definition, "System.Threading.Tasks.ValueTask`1") && IsSerializable(named.TypeArguments[0]))
-        {
-            return (ReturnKind.ValueTaskOfT, named.TypeArguments[0].ToDisplayString(TypeFormat));
-        }
-
-        return (null, null);
-
-        bool Is(INamedTypeSymbol candidate, string metadataName)
-            => SymbolEqualityComparer.Default.Equals(candidate, compilation.GetTypeByMetadataName(metadataName));
-    }
-
-    // Values that can be a generic argument of ArgumentReader.Get<T> / ArgumentWriter.Write<T>.
-    private static bool IsSerializable(ITypeSymbol type)
-        => type is not (IPointerTypeSymbol or IFunctionPointerTypeSymbol or ITypeParameterSymbol)
-           && !type.IsRefLikeType
-           && type.SpecialType != SpecialType.System_Void;
-
-    /// <summary>The public constructor with the most parameters; null when there is none, or a tie.</summary>
-    private static List<string>? ParseConstructor(INamedTypeSymbol type)
-    {
-        var constructors = type.InstanceConstructors.Where(c => c.DeclaredAccessibility == Accessibility.Public).ToList();
-        if (constructors.Count == 0)
-        {
-            return null;
-        }
-
-        var most = constructors.Max(c => c.Parameters.Length);
-        var chosen = constructors.Where(c => c.Parameters.Length == most).ToList();
-        if (chosen.Count != 1 || (HasRequiredMembers(type) && !SetsRequiredMembers(chosen[0])))
-        {
-            return null;
-        }
-
-        var result = new List<string>(most);
-        foreach (var parameter in chosen[0].Parameters)
-        {
-            if (parameter.RefKind != RefKind.None || !IsSerializable(parameter.Type))
-            {
-                return null;
-            }
-
             // GetService<T> has a notnull constraint: ask for the underlying service; it converts to the nullable parameter.
             var serviceType = parameter.Type;
             if (serviceType is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
@@ -301,26 +235,6 @@ internal static class ExecutionParser
 
         return result;
     }
-
-    private static bool HasRequiredMembers(INamedTypeSymbol type)
-    {
-        for (var current = type; current is not null; current = current.BaseType)
-        {
-            if (current.GetMembers().Any(m => m is IPropertySymbol { IsRequired: true } or IFieldSymbol { IsRequired: true }))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool SetsRequiredMembers(IMethodSymbol constructor)
-        => constructor.GetAttributes().Any(a => a.AttributeClass is
-        {
-            Name: "SetsRequiredMembersAttribute",
-            ContainingNamespace: { Name: "CodeAnalysis", ContainingNamespace: { Name: "Diagnostics", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } },
-        });
 
     /// <summary>
     /// Adds the warning IDs a reference to an [Obsolete] <paramref name="symbol"/> raises (CS0612/CS0618, or its own

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using Currant.Analyzers.Model;
+using Currant.Shapes;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -125,14 +126,7 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
     {
         var entryName = kind == ExecutionKinds.Workflow ? "RunAsync" : "ExecuteAsync";
         // Only the class's own methods: the generator does not look at inherited ones.
-        var candidates = new List<IMethodSymbol>();
-        foreach (var member in type.GetMembers(entryName))
-        {
-            if (member is IMethodSymbol { MethodKind: MethodKind.Ordinary } method)
-            {
-                candidates.Add(method);
-            }
-        }
+        var candidates = EntryMethodShapes.Candidates(type, entryName);
 
         if (candidates.Count == 0)
         {

@@ -7,7 +7,8 @@ using Microsoft.CodeAnalysis.Operations;
 namespace Currant.Analyzers;
 
 /// <summary>
-/// Determinism rules for workflow code (CUR1001–CUR1008), enqueuing from it (CUR3002), and the APIs that only work in
+/// Determinism rules for workflow code (CUR1001–CUR1010) and step bodies (CUR1011), enqueuing from it (CUR3002), logging
+/// from it (CUR3008), and the APIs that only work in
 /// it: <c>Run(...)</c> stubs (CUR3001) and <c>Workflow.*</c> (CUR3006), which also must not be used, nor any generated
 /// stub, in a <c>Workflow.Step</c> body (CUR3007). The call graph is walked once per compilation
 /// (<see cref="WorkflowCodeWalker"/>); each file then reports what belongs to it, so a helper's diagnostic appears in
@@ -25,10 +26,14 @@ public sealed class WorkflowCodeAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.BlockingWait,
         DiagnosticDescriptors.OutsideWorld,
         DiagnosticDescriptors.SharedState,
+        DiagnosticDescriptors.Culture,
+        DiagnosticDescriptors.HashOrder,
+        DiagnosticDescriptors.StepWritesOutside,
         DiagnosticDescriptors.RunOutsideWorkflow,
         DiagnosticDescriptors.QueueInWorkflow,
         DiagnosticDescriptors.WorkflowApiOutsideWorkflow,
-        DiagnosticDescriptors.WorkflowApiInStep);
+        DiagnosticDescriptors.WorkflowApiInStep,
+        DiagnosticDescriptors.StaticLogger);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -72,7 +77,7 @@ public sealed class WorkflowCodeAnalyzer : DiagnosticAnalyzer
         }
 
         var isWorkflowApi = symbols.IsWorkflowMember(symbol);
-        var stub = !isWorkflowApi && symbol is IMethodSymbol target ? symbols.GetStubKind(target, out _) : StubKind.None;
+        var stub = !isWorkflowApi && symbol is IMethodSymbol target ? symbols.GetStubKind(target) : StubKind.None;
         if ((!isWorkflowApi && stub == StubKind.None) || IsInNameOf(context.Operation))
         {
             return;

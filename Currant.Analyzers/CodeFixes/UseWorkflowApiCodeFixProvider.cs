@@ -16,7 +16,7 @@ namespace Currant.Analyzers.CodeFixes;
 /// Replaces a nondeterministic API with its <c>Workflow.*</c> counterpart where the meaning is kept:
 /// <c>DateTime.UtcNow</c> and <c>DateTimeOffset.UtcNow</c> → <c>Workflow.UtcNow</c>, <c>Guid.NewGuid()</c> →
 /// <c>Workflow.NewGuid()</c>, <c>new Random()</c>/<c>Random.Shared</c> → <c>Workflow.Random</c>,
-/// <c>Task.Delay(t)</c> → <c>Workflow.Sleep(t)</c>. Local-time APIs get no fix: UTC would change what the code means.
+/// <c>Task.Delay(t)</c> → <c>Workflow.Sleep(t)</c>, a static logger → <c>Workflow.Logger</c>. Local-time APIs get no fix: UTC would change what the code means.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UseWorkflowApiCodeFixProvider)), Shared]
 public sealed class UseWorkflowApiCodeFixProvider : CodeFixProvider
@@ -24,7 +24,8 @@ public sealed class UseWorkflowApiCodeFixProvider : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.WallClock.Id,
         DiagnosticDescriptors.Randomness.Id,
-        DiagnosticDescriptors.RealTimeWait.Id);
+        DiagnosticDescriptors.RealTimeWait.Id,
+        DiagnosticDescriptors.StaticLogger.Id);
 
     public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
 
@@ -43,6 +44,7 @@ public sealed class UseWorkflowApiCodeFixProvider : CodeFixProvider
                 FixKinds.NewGuid => "Use 'Workflow.NewGuid()'",
                 FixKinds.Random => "Use 'Workflow.Random'",
                 FixKinds.SleepTimeSpan or FixKinds.SleepMilliseconds => "Use 'Workflow.Sleep'",
+                FixKinds.Logger => "Use 'Workflow.Logger'",
                 _ => null,
             };
             if (title is not null)
@@ -79,6 +81,10 @@ public sealed class UseWorkflowApiCodeFixProvider : CodeFixProvider
             case FixKinds.Random:
                 target = node.FirstAncestorOrSelf<ExpressionSyntax>();
                 replacement = Workflow("Random");
+                break;
+            case FixKinds.Logger:
+                target = node.FirstAncestorOrSelf<ExpressionSyntax>();
+                replacement = Workflow("Logger");
                 break;
             case FixKinds.NewGuid:
                 target = node.FirstAncestorOrSelf<InvocationExpressionSyntax>();

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace Currant.Analyzers.Model;
 
@@ -12,6 +13,11 @@ internal sealed class BannedApis
     private readonly ConcurrentDictionary<INamedTypeSymbol, BannedApi?> _familyCache = new(SymbolEqualityComparer.Default);
     private readonly HashSet<IMethodSymbol> _configureAwaitBoolean = new(SymbolEqualityComparer.Default);
     private readonly HashSet<IMethodSymbol> _configureAwaitOptions = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<IMethodSymbol> _mutators = new(SymbolEqualityComparer.Default);
+    private readonly List<INamedTypeSymbol> _loggers = new();
+    private readonly HashSet<IMethodSymbol> _dateToStringWithFormat = new(SymbolEqualityComparer.Default);
+    private readonly INamedTypeSymbol? _logger;
+    private readonly INamedTypeSymbol? _loggerOfT;
 
     public BannedApis(Compilation compilation)
     {
@@ -63,6 +69,75 @@ internal sealed class BannedApis
         {
             _configureAwaitOptions.UnionWith(Resolve<IMethodSymbol>(compilation, id));
         }
+
+        foreach (var (typeId, members) in BannedApiTable.Mutators)
+        {
+            foreach (var type in Resolve<INamedTypeSymbol>(compilation, typeId))
+            {
+                foreach (var name in members)
+                {
+                    foreach (var member in type.GetMembers(name))
+                    {
+                        if (member is IMethodSymbol method)
+                        {
+                            _mutators.Add(method);
+                        }
+                    }
+                }
+            }
+        }
+
+        _dateToStringWithFormat.UnionWith(Resolve<IMethodSymbol>(compilation, "M:System.DateTime.ToString(System.String)"));
+        _dateToStringWithFormat.UnionWith(Resolve<IMethodSymbol>(compilation, "M:System.DateTimeOffset.ToString(System.String)"));
+        _logger = compilation.GetTypeByMetadataName("Microsoft.Extensions.Logging.ILogger");
+        _loggerOfT = compilation.GetTypeByMetadataName("Microsoft.Extensions.Logging.ILogger`1");
+        foreach (var name in new[] { "Microsoft.Extensions.Logging.ILogger", "Microsoft.Extensions.Logging.ILoggerFactory" })
+        {
+            if (compilation.GetTypeByMetadataName(name) is { } logger)
+            {
+                _loggers.Add(logger);
+            }
+        }
+    }
+
+    /// <summary>True when <paramref name="method"/> changes its collection (or string builder) in place.</summary>
+    public bool IsMutator(IMethodSymbol method) => _mutators.Contains((method.ReducedFrom ?? method).OriginalDefinition);
+
+    /// <summary>True for exactly ILogger, the type of 'Workflow.Logger'.</summary>
+    public bool IsPlainLogger(ITypeSymbol type) => SymbolEqualityComparer.Default.Equals(type, _logger);
+
+    /// <summary>True for ILogger and ILogger&lt;T&gt;, which 'Workflow.Logger' can stand in for as a receiver.</summary>
+    public bool IsLoggerInterface(ITypeSymbol type)
+        => IsPlainLogger(type) || SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, _loggerOfT);
+
+    /// <summary>DateTime(Offset).ToString("o"), "r", "s" and "u": the same text in every culture.</summary>
+    public bool IsInvariantDateFormat(IOperation operation)
+        => operation is IInvocationOperation invocation
+           && _dateToStringWithFormat.Contains(invocation.TargetMethod.OriginalDefinition)
+           && invocation.Arguments.Length == 1
+           && invocation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: string { Length: 1 } format }
+           && "oOrRsu".IndexOf(format[0]) >= 0;
+
+    /// <summary>True for ILogger, ILogger&lt;T&gt;, ILoggerFactory and the types implementing them.</summary>
+    public bool IsLogger(ITypeSymbol type)
+    {
+        foreach (var logger in _loggers)
+        {
+            if (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, logger))
+            {
+                return true;
+            }
+
+            foreach (var @interface in type.AllInterfaces)
+            {
+                if (SymbolEqualityComparer.Default.Equals(@interface.OriginalDefinition, logger))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The entry banning <paramref name="symbol"/> (a referenced method, property, field or event), if any.</summary>

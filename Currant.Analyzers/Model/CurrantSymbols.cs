@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Threading;
 using Microsoft.CodeAnalysis;
 
 namespace Currant.Analyzers.Model;
@@ -13,8 +12,7 @@ namespace Currant.Analyzers.Model;
 internal sealed class CurrantSymbols
 {
     private readonly ConcurrentDictionary<INamedTypeSymbol, ExecutionKinds> _kinds = new(SymbolEqualityComparer.Default);
-    private readonly object _stubTypesGate = new();
-    private Dictionary<INamedTypeSymbol, INamedTypeSymbol?>? _stubTypes;
+    private readonly ConcurrentDictionary<IMethodSymbol, StubKind> _stubKinds = new(SymbolEqualityComparer.Default);
 
     private CurrantSymbols(Compilation compilation, INamedTypeSymbol job, INamedTypeSymbol activity, INamedTypeSymbol workflowAttribute, INamedTypeSymbol workflow)
     {
@@ -61,6 +59,7 @@ internal sealed class CurrantSymbols
         }
 
         ClientEnqueueMethods = enqueue.ToImmutable();
+        GeneratedStubAttribute = compilation.GetTypeByMetadataName("Currant.GeneratedStubAttribute");
     }
 
     public Compilation Compilation { get; }
@@ -78,6 +77,9 @@ internal sealed class CurrantSymbols
     public ImmutableHashSet<IMethodSymbol> StepMethods { get; }
 
     public IMethodSymbol? GetVersion { get; }
+
+    /// <summary>The marker on generated <c>Run</c>/<c>Queue</c> stubs (null with a Currant.Runtime that predates it).</summary>
+    public INamedTypeSymbol? GeneratedStubAttribute { get; }
 
     /// <summary>
     /// <c>EnqueueAsync</c>/<c>EnqueueManyAsync</c> of the client and its interface: they write at once, unlike the
@@ -132,40 +134,38 @@ internal sealed class CurrantSymbols
     public bool IsWorkflowMember(ISymbol symbol) => SymbolEqualityComparer.Default.Equals(symbol.ContainingType, Workflow);
 
     /// <summary>
-    /// Recognises the generator's stubs by shape: a static <c>Run</c> declared on an [Activity] or [Workflow] class, a
-    /// static <c>Queue</c>/<c>QueueMany</c> declared on a [Job] or [Workflow] class, or the same names on the type its
-    /// static <c>Options(...)</c> returns. <paramref name="owner"/> is the Currant class, when known.
+    /// Recognises the generator's stubs by the <c>[GeneratedStub]</c> attribute it puts on each <c>Run</c>, <c>Queue</c>
+    /// and <c>QueueMany</c> (static, and on the <c>Options(...)</c> stub type).
     /// </summary>
-    public StubKind GetStubKind(IMethodSymbol method, out INamedTypeSymbol? owner)
+    public StubKind GetStubKind(IMethodSymbol method)
     {
-        owner = null;
-        var (kind, validFor) = method.Name switch
-        {
-            "Run" => (StubKind.Run, ExecutionKinds.Activity | ExecutionKinds.Workflow),
-            "Queue" or "QueueMany" => (StubKind.Queue, ExecutionKinds.Job | ExecutionKinds.Workflow),
-            _ => (StubKind.None, ExecutionKinds.None),
-        };
-        if (kind == StubKind.None || method.ContainingType is not { } containing)
+        if (GeneratedStubAttribute is null)
         {
             return StubKind.None;
         }
 
-        ExecutionKinds ownerKinds;
-        if (method.IsStatic)
+        var definition = (method.ReducedFrom ?? method).OriginalDefinition;
+        if (!_stubKinds.TryGetValue(definition, out var kind))
         {
-            ownerKinds = KindsOf(containing);
-            owner = containing;
-        }
-        else if (StubTypes(CancellationToken.None).TryGetValue(containing.OriginalDefinition, out owner))
-        {
-            ownerKinds = owner is null ? validFor : KindsOf(owner);
-        }
-        else
-        {
-            return StubKind.None;
+            kind = StubKind.None;
+            foreach (var attribute in definition.GetAttributes())
+            {
+                if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, GeneratedStubAttribute)
+                    && attribute.ConstructorArguments.Length == 1)
+                {
+                    kind = attribute.ConstructorArguments[0].Value switch
+                    {
+                        1 => StubKind.Run,
+                        2 => StubKind.Queue,
+                        _ => StubKind.None,
+                    };
+                }
+            }
+
+            _stubKinds.TryAdd(definition, kind);
         }
 
-        return (ownerKinds & validFor) != 0 ? kind : StubKind.None;
+        return kind;
     }
 
     private ExecutionKinds ComputeKinds(INamedTypeSymbol type)
@@ -189,32 +189,5 @@ internal sealed class CurrantSymbols
         }
 
         return kinds;
-    }
-
-    /// <summary>Return types of the static <c>Options(...)</c> of Currant classes, mapped to that class (null when shared).</summary>
-    private Dictionary<INamedTypeSymbol, INamedTypeSymbol?> StubTypes(CancellationToken cancellationToken)
-    {
-        lock (_stubTypesGate)
-        {
-            if (_stubTypes is not null)
-            {
-                return _stubTypes;
-            }
-
-            var map = new Dictionary<INamedTypeSymbol, INamedTypeSymbol?>(SymbolEqualityComparer.Default);
-            foreach (var symbol in Compilation.GetSymbolsWithName("Options", SymbolFilter.Member, cancellationToken))
-            {
-                if (symbol is IMethodSymbol { IsStatic: true, ReturnType: INamedTypeSymbol returned } options
-                    && KindsOf(options.ContainingType) != ExecutionKinds.None)
-                {
-                    var key = returned.OriginalDefinition;
-                    map[key] = map.TryGetValue(key, out var existing) && !SymbolEqualityComparer.Default.Equals(existing, options.ContainingType)
-                        ? null
-                        : options.ContainingType;
-                }
-            }
-
-            return _stubTypes = map;
-        }
     }
 }

@@ -17,8 +17,16 @@ internal static class DisplayNames
         memberOptions: SymbolDisplayMemberOptions.IncludeContainingType,
         miscellaneousOptions: SymbolDisplayMiscellaneousOptions.UseSpecialTypes);
 
+    private static readonly SymbolDisplayFormat ConstructedTypeFormat = new(
+        typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypes,
+        genericsOptions: SymbolDisplayGenericsOptions.IncludeTypeParameters,
+        miscellaneousOptions: SymbolDisplayMiscellaneousOptions.UseSpecialTypes);
+
     /// <summary><c>Outer.Inner</c>, without namespace or type arguments.</summary>
     public static string Type(ITypeSymbol type) => type.ToDisplayString(TypeFormat);
+
+    /// <summary><c>ImmutableHashSet&lt;string&gt;</c>: with type arguments, where they are the point of the message.</summary>
+    public static string ConstructedType(ITypeSymbol type) => type.ToDisplayString(ConstructedTypeFormat);
 
     /// <summary>
     /// <c>Clock.Stamp()</c> for methods, <c>new Random()</c> for constructors, <c>DateTime.Now</c> for properties and fields,

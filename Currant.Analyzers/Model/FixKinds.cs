@@ -19,4 +19,5 @@ internal static class FixKinds
     public const string SleepMilliseconds = "SleepMilliseconds";
     public const string RemoveConfigureAwait = "RemoveConfigureAwait";
     public const string RecordEnqueue = "RecordEnqueue";
+    public const string Logger = "Logger";
 }

@@ -16,4 +16,10 @@ internal enum NondeterminismKind
     MachineFacts,
     ConsoleInput,
     Process,
+
+    /// <summary>Pipes and memory-mapped files: state shared with other processes (CUR1007).</summary>
+    InterProcess,
+
+    /// <summary>The current culture, read directly or through culture-sensitive formatting and parsing (CUR1009).</summary>
+    Culture,
 }

@@ -11,7 +11,8 @@ namespace Currant.Analyzers.Model;
 /// <summary>
 /// Finds workflow code and what it does wrong. Workflow code is the <c>RunAsync</c> of each [Workflow] class (with its
 /// constructors and instance initializers), its lambdas and local functions, and every method of this compilation
-/// reachable from there through calls, constructors, property accessors, operators and method groups. The walk is
+/// reachable from there through calls, constructors, property accessors, operators and method groups, plus the
+/// initializers that run because workflow code creates a type or first uses one (see the Initializers part). The walk is
 /// breadth-first from all entry points at once, so each method is visited once (cycles end there) and is reported
 /// with its shortest chain to a workflow. It does not enter delegates given to <c>Workflow.Step</c>, members of
 /// [Job]/[Activity] classes, or generated code (the generator's stubs call the runtime, which is deterministic by design).
@@ -22,7 +23,7 @@ namespace Currant.Analyzers.Model;
 /// can be both workflow code and step code; fixes that would write <c>Workflow.*</c> into it are then withheld.
 /// </para>
 /// </summary>
-internal sealed class WorkflowCodeWalker
+internal sealed partial class WorkflowCodeWalker
 {
     private readonly CurrantSymbols _symbols;
     private readonly Compilation _compilation;
@@ -37,7 +38,13 @@ internal sealed class WorkflowCodeWalker
     private readonly HashSet<(SyntaxTree Tree, TextSpan Span)> _workflowSites = new();
     private readonly HashSet<(SyntaxTree Tree, TextSpan Span)> _stepSites = new();
     private readonly Dictionary<SyntaxTree, bool> _generatedTrees = new();
+    private readonly HashSet<INamedTypeSymbol> _instanceInitialized = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<INamedTypeSymbol> _staticInitialized = new(SymbolEqualityComparer.Default);
     private BannedApis? _banned;
+    private HashOrder? _hashOrder;
+
+    /// <summary>While walking a lambda given to <c>Workflow.Step</c> in place: its syntax (CUR1011 looks for writes outside it).</summary>
+    private SyntaxNode? _stepLambda;
 
     /// <summary>False while walking workflow code, true while walking step bodies.</summary>
     private bool _inSteps;
@@ -50,6 +57,8 @@ internal sealed class WorkflowCodeWalker
     }
 
     private BannedApis Banned => _banned ??= new BannedApis(_compilation);
+
+    private HashOrder HashOrder => _hashOrder ??= new HashOrder(_compilation);
 
     private Dictionary<IMethodSymbol, CallNode> Visited => _inSteps ? _stepVisited : _visited;
 
@@ -64,7 +73,7 @@ internal sealed class WorkflowCodeWalker
         // Every step body of workflow code is known now: walk them as one more breadth-first graph.
         walker._inSteps = true;
         walker.Drain();
-        walker.AddFixableFindings();
+        walker.AddFixableFindings(cancellationToken);
         return new WorkflowCode(walker._findings, walker._workflowSites, walker._stepSites);
     }
 
@@ -101,30 +110,17 @@ internal sealed class WorkflowCodeWalker
                 }
             }
 
+            _instanceInitialized.Add(workflow);
             foreach (var member in workflow.GetMembers())
             {
                 if (member is IFieldSymbol { IsStatic: false, IsImplicitlyDeclared: false } or IPropertySymbol { IsStatic: false })
                 {
-                    AddInitializer(member);
+                    AddInitializer(member, caller: null, link: "", fixable: true);
                 }
             }
-        }
-    }
 
-    private void AddInitializer(ISymbol member)
-    {
-        foreach (var reference in member.DeclaringSyntaxReferences)
-        {
-            SyntaxNode? initializer = reference.GetSyntax(_cancellationToken) switch
-            {
-                VariableDeclaratorSyntax variable => variable.Initializer,
-                PropertyDeclarationSyntax property => property.Initializer,
-                _ => null,
-            };
-            if (initializer is not null && Operation(initializer) is { } operation)
-            {
-                _pending.Enqueue((new CallNode("the initializer of '" + DisplayNames.Member(member) + "'", caller: null), operation));
-            }
+            // The worker creates the workflow, which runs its static initializers (once per process).
+            InitializeStatics(workflow, caller: null);
         }
     }
 
@@ -166,7 +162,7 @@ internal sealed class WorkflowCodeWalker
             return;
         }
 
-        var node = new CallNode(display, caller, method);
+        var node = new CallNode(display, caller, method, staticInitializer: caller?.InStaticInitializer ?? false);
         Visited.Add(method, node);
         foreach (var reference in method.DeclaringSyntaxReferences)
         {
@@ -188,6 +184,7 @@ internal sealed class WorkflowCodeWalker
 
     private void Visit(CallNode node, IOperation body)
     {
+        _stepLambda = _inSteps && node.Method is null ? StepLambda(body) : null;
         var stack = new Stack<IOperation>();
         stack.Push(body);
         while (stack.Count > 0)
@@ -231,6 +228,15 @@ internal sealed class WorkflowCodeWalker
 
     private void Inspect(IOperation operation, CallNode node)
     {
+        if (_inSteps)
+        {
+            InspectStepWrite(operation, node);
+        }
+        else
+        {
+            InspectOrder(operation, node);
+        }
+
         switch (operation)
         {
             case IInvocationOperation invocation:
@@ -238,12 +244,19 @@ internal sealed class WorkflowCodeWalker
                 if (!_inSteps)
                 {
                     InspectInvocation(invocation, node);
+                    InspectStaticUse(invocation.TargetMethod, node);
                 }
 
                 Follow(invocation.TargetMethod, node);
                 break;
             case IObjectCreationOperation { Constructor: { } constructor }:
                 InspectMember(constructor, operation, node);
+                if (!_inSteps)
+                {
+                    InitializeInstance(constructor.ContainingType, node);
+                    InitializeStatics(constructor.ContainingType, node);
+                }
+
                 Follow(constructor, node);
                 break;
             case IPropertyReferenceOperation propertyReference:
@@ -251,6 +264,7 @@ internal sealed class WorkflowCodeWalker
                 if (!_inSteps)
                 {
                     InspectStaticState(propertyReference.Property, operation, node);
+                    InspectStaticUse(propertyReference.Property, node);
                 }
 
                 FollowAccessors(propertyReference, node);
@@ -258,12 +272,25 @@ internal sealed class WorkflowCodeWalker
             case IFieldReferenceOperation fieldReference when !_inSteps:
                 InspectMember(fieldReference.Field, operation, node);
                 InspectStaticState(fieldReference.Field, operation, node);
+                if (!fieldReference.Field.IsConst)
+                {
+                    InspectStaticUse(fieldReference.Field, node);
+                }
+
+                break;
+            case IArrayElementReferenceOperation element when !_inSteps && IsWrite(element):
+                InspectSharedWrite(element.ArrayReference, node);
                 break;
             case IEventReferenceOperation eventReference when !_inSteps:
                 InspectMember(eventReference.Event, operation, node);
                 break;
             case IMethodReferenceOperation methodReference:
                 InspectMember(methodReference.Method, operation, node);
+                if (!_inSteps)
+                {
+                    InspectStaticUse(methodReference.Method, node);
+                }
+
                 Follow(methodReference.Method, node);
                 break;
             case IUnaryOperation { OperatorMethod: { } unary }:
@@ -284,9 +311,37 @@ internal sealed class WorkflowCodeWalker
         }
     }
 
+    /// <summary>A static member of a type of this compilation runs that type's static initializers on first use.</summary>
+    private void InspectStaticUse(ISymbol member, CallNode node)
+    {
+        if (member.IsStatic)
+        {
+            InitializeStatics(member.ContainingType, node);
+        }
+    }
+
+    /// <summary>CUR1010: a foreach, spread or order-sensitive call over a collection that enumerates in hash order.</summary>
+    private void InspectOrder(IOperation operation, CallNode node)
+    {
+        if (operation is not (IForEachLoopOperation or ISpreadOperation or IInvocationOperation or IObjectCreationOperation)
+            || HashOrder.ConsumedBy(operation) is not { } collection)
+        {
+            return;
+        }
+
+        var (what, syntax) = operation switch
+        {
+            IForEachLoopOperation loop => ("foreach", loop.Collection.Syntax),
+            ISpreadOperation spread => ("..", spread.Syntax),
+            IInvocationOperation invocation => (DisplayNames.Member(invocation.TargetMethod), invocation.Syntax),
+            _ => (DisplayNames.Member(((IObjectCreationOperation)operation).Constructor!), operation.Syntax),
+        };
+        AddFinding(Diagnostic.Create(DiagnosticDescriptors.HashOrder, DiagnosticLocations.For(syntax), what, node.Where, DisplayNames.ConstructedType(collection)));
+    }
+
     private void InspectMember(ISymbol symbol, IOperation operation, CallNode node)
     {
-        var stub = symbol is IMethodSymbol method ? _symbols.GetStubKind(method, out _) : StubKind.None;
+        var stub = symbol is IMethodSymbol method ? _symbols.GetStubKind(method) : StubKind.None;
         if (_inSteps)
         {
             // Step bodies are ordinary code: only what needs the workflow is wrong there.
@@ -306,7 +361,16 @@ internal sealed class WorkflowCodeWalker
             return;
         }
 
-        if (Banned.Find(symbol) is not { } banned || ReceiverIsBanned(operation, banned))
+        if (Banned.Find(symbol) is not { } banned || ReceiverIsBanned(operation, banned)
+            || (banned.Kind == NondeterminismKind.Culture && Banned.IsInvariantDateFormat(operation)))
+        {
+            return;
+        }
+
+        // Code that runs once per process (static initializers) matters for the values it computes, not for the
+        // clients it creates: 'static readonly HttpClient Http = new()' does no I/O.
+        if (node.InStaticInitializer && operation is IObjectCreationOperation
+            && banned.Kind is not (NondeterminismKind.WallClock or NondeterminismKind.Randomness or NondeterminismKind.MachineFacts or NondeterminismKind.Culture))
         {
             return;
         }
@@ -332,6 +396,9 @@ internal sealed class WorkflowCodeWalker
             case NondeterminismKind.BlockingWait:
                 Report(DiagnosticDescriptors.BlockingWait, operation, node, properties, display, node.Where);
                 break;
+            case NondeterminismKind.Culture:
+                Report(DiagnosticDescriptors.Culture, operation, node, properties, display, node.Where);
+                break;
             default:
                 Report(DiagnosticDescriptors.OutsideWorld, operation, node, properties, display, node.Where, OutsideWorldPhrase(banned.Kind));
                 break;
@@ -356,6 +423,11 @@ internal sealed class WorkflowCodeWalker
             return;
         }
 
+        if (Banned.IsMutator(method))
+        {
+            InspectSharedWrite(HashOrder.Receiver(invocation), node);
+        }
+
         // The generated Queue/QueueMany record the enqueue in workflow code; the client's own methods do not.
         if (_symbols.ClientEnqueueMethods.Contains(method.OriginalDefinition))
         {
@@ -363,32 +435,6 @@ internal sealed class WorkflowCodeWalker
                 ? ImmutableDictionary<string, string?>.Empty.Add(FixKinds.Property, FixKinds.RecordEnqueue).Add(FixKinds.StepNameProperty, method.Name)
                 : ImmutableDictionary<string, string?>.Empty;
             Report(DiagnosticDescriptors.QueueInWorkflow, invocation, node, properties, DisplayNames.Member(method), node.Where);
-        }
-    }
-
-    private void InspectStaticState(ISymbol symbol, IOperation operation, CallNode node)
-    {
-        var mutable = symbol switch
-        {
-            IFieldSymbol field => field is { IsStatic: true, IsConst: false, IsReadOnly: false, IsImplicitlyDeclared: false },
-            IPropertySymbol property => property is { IsStatic: true, SetMethod: not null },
-            _ => false,
-        };
-        if (!mutable || !SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, _compilation.Assembly))
-        {
-            return;
-        }
-
-        var handWritten = false;
-        foreach (var reference in symbol.DeclaringSyntaxReferences)
-        {
-            handWritten |= !IsGenerated(reference.SyntaxTree);
-        }
-
-        if (handWritten)
-        {
-            var access = IsWrite(operation) ? "writing" : "reading";
-            Report(DiagnosticDescriptors.SharedState, operation, node, ImmutableDictionary<string, string?>.Empty, DisplayNames.Member(symbol), node.Where, access);
         }
     }
 
@@ -460,12 +506,18 @@ internal sealed class WorkflowCodeWalker
         NondeterminismKind.Database => "a database",
         NondeterminismKind.MachineFacts => "the machine's environment",
         NondeterminismKind.ConsoleInput => "console input",
+        NondeterminismKind.InterProcess => "another process (a pipe or shared memory)",
         _ => "starting a process",
     };
 
     private void Report(DiagnosticDescriptor descriptor, IOperation operation, CallNode node, ImmutableDictionary<string, string?> properties, params object[] arguments)
     {
         var location = DiagnosticLocations.For(operation.Syntax);
+        if (!node.Fixable)
+        {
+            properties = properties.Remove(FixKinds.Property).Remove(FixKinds.StepNameProperty);
+        }
+
         if (node.Method is { } method && properties.ContainsKey(FixKinds.Property))
         {
             // Whether a step body reaches this method too is known only after the step walk (see AddFixableFindings).
@@ -474,21 +526,6 @@ internal sealed class WorkflowCodeWalker
         }
 
         AddFinding(Diagnostic.Create(descriptor, location, properties, arguments));
-    }
-
-    /// <summary>
-    /// A fix writes <c>Workflow.*</c> (or a <c>Workflow.Step</c>) into the method, which is an error (CUR3007) where a
-    /// step body calls that method too: there the diagnostic stays, but without its fix.
-    /// </summary>
-    private void AddFixableFindings()
-    {
-        foreach (var (descriptor, location, properties, arguments, method) in _fixable)
-        {
-            var kept = _stepVisited.ContainsKey(method)
-                ? properties.Remove(FixKinds.Property).Remove(FixKinds.StepNameProperty)
-                : properties;
-            AddFinding(Diagnostic.Create(descriptor, location, kept, arguments));
-        }
     }
 
     private void AddFinding(Diagnostic diagnostic)

@@ -1,3 +1,5 @@
+using Currant.Shapes;
+
 namespace Currant.Generators.Model;
 
 /// <summary>The user's entry method (<c>ExecuteAsync</c> or <c>RunAsync</c>).</summary>

@@ -2,7 +2,7 @@ using Verify = Currant.Tests.Analyzers.Infrastructure.AnalyzerVerifier<Currant.A
 
 namespace Currant.Tests.Analyzers;
 
-/// <summary>CUR1007: files, network, databases, machine facts, console input and processes in workflow code (no code fix).</summary>
+/// <summary>CUR1007: files, network, databases, machine facts, console input, processes, pipes and memory-mapped files in workflow code (no code fix).</summary>
 public sealed class OutsideWorldRuleTests
 {
     [Test]
@@ -34,6 +34,36 @@ public sealed class OutsideWorldRuleTests
             }
         }
         """);
+
+    [Test]
+    public Task PipesAndMemoryMappedFiles_InWorkflowHelpers_AreReported() => Verify.VerifyAsync("""
+        using System.IO.MemoryMappedFiles;
+        using System.IO.Pipes;
+        using System.Threading.Tasks;
+        using Currant;
+
+        public static class Bridge
+        {
+            public static int Peek()
+            {
+                using var pipe = {|#0:new NamedPipeClientStream("prices")|};
+                {|#1:pipe.Connect()|};
+                using var map = {|#2:MemoryMappedFile.OpenExisting("quotes")|};
+                using var view = {|#3:map.CreateViewAccessor()|};
+                return view.ReadInt32(0);
+            }
+        }
+
+        [Workflow]
+        public partial class Order
+        {
+            public Task<int> RunAsync() => Task.FromResult(Bridge.Peek());
+        }
+        """,
+        Verify.Diagnostic("CUR1007").WithLocation(0).WithArguments("new NamedPipeClientStream()", "'Bridge.Peek()', called from 'Order.RunAsync'", "another process (a pipe or shared memory)"),
+        Verify.Diagnostic("CUR1007").WithLocation(1).WithArguments("NamedPipeClientStream.Connect()", "'Bridge.Peek()', called from 'Order.RunAsync'", "another process (a pipe or shared memory)"),
+        Verify.Diagnostic("CUR1007").WithLocation(2).WithArguments("MemoryMappedFile.OpenExisting()", "'Bridge.Peek()', called from 'Order.RunAsync'", "another process (a pipe or shared memory)"),
+        Verify.Diagnostic("CUR1007").WithLocation(3).WithArguments("MemoryMappedFile.CreateViewAccessor()", "'Bridge.Peek()', called from 'Order.RunAsync'", "another process (a pipe or shared memory)"));
 
     [Test]
     public Task OutsideWorldAccess_MessageNamesWhatWasTouched() => Verify.VerifyAsync("""

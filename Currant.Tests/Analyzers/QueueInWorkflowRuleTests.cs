@@ -43,11 +43,13 @@ public sealed class QueueInWorkflowRuleTests
         public partial class SendEmail
         {
             public Task ExecuteAsync(string to) => Task.CompletedTask;
+            [GeneratedStub(GeneratedStubKind.Queue)]
             public static Task<ExecutionHandle> Queue(string to) => Task.FromResult<ExecutionHandle>(null);
             public static Configured Options(string idempotencyKey = null) => new Configured();
 
             public readonly struct Configured
             {
+                [GeneratedStub(GeneratedStubKind.Queue)]
                 public Task<ExecutionHandle> Queue(string to) => Task.FromResult<ExecutionHandle>(null);
             }
         }

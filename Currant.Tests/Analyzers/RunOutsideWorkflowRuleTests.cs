@@ -14,12 +14,14 @@ public sealed class RunOutsideWorkflowRuleTests
         public partial class Charge
         {
             public Task<int> ExecuteAsync(int amount) => Task.FromResult(amount);
+            [GeneratedStub(GeneratedStubKind.Run)]
             public static Task<int> Run(int amount) => Task.FromResult(amount);
             public static ChargeStub Options(int priority = 0) => new ChargeStub();
         }
 
         public sealed class ChargeStub
         {
+            [GeneratedStub(GeneratedStubKind.Run)]
             public Task<int> Run(int amount) => Task.FromResult(amount);
         }
 
@@ -27,6 +29,7 @@ public sealed class RunOutsideWorkflowRuleTests
         public partial class Refund
         {
             public Task<int> RunAsync(int amount) => Task.FromResult(amount);
+            [GeneratedStub(GeneratedStubKind.Run)]
             public static Task<int> Run(int amount) => Task.FromResult(amount);
         }
 
@@ -65,6 +68,24 @@ public sealed class RunOutsideWorkflowRuleTests
         public static class Helpers
         {
             public static Task<int> RefundAll() => Refund.Run(10);
+        }
+        """);
+
+    [Test]
+    public Task MethodNamedRun_WithoutTheGeneratedStubMarker_IsNotAStub() => Verify.VerifyAsync("""
+        using System.Threading.Tasks;
+        using Currant;
+
+        [Activity]
+        public partial class Tally
+        {
+            public Task<int> ExecuteAsync(int amount) => Task.FromResult(amount);
+            public static Task<int> Run(int amount) => Task.FromResult(amount);
+        }
+
+        public static class Caller
+        {
+            public static Task<int> Call() => Tally.Run(1);
         }
         """);
 

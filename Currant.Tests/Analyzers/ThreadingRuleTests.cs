@@ -39,6 +39,7 @@ public sealed class ThreadingRuleTests
         public partial class Charge
         {
             public Task<int> ExecuteAsync(int amount) => Task.FromResult(amount);
+            [GeneratedStub(GeneratedStubKind.Run)]
             public static Task<int> Run(int amount) => Task.FromResult(amount);
         }
 

@@ -18,11 +18,13 @@ public sealed class WorkflowApiInStepRuleTests
         public partial class Charge
         {
             public Task<int> ExecuteAsync(int amount) => Task.FromResult(amount);
+            [GeneratedStub(GeneratedStubKind.Run)]
             public static Task<int> Run(int amount) => Task.FromResult(amount);
             public static Configured Options(int priority = 0) => new Configured();
 
             public readonly struct Configured
             {
+                [GeneratedStub(GeneratedStubKind.Run)]
                 public Task<int> Run(int amount) => Task.FromResult(amount);
             }
         }
@@ -31,12 +33,15 @@ public sealed class WorkflowApiInStepRuleTests
         public partial class SendEmail
         {
             public Task ExecuteAsync(string to) => Task.CompletedTask;
+            [GeneratedStub(GeneratedStubKind.Queue)]
             public static Task<ExecutionHandle> Queue(string to) => Task.FromResult<ExecutionHandle>(null);
+            [GeneratedStub(GeneratedStubKind.Queue)]
             public static Task<IReadOnlyList<ExecutionHandle>> QueueMany(IEnumerable<string> items) => Task.FromResult<IReadOnlyList<ExecutionHandle>>(null);
             public static Configured Options(string idempotencyKey = null) => new Configured();
 
             public readonly struct Configured
             {
+                [GeneratedStub(GeneratedStubKind.Queue)]
                 public Task<ExecutionHandle> Queue(string to) => Task.FromResult<ExecutionHandle>(null);
             }
         }
@@ -94,7 +99,7 @@ public sealed class WorkflowApiInStepRuleTests
             {
                 var a = await Workflow.Step(Charge, ct => Task.FromResult({|#0:Workflow.UtcNow|}));
                 var b = await Workflow.Step(name, ct => Task.FromResult({|#1:Workflow.Id|}));
-                return a.ToString() + b;
+                return a.ToString("o") + b;
             }
         }
         """,

@@ -128,6 +128,7 @@ public sealed class WorkflowCodeScopeTests
         public partial class Stamp
         {
             public Task<DateTime> ExecuteAsync() => Task.FromResult(DateTime.UtcNow);
+            [GeneratedStub(GeneratedStubKind.Run)]
             public static Task<DateTime> Run() => Task.FromResult(default(DateTime));
             public static DateTime Helper() => DateTime.Now;
         }

@@ -9,7 +9,9 @@ namespace Currant.Tests.Workflows;
 /// </summary>
 public static class DeployBuild
 {
+#pragma warning disable CUR1007 // Stands in for the deployed build: a per-process fact is exactly what this test needs.
     public static readonly bool IsB = Environment.GetEnvironmentVariable("CURRANT_TEST_DEPLOY_BUILD") == "B";
+#pragma warning restore CUR1007
 }
 
 /// <summary>Logs (n, step, pid) to deploy_log through the process's default client: the test counts each run.</summary>

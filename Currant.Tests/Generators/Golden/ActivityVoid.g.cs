@@ -22,6 +22,7 @@ namespace Demo
 
         /// <summary>Runs <see cref="global::Demo.SendSms"/> as a step of the calling workflow; replay returns the recorded outcome instead of running it again. Only valid in workflow code.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Run)]
         public static global::System.Threading.Tasks.Task Run(string phone, string text = "Your order shipped")
             => global::Demo.SendSms.Options().Run(phone, text);
 
@@ -71,6 +72,7 @@ namespace Demo
             }
 
             /// <summary>Runs the activity with these arguments and this stub's settings. Only valid in workflow code.</summary>
+            [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Run)]
             public global::System.Threading.Tasks.Task Run(string phone, string text = "Your order shipped")
             {
                 var bytes = global::Demo.SendSms.CurrantWriteArguments(global::Currant.WorkflowStub.GetSerializerOptions("SendSms.Run(...)"), phone, text);

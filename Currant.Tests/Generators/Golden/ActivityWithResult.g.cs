@@ -22,6 +22,7 @@ namespace Demo
 
         /// <summary>Runs <see cref="global::Demo.ChargeCard"/> as a step of the calling workflow; replay returns the recorded outcome instead of running it again. Only valid in workflow code.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Run)]
         public static global::System.Threading.Tasks.Task<global::Demo.Charge> Run(int amount, string cardToken)
             => global::Demo.ChargeCard.Options().Run(amount, cardToken);
 
@@ -71,6 +72,7 @@ namespace Demo
             }
 
             /// <summary>Runs the activity with these arguments and this stub's settings. Only valid in workflow code.</summary>
+            [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Run)]
             public global::System.Threading.Tasks.Task<global::Demo.Charge> Run(int amount, string cardToken)
             {
                 var bytes = global::Demo.ChargeCard.CurrantWriteArguments(global::Currant.WorkflowStub.GetSerializerOptions("ChargeCard.Run(...)"), amount, cardToken);

@@ -22,11 +22,13 @@ namespace Demo
 
         /// <summary>Enqueues the job <see cref="global::Demo.SendEmail"/> on <c>CurrantClient.Default</c> with the job's settings (recorded in the history when called from workflow code).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
         public static global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<global::Demo.EmailReceipt>> Queue(string to, string subject, string body = "Hi")
             => global::Demo.SendEmail.Options().Queue(to, subject, body);
 
         /// <summary>Enqueues one job <see cref="global::Demo.SendEmail"/> per item in one round trip; handles come back in input order.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
         public static global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<global::Demo.EmailReceipt>>> QueueMany(global::System.Collections.Generic.IEnumerable<(string to, string subject, string body)> items)
             => global::Demo.SendEmail.Options().QueueMany(items);
 
@@ -106,6 +108,7 @@ namespace Demo
             }
 
             /// <summary>Enqueues the job with these arguments and this stub's settings (recorded in the history when called from workflow code).</summary>
+            [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
             public global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<global::Demo.EmailReceipt>> Queue(string to, string subject, string body = "Hi")
             {
                 if (global::Currant.WorkflowStub.IsInWorkflow)
@@ -119,6 +122,7 @@ namespace Demo
             }
 
             /// <summary>Enqueues one job per item in one round trip, with this stub's settings; handles come back in input order.</summary>
+            [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
             public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<global::Demo.EmailReceipt>>> QueueMany(global::System.Collections.Generic.IEnumerable<(string to, string subject, string body)> items)
             {
                 global::System.ArgumentNullException.ThrowIfNull(items);

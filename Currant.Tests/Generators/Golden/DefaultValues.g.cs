@@ -22,11 +22,13 @@ namespace Demo
 
         /// <summary>Enqueues the job <see cref="global::Demo.Notify"/> on <c>CurrantClient.Default</c> with the job's settings (recorded in the history when called from workflow code).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
         public static global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle> Queue(string message = "Hello, \"world\"\n", int count = 3, long big = -9000000000L, uint small = 7U, ulong huge = 18446744073709551615UL, byte level = 255, short delta = -3, double ratio = 0.1D, float scale = 1.25F, double missing = global::System.Double.NaN, decimal price = 9.99M, bool loud = true, char mark = '\'', global::Demo.Channel channel = global::Demo.Channel.Push, global::Demo.Channel custom = (global::Demo.Channel)(42), global::Demo.Audience audience = (global::Demo.Audience)(3), global::Demo.Channel? fallback = null, int? limit = 5, global::System.DayOfWeek day = global::System.DayOfWeek.Friday, global::System.TimeSpan delay = default, string? note = null)
             => global::Demo.Notify.Options().Queue(message, count, big, small, huge, level, delta, ratio, scale, missing, price, loud, mark, channel, custom, audience, fallback, limit, day, delay, note);
 
         /// <summary>Enqueues one job <see cref="global::Demo.Notify"/> per item in one round trip; handles come back in input order.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
         public static global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle>> QueueMany(global::System.Collections.Generic.IEnumerable<(string message, int count, long big, uint small, ulong huge, byte level, short delta, double ratio, float scale, double missing, decimal price, bool loud, char mark, global::Demo.Channel channel, global::Demo.Channel custom, global::Demo.Audience audience, global::Demo.Channel? fallback, int? limit, global::System.DayOfWeek day, global::System.TimeSpan delay, string? note)> items)
             => global::Demo.Notify.Options().QueueMany(items);
 
@@ -160,6 +162,7 @@ namespace Demo
             }
 
             /// <summary>Enqueues the job with these arguments and this stub's settings (recorded in the history when called from workflow code).</summary>
+            [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
             public global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle> Queue(string message = "Hello, \"world\"\n", int count = 3, long big = -9000000000L, uint small = 7U, ulong huge = 18446744073709551615UL, byte level = 255, short delta = -3, double ratio = 0.1D, float scale = 1.25F, double missing = global::System.Double.NaN, decimal price = 9.99M, bool loud = true, char mark = '\'', global::Demo.Channel channel = global::Demo.Channel.Push, global::Demo.Channel custom = (global::Demo.Channel)(42), global::Demo.Audience audience = (global::Demo.Audience)(3), global::Demo.Channel? fallback = null, int? limit = 5, global::System.DayOfWeek day = global::System.DayOfWeek.Friday, global::System.TimeSpan delay = default, string? note = null)
             {
                 if (global::Currant.WorkflowStub.IsInWorkflow)
@@ -173,6 +176,7 @@ namespace Demo
             }
 
             /// <summary>Enqueues one job per item in one round trip, with this stub's settings; handles come back in input order.</summary>
+            [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
             public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle>> QueueMany(global::System.Collections.Generic.IEnumerable<(string message, int count, long big, uint small, ulong huge, byte level, short delta, double ratio, float scale, double missing, decimal price, bool loud, char mark, global::Demo.Channel channel, global::Demo.Channel custom, global::Demo.Audience audience, global::Demo.Channel? fallback, int? limit, global::System.DayOfWeek day, global::System.TimeSpan delay, string? note)> items)
             {
                 global::System.ArgumentNullException.ThrowIfNull(items);

@@ -22,11 +22,13 @@ namespace Demo
 
         /// <summary>Enqueues the job <see cref="global::Demo.Aggregate"/> on <c>CurrantClient.Default</c> with the job's settings (recorded in the history when called from workflow code).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
         public static global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<global::System.Collections.Generic.Dictionary<string, global::System.Collections.Generic.List<int>>>> Queue(global::System.Collections.Generic.List<global::System.Collections.Generic.Dictionary<string, int>> rows, global::System.Collections.Generic.IReadOnlyList<(int Id, string Name)> pairs, global::System.Collections.Generic.Dictionary<global::System.Guid, global::System.Collections.Generic.HashSet<string>> index, int[][] jagged)
             => global::Demo.Aggregate.Options().Queue(rows, pairs, index, jagged);
 
         /// <summary>Enqueues one job <see cref="global::Demo.Aggregate"/> per item in one round trip; handles come back in input order.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
         public static global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<global::System.Collections.Generic.Dictionary<string, global::System.Collections.Generic.List<int>>>>> QueueMany(global::System.Collections.Generic.IEnumerable<(global::System.Collections.Generic.List<global::System.Collections.Generic.Dictionary<string, int>> rows, global::System.Collections.Generic.IReadOnlyList<(int Id, string Name)> pairs, global::System.Collections.Generic.Dictionary<global::System.Guid, global::System.Collections.Generic.HashSet<string>> index, int[][] jagged)> items)
             => global::Demo.Aggregate.Options().QueueMany(items);
 
@@ -109,6 +111,7 @@ namespace Demo
             }
 
             /// <summary>Enqueues the job with these arguments and this stub's settings (recorded in the history when called from workflow code).</summary>
+            [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
             public global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<global::System.Collections.Generic.Dictionary<string, global::System.Collections.Generic.List<int>>>> Queue(global::System.Collections.Generic.List<global::System.Collections.Generic.Dictionary<string, int>> rows, global::System.Collections.Generic.IReadOnlyList<(int Id, string Name)> pairs, global::System.Collections.Generic.Dictionary<global::System.Guid, global::System.Collections.Generic.HashSet<string>> index, int[][] jagged)
             {
                 if (global::Currant.WorkflowStub.IsInWorkflow)
@@ -122,6 +125,7 @@ namespace Demo
             }
 
             /// <summary>Enqueues one job per item in one round trip, with this stub's settings; handles come back in input order.</summary>
+            [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
             public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<global::System.Collections.Generic.Dictionary<string, global::System.Collections.Generic.List<int>>>>> QueueMany(global::System.Collections.Generic.IEnumerable<(global::System.Collections.Generic.List<global::System.Collections.Generic.Dictionary<string, int>> rows, global::System.Collections.Generic.IReadOnlyList<(int Id, string Name)> pairs, global::System.Collections.Generic.Dictionary<global::System.Guid, global::System.Collections.Generic.HashSet<string>> index, int[][] jagged)> items)
             {
                 global::System.ArgumentNullException.ThrowIfNull(items);

@@ -22,11 +22,13 @@ namespace Demo
 
         /// <summary>Enqueues the job <see cref="global::Demo.Reconcile"/> on <c>CurrantClient.Default</c> with the job's settings (recorded in the history when called from workflow code).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
         public static global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<int>> Queue(int count, long total, double ratio, bool dryRun, global::System.Guid batchId, global::System.DateTimeOffset at, decimal amount, string label, char initial)
             => global::Demo.Reconcile.Options().Queue(count, total, ratio, dryRun, batchId, at, amount, label, initial);
 
         /// <summary>Enqueues one job <see cref="global::Demo.Reconcile"/> per item in one round trip; handles come back in input order.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
         public static global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<int>>> QueueMany(global::System.Collections.Generic.IEnumerable<(int count, long total, double ratio, bool dryRun, global::System.Guid batchId, global::System.DateTimeOffset at, decimal amount, string label, char initial)> items)
             => global::Demo.Reconcile.Options().QueueMany(items);
 
@@ -124,6 +126,7 @@ namespace Demo
             }
 
             /// <summary>Enqueues the job with these arguments and this stub's settings (recorded in the history when called from workflow code).</summary>
+            [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
             public global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<int>> Queue(int count, long total, double ratio, bool dryRun, global::System.Guid batchId, global::System.DateTimeOffset at, decimal amount, string label, char initial)
             {
                 if (global::Currant.WorkflowStub.IsInWorkflow)
@@ -137,6 +140,7 @@ namespace Demo
             }
 
             /// <summary>Enqueues one job per item in one round trip, with this stub's settings; handles come back in input order.</summary>
+            [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
             public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<int>>> QueueMany(global::System.Collections.Generic.IEnumerable<(int count, long total, double ratio, bool dryRun, global::System.Guid batchId, global::System.DateTimeOffset at, decimal amount, string label, char initial)> items)
             {
                 global::System.ArgumentNullException.ThrowIfNull(items);

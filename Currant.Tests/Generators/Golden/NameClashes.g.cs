@@ -22,11 +22,13 @@ namespace Demo
 
         /// <summary>Enqueues the job <see cref="global::Demo.Clash"/> on <c>CurrantClient.Default</c> with the job's settings (recorded in the history when called from workflow code).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
         public static global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<string>> Queue(string context, int args, bool instance, string result, string client, string bytes, string id, string @class, int Item1, string Rest, string options)
             => global::Demo.Clash.Options().Queue(context, args, instance, result, client, bytes, id, @class, Item1, Rest, options);
 
         /// <summary>Enqueues one job <see cref="global::Demo.Clash"/> per item in one round trip; handles come back in input order.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
         public static global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<string>>> QueueMany(global::System.Collections.Generic.IEnumerable<(string context, int args, bool instance, string result, string client, string bytes, string id, string @class, int, string, string options)> items)
             => global::Demo.Clash.Options().QueueMany(items);
 
@@ -130,6 +132,7 @@ namespace Demo
             }
 
             /// <summary>Enqueues the job with these arguments and this stub's settings (recorded in the history when called from workflow code).</summary>
+            [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
             public global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<string>> Queue(string context, int args, bool instance, string result, string client, string bytes, string id, string @class, int Item1, string Rest, string options)
             {
                 if (global::Currant.WorkflowStub.IsInWorkflow)
@@ -143,6 +146,7 @@ namespace Demo
             }
 
             /// <summary>Enqueues one job per item in one round trip, with this stub's settings; handles come back in input order.</summary>
+            [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
             public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<string>>> QueueMany(global::System.Collections.Generic.IEnumerable<(string context, int args, bool instance, string result, string client, string bytes, string id, string @class, int, string, string options)> items)
             {
                 global::System.ArgumentNullException.ThrowIfNull(items);

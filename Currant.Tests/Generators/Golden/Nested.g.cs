@@ -26,11 +26,13 @@ namespace Demo
 
                 /// <summary>Enqueues the job <see cref="global::Demo.Billing.Jobs.Refund"/> on <c>CurrantClient.Default</c> with the job's settings (recorded in the history when called from workflow code).</summary>
                 [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+                [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
                 public static global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<bool>> Queue(string paymentId, int amount)
                     => global::Demo.Billing.Jobs.Refund.Options().Queue(paymentId, amount);
 
                 /// <summary>Enqueues one job <see cref="global::Demo.Billing.Jobs.Refund"/> per item in one round trip; handles come back in input order.</summary>
                 [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+                [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
                 public static global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<bool>>> QueueMany(global::System.Collections.Generic.IEnumerable<(string paymentId, int amount)> items)
                     => global::Demo.Billing.Jobs.Refund.Options().QueueMany(items);
 
@@ -107,6 +109,7 @@ namespace Demo
                     }
 
                     /// <summary>Enqueues the job with these arguments and this stub's settings (recorded in the history when called from workflow code).</summary>
+                    [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
                     public global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<bool>> Queue(string paymentId, int amount)
                     {
                         if (global::Currant.WorkflowStub.IsInWorkflow)
@@ -120,6 +123,7 @@ namespace Demo
                     }
 
                     /// <summary>Enqueues one job per item in one round trip, with this stub's settings; handles come back in input order.</summary>
+                    [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
                     public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<bool>>> QueueMany(global::System.Collections.Generic.IEnumerable<(string paymentId, int amount)> items)
                     {
                         global::System.ArgumentNullException.ThrowIfNull(items);

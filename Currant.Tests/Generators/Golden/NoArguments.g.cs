@@ -21,11 +21,13 @@ namespace Demo
 
         /// <summary>Enqueues the job <see cref="global::Demo.Ping"/> on <c>CurrantClient.Default</c> with the job's settings (recorded in the history when called from workflow code).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
         public static global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<string>> Queue()
             => global::Demo.Ping.Options().Queue();
 
         /// <summary>Enqueues one job <see cref="global::Demo.Ping"/> per item in one round trip; handles come back in input order.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
         public static global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<string>>> QueueMany(int count)
             => global::Demo.Ping.Options().QueueMany(count);
 
@@ -101,6 +103,7 @@ namespace Demo
             }
 
             /// <summary>Enqueues the job with these arguments and this stub's settings (recorded in the history when called from workflow code).</summary>
+            [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
             public global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<string>> Queue()
             {
                 if (global::Currant.WorkflowStub.IsInWorkflow)
@@ -114,6 +117,7 @@ namespace Demo
             }
 
             /// <summary>Enqueues one job per item in one round trip, with this stub's settings; handles come back in input order.</summary>
+            [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
             public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<string>>> QueueMany(int count)
             {
                 global::System.ArgumentOutOfRangeException.ThrowIfNegative(count);

@@ -22,11 +22,13 @@ namespace Demo
 
         /// <summary>Enqueues the job <see cref="global::Demo.Tag"/> on <c>CurrantClient.Default</c> with the job's settings (recorded in the history when called from workflow code).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
         public static global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<string?>> Queue(string? name, int? age, global::System.Collections.Generic.List<string?>? tags, global::System.Collections.Generic.Dictionary<string, int?> scores)
             => global::Demo.Tag.Options().Queue(name, age, tags, scores);
 
         /// <summary>Enqueues one job <see cref="global::Demo.Tag"/> per item in one round trip; handles come back in input order.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
         public static global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<string?>>> QueueMany(global::System.Collections.Generic.IEnumerable<(string? name, int? age, global::System.Collections.Generic.List<string?>? tags, global::System.Collections.Generic.Dictionary<string, int?> scores)> items)
             => global::Demo.Tag.Options().QueueMany(items);
 
@@ -109,6 +111,7 @@ namespace Demo
             }
 
             /// <summary>Enqueues the job with these arguments and this stub's settings (recorded in the history when called from workflow code).</summary>
+            [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
             public global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<string?>> Queue(string? name, int? age, global::System.Collections.Generic.List<string?>? tags, global::System.Collections.Generic.Dictionary<string, int?> scores)
             {
                 if (global::Currant.WorkflowStub.IsInWorkflow)
@@ -122,6 +125,7 @@ namespace Demo
             }
 
             /// <summary>Enqueues one job per item in one round trip, with this stub's settings; handles come back in input order.</summary>
+            [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
             public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<string?>>> QueueMany(global::System.Collections.Generic.IEnumerable<(string? name, int? age, global::System.Collections.Generic.List<string?>? tags, global::System.Collections.Generic.Dictionary<string, int?> scores)> items)
             {
                 global::System.ArgumentNullException.ThrowIfNull(items);

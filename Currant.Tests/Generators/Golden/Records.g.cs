@@ -22,11 +22,13 @@ namespace Demo
 
         /// <summary>Enqueues the job <see cref="global::Demo.Invoice"/> on <c>CurrantClient.Default</c> with the job's settings (recorded in the history when called from workflow code).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
         public static global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<global::Demo.InvoiceResult>> Queue(global::Demo.Customer customer, global::Demo.Money total)
             => global::Demo.Invoice.Options().Queue(customer, total);
 
         /// <summary>Enqueues one job <see cref="global::Demo.Invoice"/> per item in one round trip; handles come back in input order.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
         public static global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<global::Demo.InvoiceResult>>> QueueMany(global::System.Collections.Generic.IEnumerable<(global::Demo.Customer customer, global::Demo.Money total)> items)
             => global::Demo.Invoice.Options().QueueMany(items);
 
@@ -103,6 +105,7 @@ namespace Demo
             }
 
             /// <summary>Enqueues the job with these arguments and this stub's settings (recorded in the history when called from workflow code).</summary>
+            [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
             public global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<global::Demo.InvoiceResult>> Queue(global::Demo.Customer customer, global::Demo.Money total)
             {
                 if (global::Currant.WorkflowStub.IsInWorkflow)
@@ -116,6 +119,7 @@ namespace Demo
             }
 
             /// <summary>Enqueues one job per item in one round trip, with this stub's settings; handles come back in input order.</summary>
+            [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
             public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<global::Demo.InvoiceResult>>> QueueMany(global::System.Collections.Generic.IEnumerable<(global::Demo.Customer customer, global::Demo.Money total)> items)
             {
                 global::System.ArgumentNullException.ThrowIfNull(items);

@@ -23,16 +23,19 @@ namespace Demo
 
         /// <summary>Enqueues the workflow <see cref="global::Demo.ShipOrder"/> on <c>CurrantClient.Default</c> with the workflow's settings (recorded in the history when called from workflow code).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
         public static global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle> Queue(string orderId, bool express = false)
             => global::Demo.ShipOrder.Options().Queue(orderId, express);
 
         /// <summary>Enqueues one workflow <see cref="global::Demo.ShipOrder"/> per item in one round trip; handles come back in input order.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
         public static global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle>> QueueMany(global::System.Collections.Generic.IEnumerable<(string orderId, bool express)> items)
             => global::Demo.ShipOrder.Options().QueueMany(items);
 
         /// <summary>Runs <see cref="global::Demo.ShipOrder"/> as a child of the calling workflow; replay returns the recorded outcome instead of running it again. Only valid in workflow code.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Run)]
         public static global::System.Threading.Tasks.Task Run(string orderId, bool express = false)
             => global::Demo.ShipOrder.Options().Run(orderId, express);
 
@@ -112,6 +115,7 @@ namespace Demo
             }
 
             /// <summary>Enqueues the workflow with these arguments and this stub's settings (recorded in the history when called from workflow code).</summary>
+            [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
             public global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle> Queue(string orderId, bool express = false)
             {
                 if (global::Currant.WorkflowStub.IsInWorkflow)
@@ -125,6 +129,7 @@ namespace Demo
             }
 
             /// <summary>Enqueues one workflow per item in one round trip, with this stub's settings; handles come back in input order.</summary>
+            [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
             public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle>> QueueMany(global::System.Collections.Generic.IEnumerable<(string orderId, bool express)> items)
             {
                 global::System.ArgumentNullException.ThrowIfNull(items);
@@ -139,6 +144,7 @@ namespace Demo
             }
 
             /// <summary>Runs the workflow with these arguments and this stub's settings. Only valid in workflow code.</summary>
+            [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Run)]
             public global::System.Threading.Tasks.Task Run(string orderId, bool express = false)
             {
                 var bytes = global::Demo.ShipOrder.CurrantWriteArguments(global::Currant.WorkflowStub.GetSerializerOptions("ShipOrder.Run(...)"), orderId, express);

@@ -23,16 +23,19 @@ namespace Demo
 
         /// <summary>Enqueues the workflow <see cref="global::Demo.ProcessOrder"/> on <c>CurrantClient.Default</c> with the workflow's settings (recorded in the history when called from workflow code).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
         public static global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<global::Demo.OrderResult>> Queue(string orderId, int amount)
             => global::Demo.ProcessOrder.Options().Queue(orderId, amount);
 
         /// <summary>Enqueues one workflow <see cref="global::Demo.ProcessOrder"/> per item in one round trip; handles come back in input order.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
         public static global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<global::Demo.OrderResult>>> QueueMany(global::System.Collections.Generic.IEnumerable<(string orderId, int amount)> items)
             => global::Demo.ProcessOrder.Options().QueueMany(items);
 
         /// <summary>Runs <see cref="global::Demo.ProcessOrder"/> as a child of the calling workflow; replay returns the recorded outcome instead of running it again. Only valid in workflow code.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Run)]
         public static global::System.Threading.Tasks.Task<global::Demo.OrderResult> Run(string orderId, int amount)
             => global::Demo.ProcessOrder.Options().Run(orderId, amount);
 
@@ -109,6 +112,7 @@ namespace Demo
             }
 
             /// <summary>Enqueues the workflow with these arguments and this stub's settings (recorded in the history when called from workflow code).</summary>
+            [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
             public global::System.Threading.Tasks.Task<global::Currant.ExecutionHandle<global::Demo.OrderResult>> Queue(string orderId, int amount)
             {
                 if (global::Currant.WorkflowStub.IsInWorkflow)
@@ -122,6 +126,7 @@ namespace Demo
             }
 
             /// <summary>Enqueues one workflow per item in one round trip, with this stub's settings; handles come back in input order.</summary>
+            [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
             public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<global::Demo.OrderResult>>> QueueMany(global::System.Collections.Generic.IEnumerable<(string orderId, int amount)> items)
             {
                 global::System.ArgumentNullException.ThrowIfNull(items);
@@ -136,6 +141,7 @@ namespace Demo
             }
 
             /// <summary>Runs the workflow with these arguments and this stub's settings. Only valid in workflow code.</summary>
+            [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Run)]
             public global::System.Threading.Tasks.Task<global::Demo.OrderResult> Run(string orderId, int amount)
             {
                 var bytes = global::Demo.ProcessOrder.CurrantWriteArguments(global::Currant.WorkflowStub.GetSerializerOptions("ProcessOrder.Run(...)"), orderId, amount);

@@ -1,4 +1,4 @@
-namespace Currant.Generators.Model;
+namespace Currant.Shapes;
 
 /// <summary>The awaitable the user's method returns.</summary>
 internal enum ReturnKind
