@@ -770,32 +770,37 @@ internal sealed class WorkflowInstance : IWorkflowContext
 
         Interlocked.Increment(ref _outstanding);
         var committed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                var outcome = await checkpointer(commands).ConfigureAwait(false);
-                if (outcome is ActivationOutcome.Committed or ActivationOutcome.CommittedAndWoken)
-                {
-                    committed.SetResult();
-                }
-                else
-                {
-                    Abandoned ??= new CheckpointFailure(outcome, null);
-                }
-            }
-            catch (Exception ex)
-            {
-                Abandoned ??= new CheckpointFailure(ActivationOutcome.Fenced, ex);
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _outstanding);
-                _scheduler.Poke();
-            }
-        });
+
+        // Started here, not through Task.Run: the checkpointer only queues the commands for the group commit and
+        // awaits with ConfigureAwait(false), so nothing of it runs on this scheduler after its first await.
+        _ = WriteCheckpointAsync(checkpointer, commands, committed);
         await committed.Task.ConfigureAwait(true);
         Committed(commands);
+    }
+
+    private async Task WriteCheckpointAsync(Func<ActivationCommands, Task<ActivationOutcome>> checkpointer, ActivationCommands commands, TaskCompletionSource committed)
+    {
+        try
+        {
+            var outcome = await checkpointer(commands).ConfigureAwait(false);
+            if (outcome is ActivationOutcome.Committed or ActivationOutcome.CommittedAndWoken)
+            {
+                committed.SetResult();
+            }
+            else
+            {
+                Abandoned ??= new CheckpointFailure(outcome, null);
+            }
+        }
+        catch (Exception ex)
+        {
+            Abandoned ??= new CheckpointFailure(ActivationOutcome.Fenced, ex);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _outstanding);
+            _scheduler.Poke();
+        }
     }
 
     private Task<T> RecordedStep<T>(HistoryEvent e)
