@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -9,32 +8,32 @@ using Spectre.Console;
 namespace Currant.Benchmarks;
 
 /// <summary><c>currant bench</c>: runs the workloads against a database and prints a results table (or JSON).</summary>
-public static class BenchCommand
+internal static class BenchCommand
 {
-    public static Command Create()
+    public static CliCommand Create()
     {
-        var jobs = new Option<int>("--jobs") { Description = "No-op jobs to bulk-enqueue and process (0 skips the jobs workload)", DefaultValueFactory = _ => 10_000 };
-        var concurrency = new Option<int>("--concurrency") { Description = "Worker concurrency (of each worker process with --workers); also the concurrent callers of the workflows workload", DefaultValueFactory = _ => 16 };
-        var workers = new Option<int>("--workers") { Description = "Worker processes; this process then only enqueues and measures (default 0: the worker runs in this process)" };
-        var queues = new Option<string?>("--queues") { Description = "Comma-separated queues to spread the jobs over, served by every worker; they must be empty (default: one fresh queue)" };
-        var payloadSize = new Option<int>("--payload-size") { Description = "Give each job a string argument of this many bytes (default 0: an int)" };
-        var compute = new Option<bool>("--compute") { Description = $"CPU-bound jobs: {ComputeJob.Rounds:N0} chained SHA-256 rounds each instead of nothing" };
-        var workflows = new Option<int>("--workflows") { Description = "Workflows to run (0 skips the workflows workload)", DefaultValueFactory = _ => 0 };
-        var activities = new Option<int?>("--activities-per-workflow") { Description = $"Each workflow runs this many queued no-op activities, one after another (default {BenchSettings.DefaultStepsPerWorkflow})" };
-        var inlineSteps = new Option<int?>("--inline-steps") { Description = "Each workflow runs this many no-op Workflow.Step calls instead of activities" };
-        var timers = new Option<int>("--timers") { Description = $"Delayed jobs (200-500 ms) to enqueue one at a time on an idle worker, measuring start - due; then {TimerBenchmark.SleepWorkflows} workflows one after another that each sleep {TimerBenchmark.SleepFor.TotalSeconds:0} s (0 skips the timers workload)", DefaultValueFactory = _ => 0 };
-        var json = new Option<bool>("--json") { Description = "Print results as JSON only" };
-        var command = new Command("bench", "Measure enqueue, throughput and latency. Without a database URL it starts a durable local PostgreSQL.")
+        var jobs = new CliOption<int>("--jobs") { Description = "No-op jobs to bulk-enqueue and process (0 skips the jobs workload)", DefaultValueFactory = () => 10_000 };
+        var concurrency = new CliOption<int>("--concurrency") { Description = "Worker concurrency (of each worker process with --workers); also the concurrent callers of the workflows workload", DefaultValueFactory = () => 16 };
+        var workers = new CliOption<int>("--workers") { Description = "Worker processes; this process then only enqueues and measures (default 0: the worker runs in this process)" };
+        var queues = new CliOption<string?>("--queues") { Description = "Comma-separated queues to spread the jobs over, served by every worker; they must be empty (default: one fresh queue)" };
+        var payloadSize = new CliOption<int>("--payload-size") { Description = "Give each job a string argument of this many bytes (default 0: an int)" };
+        var compute = new CliOption<bool>("--compute") { Description = $"CPU-bound jobs: {ComputeJob.Rounds:N0} chained SHA-256 rounds each instead of nothing" };
+        var workflows = new CliOption<int>("--workflows") { Description = "Workflows to run (0 skips the workflows workload)", DefaultValueFactory = () => 0 };
+        var activities = new CliOption<int?>("--activities-per-workflow") { Description = $"Each workflow runs this many queued no-op activities, one after another (default {BenchSettings.DefaultStepsPerWorkflow})" };
+        var inlineSteps = new CliOption<int?>("--inline-steps") { Description = "Each workflow runs this many no-op Workflow.Step calls instead of activities" };
+        var timers = new CliOption<int>("--timers") { Description = $"Delayed jobs (200-500 ms) to enqueue one at a time on an idle worker, measuring start - due; then {TimerBenchmark.SleepWorkflows} workflows one after another that each sleep {TimerBenchmark.SleepFor.TotalSeconds:0} s (0 skips the timers workload)", DefaultValueFactory = () => 0 };
+        var json = new CliOption<bool>("--json") { Description = "Print results as JSON only" };
+        var command = new CliCommand("bench", "Measure enqueue, throughput and latency. Without a database URL it starts a durable local PostgreSQL.")
         {
-            jobs, concurrency, workers, queues, payloadSize, compute, workflows, activities, inlineSteps, timers, json,
+            Options = { jobs, concurrency, workers, queues, payloadSize, compute, workflows, activities, inlineSteps, timers, json },
         };
         command.Subcommands.Add(BenchWorkerCommand.Create());
-        command.SetAction((parse, ct) => CurrantCommandLine.RunAsync(parse, async output =>
+        command.Action = (parse, ct) => CurrantCommandLine.RunAsync(parse, async output =>
         {
             var settings = new BenchSettings
             {
                 // --workflows or --timers alone means only that workload.
-                Jobs = (parse.GetValue(workflows) > 0 || parse.GetValue(timers) > 0) && parse.GetResult(jobs) is not { Implicit: false } ? 0 : parse.GetValue(jobs),
+                Jobs = (parse.GetValue(workflows) > 0 || parse.GetValue(timers) > 0) && !parse.WasGiven(jobs) ? 0 : parse.GetValue(jobs),
                 Concurrency = parse.GetValue(concurrency),
                 Workers = parse.GetValue(workers),
                 Queues = BenchSettings.ParseQueues(parse.GetValue(queues)),
@@ -126,7 +125,7 @@ public static class BenchCommand
                     await local.DisposeAsync().ConfigureAwait(false);
                 }
             }
-        }));
+        });
         return command;
     }
 

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Currant.CommandLine;
@@ -12,13 +11,12 @@ namespace Currant.Benchmarks;
 /// </summary>
 internal static class BenchWorkerCommand
 {
-    public static Command Create()
+    public static CliCommand Create()
     {
-        var queues = new Option<string[]>("--queue") { Description = "Queue to serve (repeatable)", Required = true };
-        var concurrency = new Option<int>("--concurrency") { Description = "Worker concurrency", DefaultValueFactory = _ => 16 };
-        var command = new Command("worker", "One worker process of 'currant bench --workers N' (internal).") { queues, concurrency };
-        command.Hidden = true;
-        command.SetAction((parse, ct) => CurrantCommandLine.RunAsync(parse, async output =>
+        var queues = new CliOption<string[]>("--queue") { Description = "Queue to serve (repeatable)", Required = true };
+        var concurrency = new CliOption<int>("--concurrency") { Description = "Worker concurrency", DefaultValueFactory = () => 16 };
+        var command = new CliCommand("worker", "One worker process of 'currant bench --workers N' (internal).") { Hidden = true, Options = { queues, concurrency } };
+        command.Action = (parse, ct) => CurrantCommandLine.RunAsync(parse, async output =>
         {
             await using var client = await CurrantCommandLine.ConnectAsync(parse, ct).ConfigureAwait(false);
             var worker = await client.StartWorkerAsync(new WorkerOptions { Queues = parse.GetValue(queues)!, MaxConcurrency = parse.GetValue(concurrency) }, cancellationToken: ct).ConfigureAwait(false);
@@ -32,7 +30,7 @@ internal static class BenchWorkerCommand
             var peak = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
             await output.WriteLineAsync(WorkerProcesses.PeakWorkingSetPrefix + peak.ToString("F1", CultureInfo.InvariantCulture)).ConfigureAwait(false);
             return 0;
-        }));
+        });
         return command;
     }
 

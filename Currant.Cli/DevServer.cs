@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Currant.CommandLine;
 using Currant.Development;
 
@@ -7,12 +6,10 @@ namespace Currant.Cli;
 /// <summary><c>currant dev</c>: a throwaway, migrated local Postgres that lives until Ctrl-C.</summary>
 internal static class DevServer
 {
-    public static Command Create()
+    public static CliCommand Create() => new("dev", "Start a throwaway local PostgreSQL (migrated), print its URL, stop it on Ctrl-C.")
     {
-        var command = new Command("dev", "Start a throwaway local PostgreSQL (migrated), print its URL, stop it on Ctrl-C.");
-        command.SetAction((parse, ct) => CurrantCommandLine.RunAsync(parse, output => RunAsync(output, ct)));
-        return command;
-    }
+        Action = (parse, ct) => CurrantCommandLine.RunAsync(parse, output => RunAsync(output, ct)),
+    };
 
     private static async Task<int> RunAsync(TextWriter output, CancellationToken cancellationToken)
     {

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -14,7 +13,7 @@ namespace Currant.CommandLine;
 internal static class CurrantCommandLine
 {
     /// <summary>Parses <paramref name="args"/> and runs the command; returns the process exit code.</summary>
-    public static Task<int> InvokeAsync(string[] args, IEnumerable<Command>? extraCommands = null, TextWriter? output = null, TextWriter? error = null)
+    public static Task<int> InvokeAsync(string[] args, IEnumerable<CliCommand>? extraCommands = null, TextWriter? output = null, TextWriter? error = null)
         => InvokeAsync(args, host: null, extraCommands, output, error);
 
     /// <summary>
@@ -22,36 +21,31 @@ internal static class CurrantCommandLine
     /// settings unless <c>--database-url</c> is given, and <c>worker</c> runs with the host's container and
     /// <c>Currant:Worker</c> settings.
     /// </summary>
-    internal static Task<int> InvokeAsync(string[] args, IServiceProvider? host, IEnumerable<Command>? extraCommands = null, TextWriter? output = null, TextWriter? error = null, CancellationToken cancellationToken = default)
+    internal static Task<int> InvokeAsync(string[] args, IServiceProvider? host, IEnumerable<CliCommand>? extraCommands = null, TextWriter? output = null, TextWriter? error = null, CancellationToken cancellationToken = default)
     {
         var root = Build(extraCommands, host);
-        var configuration = new InvocationConfiguration
-        {
-            Output = output ?? Console.Out,
-            Error = error ?? Console.Error,
-            // Ctrl-C and SIGTERM cancel the command's token; the process then waits this long for it to end. The
-            // library's default (2 s) would cut a worker's graceful drain short.
-            ProcessTerminationTimeout = HostCommands.DrainTimeout(host),
-        };
-        return root.Parse(args).InvokeAsync(configuration, cancellationToken);
+
+        // Ctrl-C and SIGTERM cancel the command's token; the process then waits this long for it to end: a worker's
+        // whole graceful drain.
+        return CliParser.InvokeAsync(root, args, output ?? Console.Out, error ?? Console.Error, HostCommands.DrainTimeout(host), cancellationToken);
     }
 
     /// <summary>The names of the built-in commands an application exposes through <c>RunWithCurrantCommandsAsync</c>.</summary>
     internal static IReadOnlyList<string> HostCommandNames { get; } = ["migrate", "worker", "status", "list", "cancel", "signal", "history", "retry"];
 
     /// <summary>The database URL option every command shares (falls back to <c>CURRANT_DATABASE_URL</c>).</summary>
-    public static Option<string?> DatabaseUrl { get; } = new("--database-url", "-d")
+    public static CliOption<string?> DatabaseUrl { get; } = new("--database-url", "-d")
     {
         Description = $"PostgreSQL connection string or postgres:// URL (default: ${CurrantEnvironment.DatabaseUrl})",
         Recursive = true,
     };
 
     /// <summary>Builds the root command with every built-in command plus <paramref name="extraCommands"/>.</summary>
-    public static RootCommand Build(IEnumerable<Command>? extraCommands = null) => Build(extraCommands, host: null);
+    public static CliCommand Build(IEnumerable<CliCommand>? extraCommands = null) => Build(extraCommands, host: null);
 
-    internal static RootCommand Build(IEnumerable<Command>? extraCommands, IServiceProvider? host)
+    internal static CliCommand Build(IEnumerable<CliCommand>? extraCommands, IServiceProvider? host)
     {
-        var root = new RootCommand("Currant: durable jobs and workflows on PostgreSQL.");
+        var root = new CliCommand(RootName(host), "Currant: durable jobs and workflows on PostgreSQL.");
         root.Options.Add(DatabaseUrl);
         root.Subcommands.Add(MigrateCommand(host));
         root.Subcommands.Add(WorkerCommand(host));
@@ -69,8 +63,12 @@ internal static class CurrantCommandLine
         return root;
     }
 
+    /// <summary>The name help shows for the root: the tool's, or the application's when it runs the commands.</summary>
+    private static string RootName(IServiceProvider? host)
+        => host is not null && System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name is { Length: > 0 } application ? application : "currant";
+
     /// <summary>Connects with the URL from the parse result or the environment, with a clear error when absent.</summary>
-    public static Task<CurrantClient> ConnectAsync(ParseResult parse, CancellationToken cancellationToken)
+    public static Task<CurrantClient> ConnectAsync(CliParseResult parse, CancellationToken cancellationToken)
     {
         var url = parse.GetValue(DatabaseUrl) ?? Environment.GetEnvironmentVariable(CurrantEnvironment.DatabaseUrl);
         if (string.IsNullOrWhiteSpace(url))
@@ -82,15 +80,15 @@ internal static class CurrantCommandLine
     }
 
     /// <summary>In an application, the host's database unless --database-url names another.</summary>
-    private static Task<CurrantClient> ConnectAsync(ParseResult parse, IServiceProvider? host, CancellationToken cancellationToken)
+    private static Task<CurrantClient> ConnectAsync(CliParseResult parse, IServiceProvider? host, CancellationToken cancellationToken)
         => host is not null && string.IsNullOrWhiteSpace(parse.GetValue(DatabaseUrl))
             ? HostCommands.ConnectAsync(host, cancellationToken)
             : ConnectAsync(parse, cancellationToken);
 
-    private static Command MigrateCommand(IServiceProvider? host)
+    private static CliCommand MigrateCommand(IServiceProvider? host)
     {
-        var command = new Command("migrate", "Create or upgrade the currant schema (idempotent, safe to run concurrently).");
-        command.SetAction((parse, ct) => RunAsync(parse, async output =>
+        var command = new CliCommand("migrate", "Create or upgrade the currant schema (idempotent, safe to run concurrently).");
+        command.Action = (parse, ct) => RunAsync(parse, async output =>
         {
             await using var client = await ConnectAsync(parse, host, ct).ConfigureAwait(false);
             var applied = await client.MigrateAsync(ct).ConfigureAwait(false);
@@ -98,26 +96,26 @@ internal static class CurrantCommandLine
                 ? "Schema is up to date."
                 : $"Applied {applied.Count} migration(s): {string.Join(", ", applied)}").ConfigureAwait(false);
             return 0;
-        }));
+        });
         return command;
     }
 
     // --assembly exists only in the tool (no host): an application's worker knows its own registrations, and an
     // application may be trimmed or native, where loading an assembly from disk cannot work.
     [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "--assembly is offered only without a host, that is in the 'currant' tool, which is not trimmed.")]
-    private static Command WorkerCommand(IServiceProvider? host)
+    private static CliCommand WorkerCommand(IServiceProvider? host)
     {
-        var queues = new Option<string[]>("--queue", "-q") { Description = "Queue to serve (repeatable; default: default)", AllowMultipleArgumentsPerToken = true };
-        var concurrency = new Option<int?>("--concurrency", "-c") { Description = "Executions run at once (default: $CURRANT_WORKER_MAX_CONCURRENT or 16)" };
-        var assemblies = new Option<string[]>("--assembly", "-a") { Description = "Path to an application .dll whose [Job]/[Activity]/[Workflow] classes to load (repeatable)" };
-        var pollOnly = new Option<bool>("--poll-only") { Description = "Do not LISTEN (PgBouncer transaction pooling)" };
-        var command = new Command("worker", "Run a worker until Ctrl-C (then shut down gracefully).") { queues, concurrency, pollOnly };
+        var queues = new CliOption<string[]>("--queue", "-q") { Description = "Queue to serve (repeatable; default: default)", AllowMultipleArgumentsPerToken = true };
+        var concurrency = new CliOption<int?>("--concurrency", "-c") { Description = "Executions run at once (default: $CURRANT_WORKER_MAX_CONCURRENT or 16)" };
+        var assemblies = new CliOption<string[]>("--assembly", "-a") { Description = "Path to an application .dll whose [Job]/[Activity]/[Workflow] classes to load (repeatable)" };
+        var pollOnly = new CliOption<bool>("--poll-only") { Description = "Do not LISTEN (PgBouncer transaction pooling)" };
+        var command = new CliCommand("worker", "Run a worker until Ctrl-C (then shut down gracefully).") { Options = { queues, concurrency, pollOnly } };
         if (host is null)
         {
             command.Options.Add(assemblies);
         }
 
-        command.SetAction((parse, ct) => RunAsync(parse, async output =>
+        command.Action = (parse, ct) => RunAsync(parse, async output =>
         {
             foreach (var path in parse.GetValue(assemblies) ?? [])
             {
@@ -163,16 +161,16 @@ internal static class CurrantCommandLine
             }
 
             return 0;
-        }));
+        });
         return command;
     }
 
-    private static Command StatusCommand(IServiceProvider? host)
+    private static CliCommand StatusCommand(IServiceProvider? host)
     {
-        var id = new Argument<string>("id") { Description = "Execution id" };
-        var json = new Option<bool>("--json") { Description = "Print JSON" };
-        var command = new Command("status", "Show one execution.") { id, json };
-        command.SetAction((parse, ct) => RunAsync(parse, async output =>
+        var id = new CliArgument<string>("id") { Description = "Execution id" };
+        var json = new CliOption<bool>("--json") { Description = "Print JSON" };
+        var command = new CliCommand("status", "Show one execution.") { Options = { json }, Arguments = { id } };
+        command.Action = (parse, ct) => RunAsync(parse, async output =>
         {
             var executionId = ParseId(parse.GetValue(id));
             await using var client = await ConnectAsync(parse, host, ct).ConfigureAwait(false);
@@ -180,18 +178,18 @@ internal static class CurrantCommandLine
                 ?? throw new CommandLineException($"No execution with id {executionId}.");
             await output.WriteLineAsync(parse.GetValue(json) ? ExecutionJson.Write(info) : ExecutionText.Details(info)).ConfigureAwait(false);
             return 0;
-        }));
+        });
         return command;
     }
 
-    private static Command ListCommand(IServiceProvider? host)
+    private static CliCommand ListCommand(IServiceProvider? host)
     {
-        var queue = new Option<string?>("--queue", "-q") { Description = "Only this queue" };
-        var status = new Option<string?>("--status", "-s") { Description = "Only this state: pending, running, suspended, completed, failed, cancelled" };
-        var limit = new Option<int>("--limit", "-n") { Description = "At most this many (default 50)", DefaultValueFactory = _ => 50 };
-        var json = new Option<bool>("--json") { Description = "Print JSON" };
-        var command = new Command("list", "List executions, newest first.") { queue, status, limit, json };
-        command.SetAction((parse, ct) => RunAsync(parse, async output =>
+        var queue = new CliOption<string?>("--queue", "-q") { Description = "Only this queue" };
+        var status = new CliOption<string?>("--status", "-s") { Description = "Only this state: pending, running, suspended, completed, failed, cancelled" };
+        var limit = new CliOption<int>("--limit", "-n") { Description = "At most this many (default 50)", DefaultValueFactory = () => 50 };
+        var json = new CliOption<bool>("--json") { Description = "Print JSON" };
+        var command = new CliCommand("list", "List executions, newest first.") { Options = { queue, status, limit, json } };
+        command.Action = (parse, ct) => RunAsync(parse, async output =>
         {
             ExecutionState? state = null;
             if (parse.GetValue(status) is { } s)
@@ -205,15 +203,15 @@ internal static class CurrantCommandLine
             var rows = await client.ListAsync(new ExecutionFilter { Queue = parse.GetValue(queue), State = state, Limit = parse.GetValue(limit) }, ct).ConfigureAwait(false);
             await output.WriteLineAsync(parse.GetValue(json) ? ExecutionJson.Write(rows) : ExecutionText.Table(rows)).ConfigureAwait(false);
             return 0;
-        }));
+        });
         return command;
     }
 
-    private static Command CancelCommand(IServiceProvider? host)
+    private static CliCommand CancelCommand(IServiceProvider? host)
     {
-        var id = new Argument<string>("id") { Description = "Execution id" };
-        var command = new Command("cancel", "Cancel an execution (running code sees its CancellationToken fire).") { id };
-        command.SetAction((parse, ct) => RunAsync(parse, async output =>
+        var id = new CliArgument<string>("id") { Description = "Execution id" };
+        var command = new CliCommand("cancel", "Cancel an execution (running code sees its CancellationToken fire).") { Arguments = { id } };
+        command.Action = (parse, ct) => RunAsync(parse, async output =>
         {
             var executionId = ParseId(parse.GetValue(id));
             await using var client = await ConnectAsync(parse, host, ct).ConfigureAwait(false);
@@ -227,17 +225,17 @@ internal static class CurrantCommandLine
             throw new CommandLineException(info is null
                 ? $"No execution with id {executionId}."
                 : $"Execution {executionId} has already finished ({info.State.ToString().ToLowerInvariant()}); nothing to cancel.");
-        }));
+        });
         return command;
     }
 
-    private static Command SignalCommand(IServiceProvider? host)
+    private static CliCommand SignalCommand(IServiceProvider? host)
     {
-        var id = new Argument<string>("id") { Description = "Workflow id" };
-        var name = new Argument<string>("name") { Description = "Signal name" };
-        var payload = new Argument<string?>("json") { Description = "Payload as JSON (optional), e.g. '\"approved\"' or '{\"ok\":true}'", Arity = ArgumentArity.ZeroOrOne };
-        var command = new Command("signal", "Send a signal to a workflow (stored until the workflow waits for it).") { id, name, payload };
-        command.SetAction((parse, ct) => RunAsync(parse, async output =>
+        var id = new CliArgument<string>("id") { Description = "Workflow id" };
+        var name = new CliArgument<string>("name") { Description = "Signal name" };
+        var payload = new CliArgument<string?>("json") { Description = "Payload as JSON (optional), e.g. '\"approved\"' or '{\"ok\":true}'", Required = false };
+        var command = new CliCommand("signal", "Send a signal to a workflow (stored until the workflow waits for it).") { Arguments = { id, name, payload } };
+        command.Action = (parse, ct) => RunAsync(parse, async output =>
         {
             var workflowId = ParseId(parse.GetValue(id));
             var json = parse.GetValue(payload);
@@ -253,16 +251,16 @@ internal static class CurrantCommandLine
 
             await output.WriteLineAsync($"Signal '{parse.GetValue(name)}' stored for workflow {workflowId}.").ConfigureAwait(false);
             return 0;
-        }));
+        });
         return command;
     }
 
-    private static Command HistoryCommand(IServiceProvider? host)
+    private static CliCommand HistoryCommand(IServiceProvider? host)
     {
-        var id = new Argument<string>("id") { Description = "Workflow id" };
-        var json = new Option<bool>("--json") { Description = "Print JSON" };
-        var command = new Command("history", "Show a workflow's steps: seq, kind, name, state, timing, result or error.") { id, json };
-        command.SetAction((parse, ct) => RunAsync(parse, async output =>
+        var id = new CliArgument<string>("id") { Description = "Workflow id" };
+        var json = new CliOption<bool>("--json") { Description = "Print JSON" };
+        var command = new CliCommand("history", "Show a workflow's steps: seq, kind, name, state, timing, result or error.") { Options = { json }, Arguments = { id } };
+        command.Action = (parse, ct) => RunAsync(parse, async output =>
         {
             var workflowId = ParseId(parse.GetValue(id));
             await using var client = await ConnectAsync(parse, host, ct).ConfigureAwait(false);
@@ -276,15 +274,15 @@ internal static class CurrantCommandLine
             var rows = await client.GetHistoryAsync(workflowId, ct).ConfigureAwait(false);
             await output.WriteLineAsync(parse.GetValue(json) ? HistoryText.Json(rows) : HistoryText.Table(info, rows)).ConfigureAwait(false);
             return 0;
-        }));
+        });
         return command;
     }
 
-    private static Command RetryCommand(IServiceProvider? host)
+    private static CliCommand RetryCommand(IServiceProvider? host)
     {
-        var id = new Argument<string>("id") { Description = "Execution id" };
-        var command = new Command("retry", "Give a failed execution (or a parked workflow) another attempt.") { id };
-        command.SetAction((parse, ct) => RunAsync(parse, async output =>
+        var id = new CliArgument<string>("id") { Description = "Execution id" };
+        var command = new CliCommand("retry", "Give a failed execution (or a parked workflow) another attempt.") { Arguments = { id } };
+        command.Action = (parse, ct) => RunAsync(parse, async output =>
         {
             var executionId = ParseId(parse.GetValue(id));
             await using var client = await ConnectAsync(parse, host, ct).ConfigureAwait(false);
@@ -298,7 +296,7 @@ internal static class CurrantCommandLine
             throw new CommandLineException(info is null
                 ? $"No execution with id {executionId}."
                 : $"Execution {executionId} is {info.State.ToString().ToLowerInvariant()}; only failed executions and parked workflows can be retried.");
-        }));
+        });
         return command;
     }
 
@@ -306,10 +304,10 @@ internal static class CurrantCommandLine
         => Guid.TryParse(text, out var id) ? id : throw new CommandLineException($"'{text}' is not an execution id (a UUID like 0190a5c4-...).");
 
     /// <summary>Runs a command body and turns the errors a user can cause into one readable line and exit code 1.</summary>
-    public static async Task<int> RunAsync(ParseResult parse, Func<TextWriter, Task<int>> body)
+    public static async Task<int> RunAsync(CliParseResult parse, Func<TextWriter, Task<int>> body)
     {
-        var output = parse.InvocationConfiguration.Output;
-        var error = parse.InvocationConfiguration.Error;
+        var output = parse.Output;
+        var error = parse.Error;
         try
         {
             return await body(output).ConfigureAwait(false);
