@@ -120,6 +120,9 @@ internal sealed class WorkflowInstance : IWorkflowContext
     /// </summary>
     public DateTime UtcNow => _clock;
 
+    /// <summary>The clock a first run and a finished step read (the worker's <see cref="WorkerOptions.TimeProvider"/>).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>Deterministic: derived from the workflow id and a counter, so replay yields the same ids.</summary>
     public Guid NewGuid()
     {
@@ -177,7 +180,7 @@ internal sealed class WorkflowInstance : IWorkflowContext
             if (!_started)
             {
                 // The first run: its time is the workflow's clock until an outcome arrives, and is recorded.
-                _clock = WorkflowClock.Now();
+                _clock = WorkflowClock.Now(Time);
                 _started = true;
                 NewHistory.Add(new NewHistoryRow(0, HistoryEvent.StartKind, Definition.Name, HistoryEvent.Completed, null, null, null, _clock));
             }
@@ -587,11 +590,11 @@ internal sealed class WorkflowInstance : IWorkflowContext
             try
             {
                 var value = await step(CancellationToken.None).ConfigureAwait(false);
-                outcome = new HistoryEvent(seq, "step", name, HistoryEvent.Completed, null, Encoding.UTF8.GetString(CurrantJson.Serialize(value, SerializerOptions)), null, null, WorkflowClock.Now());
+                outcome = new HistoryEvent(seq, "step", name, HistoryEvent.Completed, null, Encoding.UTF8.GetString(CurrantJson.Serialize(value, SerializerOptions)), null, null, WorkflowClock.Now(Time));
             }
             catch (Exception ex)
             {
-                outcome = new HistoryEvent(seq, "step", name, HistoryEvent.Failed, null, null, CurrantStore.SerializeError(ExecutionError.From(ex, nonRetryable: true)), null, WorkflowClock.Now());
+                outcome = new HistoryEvent(seq, "step", name, HistoryEvent.Failed, null, null, CurrantStore.SerializeError(ExecutionError.From(ex, nonRetryable: true)), null, WorkflowClock.Now(Time));
             }
 
             waiter.SetResult(outcome);
