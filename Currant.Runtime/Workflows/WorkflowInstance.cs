@@ -123,6 +123,12 @@ internal sealed class WorkflowInstance : IWorkflowContext
     /// <summary>The clock a first run and a finished step read (the worker's <see cref="WorkerOptions.TimeProvider"/>).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// Checking replay only (WorkflowReplayer): the code stops at its first inline step past the history instead of
+    /// running the step's body, so replaying a workflow never runs its side effects.
+    /// </summary>
+    public bool ReplayOnly { get; init; }
+
     /// <summary>Deterministic: derived from the workflow id and a counter, so replay yields the same ids.</summary>
     public Guid NewGuid()
     {
@@ -264,9 +270,13 @@ internal sealed class WorkflowInstance : IWorkflowContext
         if (_run is { IsCompleted: true } && Nondeterminism is null && _run.IsCompletedSuccessfully && _maxHistorySeq >= _nextSeq)
         {
             var extra = _history[_maxHistorySeq];
+            var missing = _history.GetValueOrDefault(_nextSeq, extra);
             Nondeterminism = new NondeterminismException(
                 $"Workflow '{Definition.Name}' ({WorkflowId}) finished at step {_nextSeq - 1}, but its history continues to step {_maxHistorySeq} " +
-                $"({extra.Kind} '{extra.Name}'): the code no longer makes that call. Guard the change with Workflow.GetVersion.");
+                $"({extra.Kind} '{extra.Name}'): the code no longer makes that call. Guard the change with Workflow.GetVersion.")
+            {
+                Step = missing.Seq, Expected = $"{missing.Kind} '{missing.Name}'", Found = "the workflow returns",
+            };
         }
     }
 
@@ -342,7 +352,10 @@ internal sealed class WorkflowInstance : IWorkflowContext
         {
             Nondeterminism ??= new NondeterminismException(
                 $"Workflow '{Definition.Name}' ({WorkflowId}) is not deterministic at step {seq}: history expected {e.Kind} '{e.Name}', " +
-                $"but the code now calls {kind} '{name}'. Restore the old code path, or guard the change with Workflow.GetVersion.");
+                $"but the code now calls {kind} '{name}'. Restore the old code path, or guard the change with Workflow.GetVersion.")
+            {
+                Step = seq, Expected = $"{e.Kind} '{e.Name}'", Found = $"{kind} '{name}'", CallSite = new System.Diagnostics.StackTrace(1, fNeedFileInfo: true),
+            };
         }
 
         return e;
@@ -526,7 +539,11 @@ internal sealed class WorkflowInstance : IWorkflowContext
             {
                 Nondeterminism ??= new NondeterminismException(
                     $"Workflow '{Definition.Name}' ({WorkflowId}) recorded version {recorded} of change '{changeId}', " +
-                    $"but this code supports only {minSupported}..{maxSupported}. Keep the old branch until such workflows finish.");
+                    $"but this code supports only {minSupported}..{maxSupported}. Keep the old branch until such workflows finish.")
+                {
+                    Expected = $"version '{changeId}' = {recorded}", Found = $"GetVersion(\"{changeId}\", {minSupported}, {maxSupported})",
+                    CallSite = new System.Diagnostics.StackTrace(1, fNeedFileInfo: true),
+                };
             }
 
             return recorded;
@@ -565,7 +582,7 @@ internal sealed class WorkflowInstance : IWorkflowContext
             await CheckpointAsync().ConfigureAwait(true);
         }
 
-        if (Nondeterminism is not null)
+        if (Nondeterminism is not null || ReplayOnly)
         {
             await new TaskCompletionSource().Task.ConfigureAwait(true);
         }

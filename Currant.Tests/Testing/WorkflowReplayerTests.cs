@@ -1,0 +1,148 @@
+using Currant.CommandLine;
+using Currant.Testing;
+using Currant.Workflows;
+
+namespace Currant.Tests.Testing;
+
+/// <summary>
+/// Histories recorded by build "A" of <see cref="ShipOrder"/> (in a <see cref="CurrantTestEnvironment"/>), replayed
+/// against the builds <see cref="ReplayBuild"/> switches between. The build is process-wide: not parallel.
+/// </summary>
+[NonParallelizable]
+public sealed class WorkflowReplayerTests
+{
+    private CurrantTestEnvironment _env = null!;
+    private Guid _id;
+
+    [OneTimeSetUp]
+    public async Task RecordAHistoryAsync()
+    {
+        ReplayBuild.Current = "A";
+        _env = await CurrantTestEnvironment.StartAsync(o =>
+        {
+            o.ServerUrl = TestDatabase.ServerConnectionString;
+            o.AutoSkipTime = false;
+        });
+        _id = (await ShipOrder.Options(client: _env.Client).Queue("o-1")).Id;
+        // Skipping no time still lets everything that can run now run: the workflow is then waiting for "shipped".
+        await _env.SkipTimeAsync(TimeSpan.Zero);
+        Assert.That((await _env.Client.GetExecutionAsync(_id))!.State, Is.EqualTo(ExecutionState.Suspended));
+    }
+
+    [TearDown]
+    public void BackToBuildA() => ReplayBuild.Current = "A";
+
+    [OneTimeTearDown]
+    public async Task StopAsync() => await _env.DisposeAsync();
+
+    [Test]
+    public async Task Replay_OfTheBuildThatRecordedIt_IsCompatible()
+    {
+        var report = await WorkflowReplayer.ReplayDatabaseAsync(_env.ConnectionString);
+
+        Assert.That(report.Nondeterminism, Is.Null);
+        Assert.That(report.Succeeded, Is.True);
+        Assert.That(report.Workflows.Single(), Is.EqualTo(new WorkflowReplayResult(_id, "ShipOrder", ReplayOutcome.Compatible)));
+    }
+
+    [Test]
+    public async Task Replay_OfReplaySafeReadsAndAGuardedChange_IsCompatible()
+    {
+        ReplayBuild.Current = "Compatible";
+
+        var report = await WorkflowReplayer.ReplayDatabaseAsync(_env.ConnectionString, new ReplayFilter { Name = "ShipOrder" });
+
+        Assert.That(report.Succeeded, Is.True, report.ToString());
+        Assert.That(report.Workflows, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Replay_OfAnInsertedCall_NamesTheStepTheExpectedAndFoundCallAndTheSourceLine()
+    {
+        var before = await _env.Client.GetHistoryAsync(_id);
+        ReplayBuild.Current = "Incompatible";
+
+        var report = await WorkflowReplayer.ReplayDatabaseAsync(_env.ConnectionString);
+
+        Assert.That(report.Succeeded, Is.False);
+        var result = report.WouldPark.Single();
+        Assert.That(result.WorkflowId, Is.EqualTo(_id));
+        Assert.That(result.Outcome, Is.EqualTo(ReplayOutcome.Nondeterministic));
+        AssertInsertedCall(result.Nondeterminism);
+        Assert.That(result.ToString(), Does.Contain("would park: step 2: expected activity 'ReplayCharge', found activity 'ReplayNotify' at ").And.Contain("ReplayWorkflows.cs:"));
+
+        // Read-only: the workflow is neither parked nor changed.
+        var after = await _env.Client.GetExecutionAsync(_id);
+        Assert.That(after!.State, Is.EqualTo(ExecutionState.Suspended));
+        Assert.That(after.Error, Is.Null);
+        Assert.That(await _env.Client.GetHistoryAsync(_id), Is.EqualTo(before));
+    }
+
+    [Test]
+    public async Task HistoryJson_OfCurrantHistory_ReplaysAsTheDatabaseDoes()
+    {
+        var json = await HistoryJsonAsync();
+
+        var compatible = await WorkflowReplayer.ReplayAsync(json);
+        ReplayBuild.Current = "Incompatible";
+        var incompatible = await WorkflowReplayer.ReplayAsync(json);
+
+        Assert.That(compatible.Succeeded, Is.True, compatible.ToString());
+        Assert.That(compatible.Workflows.Single().WorkflowId, Is.EqualTo(_id));
+        AssertInsertedCall(incompatible.Nondeterminism);
+    }
+
+    [Test]
+    public async Task HistoryJson_ReadBack_HoldsEveryRecordedField()
+    {
+        var json = await HistoryJsonAsync();
+
+        var document = WorkflowHistoryDocument.Read(json);
+        var stored = await _env.Client.Store.LoadWorkflowAsync(_id, null, CancellationToken.None);
+
+        Assert.That(document.Id, Is.EqualTo(_id));
+        Assert.That(document.Name, Is.EqualTo("ShipOrder"));
+        Assert.That(document.Arguments, Is.EqualTo("[\"o-1\"]"));
+        Assert.That(document.Events, Is.EquivalentTo(stored.History));
+        Assert.That(document.Events.Select(e => e.Kind), Is.EqualTo(new[] { "start", "activity", "activity", "signal" }));
+    }
+
+    [Test]
+    public void ReplayAsync_OfTextThatIsNoHistory_SaysWhatItExpects()
+    {
+        Assert.That(async () => await WorkflowReplayer.ReplayAsync("[{\"seq\": 1}]"),
+            Throws.InstanceOf<FormatException>().With.Message.Contains("currant history <id> --json"));
+    }
+
+    [Test]
+    public async Task Replay_OfAWorkflowThisBuildDoesNotRegister_WouldPark()
+    {
+        var json = (await HistoryJsonAsync()).Replace("\"name\": \"ShipOrder\"", "\"name\": \"ShipOrderV0\"", StringComparison.Ordinal);
+
+        var report = await WorkflowReplayer.ReplayAsync(json);
+
+        Assert.That(report.Workflows.Single().Outcome, Is.EqualTo(ReplayOutcome.NotRegistered));
+        Assert.That(report.Succeeded, Is.False);
+    }
+
+    private async Task<string> HistoryJsonAsync()
+    {
+        var output = new StringWriter();
+        var code = await CurrantCommandLine.InvokeAsync(["history", _id.ToString(), "--json", "-d", _env.ConnectionString], output: output);
+        Assert.That(code, Is.Zero);
+        return output.ToString();
+    }
+
+    private static void AssertInsertedCall(ReplayDivergence? divergence)
+    {
+        Assert.That(divergence, Is.Not.Null);
+        Assert.That(divergence!.Step, Is.EqualTo(2));
+        Assert.That(divergence.Expected, Is.EqualTo("activity 'ReplayCharge'"));
+        Assert.That(divergence.Found, Is.EqualTo("activity 'ReplayNotify'"));
+        Assert.That(divergence.Member, Is.EqualTo("Currant.Tests.Testing.ShipOrder.RunAsync"));
+        Assert.That(divergence.SourceFile, Does.EndWith("ReplayWorkflows.cs"));
+        var lines = File.ReadAllLines(divergence.SourceFile!);
+        Assert.That(divergence.SourceLine, Is.EqualTo(Array.FindIndex(lines, l => l.Contains("replay-test: the incompatible call", StringComparison.Ordinal)) + 1));
+        Assert.That(divergence.Message, Does.Contain("not deterministic at step 2"));
+    }
+}
