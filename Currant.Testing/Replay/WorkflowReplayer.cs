@@ -97,12 +97,16 @@ public static class WorkflowReplayer
 
         // On the thread pool: code that blocks its thread blocks that one, and the wait below sees it.
         var activation = Task.Run(() => instance.ActivateAsync(start), CancellationToken.None);
-        var finished = await Task.WhenAny(activation, Task.Delay(BlockedAfter, cancellationToken)).ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
-        if (finished != activation)
+        using (var blocked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
-            return new WorkflowReplayResult(id, name, ReplayOutcome.Blocked,
-                Error: $"The workflow code held its thread for more than {BlockedAfter.TotalSeconds:0} s during replay without yielding (a blocking wait?).");
+            var finished = await Task.WhenAny(activation, Task.Delay(BlockedAfter, blocked.Token)).ConfigureAwait(false);
+            await blocked.CancelAsync().ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            if (finished != activation)
+            {
+                return new WorkflowReplayResult(id, name, ReplayOutcome.Blocked,
+                    Error: $"The workflow code held its thread for more than {BlockedAfter.TotalSeconds:0} s during replay without yielding (a blocking wait?).");
+            }
         }
 
         try
