@@ -59,3 +59,24 @@ public partial class ShipOrder
     }
 }
 #pragma warning restore CUR1008
+
+/// <summary>Counts the runs of <see cref="StepAfterActivity"/>'s inline step body.</summary>
+public static class StepBodyRuns
+{
+    private static int s_count;
+
+    public static int Count => Volatile.Read(ref s_count);
+
+    public static int Increment() => Interlocked.Increment(ref s_count);
+}
+
+/// <summary>An activity, then an inline step with a side effect a replay must never cause.</summary>
+[Workflow(Queue = "replay")]
+public partial class StepAfterActivity
+{
+    public async Task<int> RunAsync(string label)
+    {
+        await EchoLabel.Run(label);
+        return await Workflow.Step("side effect", _ => Task.FromResult(StepBodyRuns.Increment()));
+    }
+}

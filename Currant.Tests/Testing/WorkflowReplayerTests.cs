@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Currant.CommandLine;
 using Currant.Testing;
 using Currant.Workflows;
@@ -38,7 +39,7 @@ public sealed class WorkflowReplayerTests
     [Test]
     public async Task Replay_OfTheBuildThatRecordedIt_IsCompatible()
     {
-        var report = await WorkflowReplayer.ReplayDatabaseAsync(_env.ConnectionString);
+        var report = await WorkflowReplayer.ReplayDatabaseAsync(_env.ConnectionString, new ReplayFilter { Id = _id });
 
         Assert.That(report.Nondeterminism, Is.Null);
         Assert.That(report.Succeeded, Is.True);
@@ -62,7 +63,7 @@ public sealed class WorkflowReplayerTests
         var before = await _env.Client.GetHistoryAsync(_id);
         ReplayBuild.Current = "Incompatible";
 
-        var report = await WorkflowReplayer.ReplayDatabaseAsync(_env.ConnectionString);
+        var report = await WorkflowReplayer.ReplayDatabaseAsync(_env.ConnectionString, new ReplayFilter { Name = "ShipOrder" });
 
         Assert.That(report.Succeeded, Is.False);
         var result = report.WouldPark.Single();
@@ -125,10 +126,28 @@ public sealed class WorkflowReplayerTests
         Assert.That(report.Succeeded, Is.False);
     }
 
-    private async Task<string> HistoryJsonAsync()
+    [Test]
+    public async Task Replay_PastTheEndOfItsHistory_NeverRunsAnInlineStepBody()
+    {
+        var handle = await StepAfterActivity.Options(client: _env.Client).Queue("x");
+        await _env.SkipTimeAsync(TimeSpan.Zero);
+        var runs = StepBodyRuns.Count;
+        // The history as it stood when the activity's outcome had arrived and the workflow was about to run its step.
+        var history = JsonNode.Parse(await HistoryJsonAsync(handle.Id))!.AsObject();
+        var events = history["events"]!.AsArray();
+        events.Remove(events.Single(e => (string?)e!["kind"] == "step"));
+
+        var report = await WorkflowReplayer.ReplayAsync(history.ToJsonString());
+
+        Assert.That(await handle.GetResultAsync(), Is.EqualTo(runs), "the step body ran once, in the real run");
+        Assert.That(report.Workflows.Single().Outcome, Is.EqualTo(ReplayOutcome.Compatible));
+        Assert.That(StepBodyRuns.Count, Is.EqualTo(runs), "the replay stopped at the step without running its body");
+    }
+
+    private async Task<string> HistoryJsonAsync(Guid? id = null)
     {
         var output = new StringWriter();
-        var code = await CurrantCommandLine.InvokeAsync(["history", _id.ToString(), "--json", "-d", _env.ConnectionString], output: output);
+        var code = await CurrantCommandLine.InvokeAsync(["history", (id ?? _id).ToString(), "--json", "-d", _env.ConnectionString], output: output);
         Assert.That(code, Is.Zero);
         return output.ToString();
     }
