@@ -52,20 +52,20 @@ public sealed class AttemptCounter
 
 /// <summary>Fails its first attempt, so the worker retries it after its backoff.</summary>
 [Activity(Retries = 3)]
-public partial class FailsFirstAttempt(AttemptCounter counter)
+public partial class FailsOnFirstTry(AttemptCounter counter)
 {
     public Task<string> ExecuteAsync(string key, CancellationToken ct)
         => counter.Next(key) == 1 ? throw new InvalidOperationException("the first attempt fails") : Task.FromResult("ok");
 }
 
-/// <summary>Runs <see cref="FailsFirstAttempt"/>; returns the hours of workflow time its retry took.</summary>
+/// <summary>Runs <see cref="FailsOnFirstTry"/>; returns the hours of workflow time its retry took.</summary>
 [Workflow(Queue = "testenv")]
 public partial class RetryingFlow
 {
     public async Task<double> RunAsync(string key)
     {
         var start = Workflow.UtcNow;
-        await FailsFirstAttempt.Run(key);
+        await FailsOnFirstTry.Run(key);
         return (Workflow.UtcNow - start).TotalHours;
     }
 }
