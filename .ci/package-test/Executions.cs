@@ -22,3 +22,14 @@ public partial class Onboard
 {
     public async Task<string> RunAsync(string name) => $"account {await CreateAccount.Run(name)} for {name}";
 }
+
+[Workflow(Queue = "app")]
+public partial class Remind
+{
+    public async Task<string> RunAsync(string name)
+    {
+        var start = Workflow.UtcNow;
+        await Workflow.Sleep(TimeSpan.FromDays(7));
+        return $"reminded {name} after {(Workflow.UtcNow - start).TotalDays:0} days";
+    }
+}

@@ -259,7 +259,7 @@ internal static class CurrantCommandLine
     {
         var id = new CliArgument<string>("id") { Description = "Workflow id" };
         var json = new CliOption<bool>("--json") { Description = "Print JSON" };
-        var command = new CliCommand("history", "Show a workflow's steps: seq, kind, name, state, timing, result or error.") { Options = { json }, Arguments = { id } };
+        var command = new CliCommand("history", "Show a workflow's steps: seq, kind, name, state, timing, result or error. --json prints the whole history, which 'currant replay' and WorkflowReplayer read.") { Options = { json }, Arguments = { id } };
         command.Action = (parse, ct) => RunAsync(parse, async output =>
         {
             var workflowId = ParseId(parse.GetValue(id));
@@ -272,7 +272,15 @@ internal static class CurrantCommandLine
             }
 
             var rows = await client.GetHistoryAsync(workflowId, ct).ConfigureAwait(false);
-            await output.WriteLineAsync(parse.GetValue(json) ? HistoryText.Json(rows) : HistoryText.Table(info, rows)).ConfigureAwait(false);
+            if (parse.GetValue(json))
+            {
+                // The whole recorded state (start row, versions, arrival order, raw errors): what a replay reads.
+                var state = await client.Store.LoadWorkflowAsync(workflowId, null, ct).ConfigureAwait(false);
+                await output.WriteLineAsync(HistoryText.Json(info, rows, state.History)).ConfigureAwait(false);
+                return 0;
+            }
+
+            await output.WriteLineAsync(HistoryText.Table(info, rows)).ConfigureAwait(false);
             return 0;
         });
         return command;

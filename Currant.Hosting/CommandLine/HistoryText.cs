@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
+using Currant.Workflows;
 
 namespace Currant.CommandLine;
 
@@ -32,51 +32,7 @@ internal static class HistoryText
         return b.ToString().TrimEnd('\n');
     }
 
-    public static string Json(IReadOnlyList<HistoryRow> rows)
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-        {
-            w.WriteStartArray();
-            foreach (var r in rows)
-            {
-                w.WriteStartObject();
-                w.WriteNumber("seq", r.Seq);
-                w.WriteString("kind", r.Kind);
-                w.WriteString("name", r.Name);
-                w.WriteString("state", r.State);
-                if (r.ChildId is { } child)
-                {
-                    w.WriteString("childId", child);
-                }
-
-                w.WriteString("createdAt", r.CreatedAt);
-                if (r.CompletedAt is { } done)
-                {
-                    w.WriteString("completedAt", done);
-                }
-
-                w.WritePropertyName("result");
-                if (r.Result is null)
-                {
-                    w.WriteNullValue();
-                }
-                else
-                {
-                    w.WriteRawValue(r.Result);
-                }
-
-                if (r.Error is { } e)
-                {
-                    w.WriteString("error", $"{e.Type}: {e.Message}");
-                }
-
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
+    /// <summary>The workflow and its whole history, as <see cref="WorkflowHistoryDocument"/> writes it (replayable).</summary>
+    public static string Json(ExecutionInfo workflow, IReadOnlyList<HistoryRow> rows, IReadOnlyList<HistoryEvent> events)
+        => WorkflowHistoryDocument.Write(workflow, events, rows.GroupBy(r => r.Seq).ToDictionary(g => g.Key, g => g.First().CreatedAt));
 }

@@ -24,6 +24,7 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
     private readonly Lock _listenerGate = new();
     private NotificationListener? _listener;
     private int _disposed;
+    private int _resultWaits;
 
     private readonly NpgsqlDataSource? _relaxed;
 
@@ -327,6 +328,25 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
 
     /// <inheritdoc />
     public async Task<ExecutionInfo> WaitForCompletionAsync(Guid id, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _resultWaits);
+        try
+        {
+            return await WaitUntilFinishedAsync(id, timeout, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _resultWaits);
+        }
+    }
+
+    /// <summary>
+    /// Callers waiting in <see cref="WaitForCompletionAsync"/> right now. Currant.Testing's environment skips time
+    /// on its own only while someone waits for a result (Temporal's time-skipping rule).
+    /// </summary>
+    internal int ResultWaits => Volatile.Read(ref _resultWaits);
+
+    private async Task<ExecutionInfo> WaitUntilFinishedAsync(Guid id, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         var listener = EnsureListener();
         using var timeoutCts = timeout is { } t ? new CancellationTokenSource(t) : null;

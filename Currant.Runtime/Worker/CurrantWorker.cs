@@ -58,7 +58,7 @@ public sealed class CurrantWorker : IAsyncDisposable
         _jobs = new JobRunner(client, options, services, _completer, _logger, _abortRunning.Token);
         var dispatch = new RunnerDispatch(_jobs, new TimerRunner(_completer));
         _producer = new Producer(_store, Id, _queues, options, dispatch, _completer, _wake, _logger);
-        _workflows = new WorkflowRunner(client, Id, services, _logger, _producer, _completer);
+        _workflows = new WorkflowRunner(client, Id, services, _logger, _producer, _completer) { Time = options.TimeProvider };
         dispatch.Workflows = _workflows;
         _jobs.Fuser = _workflows;
         _workflows.Activities = options.ActivitiesInActivation ? _jobs : null;

@@ -142,6 +142,15 @@ internal sealed class WorkflowInstance : IWorkflowContext
     /// </summary>
     public DateTime UtcNow => _clock;
 
+    /// <summary>The clock a first run and a finished step read (the worker's <see cref="WorkerOptions.TimeProvider"/>).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Checking replay only (WorkflowReplayer): the code stops at its first inline step past the history instead of
+    /// running the step's body, so replaying a workflow never runs its side effects.
+    /// </summary>
+    public bool ReplayOnly { get; init; }
+
     /// <summary>Deterministic: derived from the workflow id and a counter, so replay yields the same ids.</summary>
     public Guid NewGuid()
     {
@@ -199,7 +208,7 @@ internal sealed class WorkflowInstance : IWorkflowContext
             if (!_started)
             {
                 // The first run: its time is the workflow's clock until an outcome arrives, and is recorded.
-                _clock = WorkflowClock.Now();
+                _clock = WorkflowClock.Now(Time);
                 _started = true;
                 NewHistory.Add(new NewHistoryRow(0, HistoryEvent.StartKind, Definition.Name, HistoryEvent.Completed, null, null, null, _clock));
             }
@@ -283,9 +292,13 @@ internal sealed class WorkflowInstance : IWorkflowContext
         if (_run is { IsCompleted: true } && Nondeterminism is null && _run.IsCompletedSuccessfully && _maxHistorySeq >= _nextSeq)
         {
             var extra = _history[_maxHistorySeq];
+            var missing = _history.GetValueOrDefault(_nextSeq, extra);
             Nondeterminism = new NondeterminismException(
                 $"Workflow '{Definition.Name}' ({WorkflowId}) finished at step {_nextSeq - 1}, but its history continues to step {_maxHistorySeq} " +
-                $"({extra.Kind} '{extra.Name}'): the code no longer makes that call. Guard the change with Workflow.GetVersion.");
+                $"({extra.Kind} '{extra.Name}'): the code no longer makes that call. Guard the change with Workflow.GetVersion.")
+            {
+                Step = missing.Seq, Expected = $"{missing.Kind} '{missing.Name}'", Found = "the workflow returns",
+            };
         }
     }
 
@@ -361,7 +374,10 @@ internal sealed class WorkflowInstance : IWorkflowContext
         {
             Nondeterminism ??= new NondeterminismException(
                 $"Workflow '{Definition.Name}' ({WorkflowId}) is not deterministic at step {seq}: history expected {e.Kind} '{e.Name}', " +
-                $"but the code now calls {kind} '{name}'. Restore the old code path, or guard the change with Workflow.GetVersion.");
+                $"but the code now calls {kind} '{name}'. Restore the old code path, or guard the change with Workflow.GetVersion.")
+            {
+                Step = seq, Expected = $"{e.Kind} '{e.Name}'", Found = $"{kind} '{name}'", CallSite = new System.Diagnostics.StackTrace(1, fNeedFileInfo: true),
+            };
         }
 
         return e;
@@ -497,7 +513,7 @@ internal sealed class WorkflowInstance : IWorkflowContext
                 return await Schedule(seq, kind, retry).ConfigureAwait(true);
             }
 
-            var at = WorkflowClock.Now();
+            var at = WorkflowClock.Now(Time);
             var state = completion.State == ExecutionState.Completed ? HistoryEvent.Completed : HistoryEvent.Failed;
             NewHistory.Add(new NewHistoryRow(seq, kind, child.Name, state, child.Id, completion.Result, completion.Error, at));
             NewChildren.Add(child with { Eager = false, Ran = new RanAttempt(completion.State, completion.Result, completion.Error, startedAt, Spent: true) });
@@ -678,7 +694,11 @@ internal sealed class WorkflowInstance : IWorkflowContext
             {
                 Nondeterminism ??= new NondeterminismException(
                     $"Workflow '{Definition.Name}' ({WorkflowId}) recorded version {recorded} of change '{changeId}', " +
-                    $"but this code supports only {minSupported}..{maxSupported}. Keep the old branch until such workflows finish.");
+                    $"but this code supports only {minSupported}..{maxSupported}. Keep the old branch until such workflows finish.")
+                {
+                    Expected = $"version '{changeId}' = {recorded}", Found = $"GetVersion(\"{changeId}\", {minSupported}, {maxSupported})",
+                    CallSite = new System.Diagnostics.StackTrace(1, fNeedFileInfo: true),
+                };
             }
 
             return recorded;
@@ -717,7 +737,7 @@ internal sealed class WorkflowInstance : IWorkflowContext
             await CheckpointAsync().ConfigureAwait(true);
         }
 
-        if (Nondeterminism is not null)
+        if (Nondeterminism is not null || ReplayOnly)
         {
             await new TaskCompletionSource().Task.ConfigureAwait(true);
         }
@@ -742,11 +762,11 @@ internal sealed class WorkflowInstance : IWorkflowContext
             try
             {
                 var value = await step(CancellationToken.None).ConfigureAwait(false);
-                outcome = new HistoryEvent(seq, "step", name, HistoryEvent.Completed, null, Encoding.UTF8.GetString(CurrantJson.Serialize(value, SerializerOptions)), null, null, WorkflowClock.Now());
+                outcome = new HistoryEvent(seq, "step", name, HistoryEvent.Completed, null, Encoding.UTF8.GetString(CurrantJson.Serialize(value, SerializerOptions)), null, null, WorkflowClock.Now(Time));
             }
             catch (Exception ex)
             {
-                outcome = new HistoryEvent(seq, "step", name, HistoryEvent.Failed, null, null, CurrantStore.SerializeError(ExecutionError.From(ex, nonRetryable: true)), null, WorkflowClock.Now());
+                outcome = new HistoryEvent(seq, "step", name, HistoryEvent.Failed, null, null, CurrantStore.SerializeError(ExecutionError.From(ex, nonRetryable: true)), null, WorkflowClock.Now(Time));
             }
 
             waiter.SetResult(outcome);

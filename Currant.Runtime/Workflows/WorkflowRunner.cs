@@ -45,6 +45,9 @@ internal sealed class WorkflowRunner : IExecutionRunner, IActivityFuser
     /// <summary>How long one slice of workflow code may hold its thread before it counts as blocked.</summary>
     public TimeSpan DeadlockTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>The worker's clock (<see cref="WorkerOptions.TimeProvider"/>), which workflow time is read from.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     internal int CachedInstances => _sticky.Count;
 
     /// <summary>Runs activities inside their workflow's activation (the job runner); null: never.</summary>
@@ -125,7 +128,7 @@ internal sealed class WorkflowRunner : IExecutionRunner, IActivityFuser
             state = await _store.LoadWorkflowAsync(row.Id, null, CancellationToken.None).ConfigureAwait(false);
         }
 
-        instance ??= new WorkflowInstance(row.Id, row.Queue, definition, _client, _logger);
+        instance ??= new WorkflowInstance(row.Id, row.Queue, definition, _client, _logger) { Time = Time };
         var firstActivation = instance.Run is null;
         instance.Load(state);
 
@@ -163,7 +166,7 @@ internal sealed class WorkflowRunner : IExecutionRunner, IActivityFuser
             return false;
         }
 
-        var at = WorkflowClock.Now();
+        var at = WorkflowClock.Now(Time);
         if (instance.Resumable is not { } left || !instance.TryDeliver(seq, child.Id, completion.State == ExecutionState.Completed, completion.Result, completion.Error, at))
         {
             _sticky.TryAdd(parentId, instance);

@@ -142,7 +142,9 @@ public sealed class CurrantCommandLineTests : CurrantFixture
         Assert.That(code, Is.Zero);
         Assert.That(table, Does.Contain("activity").And.Contain("Echo").And.Contain("\"STEP1\"").And.Contain("completed"));
         using var doc = JsonDocument.Parse(json);
-        Assert.That(doc.RootElement.EnumerateArray().Count(e => e.GetProperty("kind").GetString() == "activity"), Is.EqualTo(2));
+        Assert.That(doc.RootElement.GetProperty("format").GetString(), Is.EqualTo("currant-history/1"));
+        Assert.That(doc.RootElement.GetProperty("workflow").GetProperty("id").GetGuid(), Is.EqualTo(handle.Id));
+        Assert.That(doc.RootElement.GetProperty("events").EnumerateArray().Count(e => e.GetProperty("kind").GetString() == "activity"), Is.EqualTo(2));
         Assert.That(notWorkflow.Code, Is.EqualTo(1));
         Assert.That(notWorkflow.Err, Does.Contain("only workflows have a history"));
     }
