@@ -205,7 +205,12 @@ public sealed class CurrantCommandLineTests : CurrantFixture
     [Test]
     public async Task Dev_StartsAMigratedServerAndStopsItOnCtrlC()
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // Through `env --default-signal=INT`: a test run started in the background by a non-interactive shell (as a
+        // CI script may be) ignores SIGINT, and an ignored signal stays ignored in every child, so Ctrl-C would never
+        // reach `currant dev`. A terminal's Ctrl-C reaches it with the default disposition, which this restores.
+        var info = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add("--default-signal=INT");
+        info.ArgumentList.Add("dotnet");
         info.ArgumentList.Add(RepoPaths.Output("Currant.Cli", "currant.dll"));
         info.ArgumentList.Add("dev");
         using var process = new Process { StartInfo = info };
