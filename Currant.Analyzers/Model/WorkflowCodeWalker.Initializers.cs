@@ -13,6 +13,13 @@ internal sealed partial class WorkflowCodeWalker
     {
         foreach (var reference in member.DeclaringSyntaxReferences)
         {
+            // Generated members (the generator's CurrantDefinition on every workflow) are not walked, like generated
+            // methods (see Follow): binding them costs a semantic model per generated file that nothing else needs.
+            if (IsGenerated(reference.SyntaxTree))
+            {
+                continue;
+            }
+
             SyntaxNode? initializer = reference.GetSyntax(_cancellationToken) switch
             {
                 VariableDeclaratorSyntax variable => variable.Initializer,
@@ -75,7 +82,7 @@ internal sealed partial class WorkflowCodeWalker
 
         foreach (var constructor in type.StaticConstructors)
         {
-            if (!constructor.IsImplicitlyDeclared && !Visited.ContainsKey(constructor))
+            if (!constructor.IsImplicitlyDeclared && !Visited.ContainsKey(constructor) && !IsGeneratedMember(constructor))
             {
                 var node = new CallNode("the static constructor of '" + DisplayNames.Type(type) + "'", caller, constructor, link, fixable: false, staticInitializer: true);
                 Visited.Add(constructor, node);
@@ -89,6 +96,19 @@ internal sealed partial class WorkflowCodeWalker
                 }
             }
         }
+    }
+
+    private bool IsGeneratedMember(ISymbol member)
+    {
+        foreach (var reference in member.DeclaringSyntaxReferences)
+        {
+            if (IsGenerated(reference.SyntaxTree))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A class, struct or record declared by hand in this compilation, other than a job or activity.</summary>
