@@ -13,7 +13,7 @@ internal static class CurrantConfiguration
     public const string WorkerSection = "Worker";
     public const string WorkersSection = "Workers";
 
-    private static readonly string[] ClientKeys = ["ConnectionString", "MigrateOnStartup", "PollOnly", "ResultPollInterval", "Defaults", WorkerSection, WorkersSection];
+    private static readonly string[] ClientKeys = ["ConnectionString", "MigrateOnStartup", "PollOnly", "ListenConnectionString", "ResultPollInterval", "Defaults", WorkerSection, WorkersSection];
     private static readonly string[] DefaultsKeys = ["Retries", "Timeout", "WorkflowTimeout", "Queue", "MaxPayloadBytes"];
     private static readonly string[] WorkerKeys =
         ["Queues", "MaxConcurrency", "PollInterval", "HeartbeatInterval", "HeartbeatTimeout", "ShutdownGrace", "RetryBaseDelay", "RetryMaxDelay", "PollOnly"];
@@ -31,6 +31,11 @@ internal static class CurrantConfiguration
         if (section["ConnectionString"] is { Length: > 0 } connectionString)
         {
             options.ConnectionString = connectionString;
+        }
+
+        if (section["ListenConnectionString"] is { Length: > 0 } listenConnectionString)
+        {
+            options.ListenConnectionString = listenConnectionString;
         }
 
         options.MigrateOnStartup = Bool(section, "MigrateOnStartup") ?? options.MigrateOnStartup;

@@ -66,6 +66,7 @@ internal sealed class CurrantDatabase : IAsyncDisposable
         Defaults = settings.Defaults,
         ResultPollInterval = settings.ResultPollInterval,
         PollOnly = settings.PollOnly,
+        ListenConnectionString = settings.ListenConnectionString,
     };
 
     public NpgsqlDataSource DataSource { get; }

@@ -24,6 +24,12 @@ public sealed class CurrantOptions
     /// <summary>Never LISTEN, for PgBouncer in transaction-pooling mode; applies to the client and every hosted worker.</summary>
     public bool PollOnly { get; set; }
 
+    /// <summary>
+    /// A direct connection for LISTEN (<c>Currant:ListenConnectionString</c>) when <see cref="ConnectionString"/> goes
+    /// through PgBouncer in transaction-pooling mode; null: LISTEN on the main connection string.
+    /// </summary>
+    public string? ListenConnectionString { get; set; }
+
     /// <summary>How often <c>GetResultAsync</c> re-reads the row when no NOTIFY arrives (default 1 s).</summary>
     public TimeSpan ResultPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 

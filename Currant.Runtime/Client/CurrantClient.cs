@@ -23,6 +23,7 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource> _waiters = new();
     private readonly Lock _listenerGate = new();
     private NotificationListener? _listener;
+    private NpgsqlDataSource? _listenDataSource;
     private int _disposed;
     private int _resultWaits;
 
@@ -417,7 +418,9 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
             ObjectDisposedException.ThrowIf(_disposed != 0, this);
             if (_listener is null)
             {
-                _listener = new NotificationListener(Store.DataSource, Logger);
+                // Past a transaction-pooling PgBouncer, LISTEN needs a direct connection of its own.
+                _listenDataSource = DataSourceTuning.BuildListen(Options.ListenConnectionString, Options.LoggerFactory);
+                _listener = new NotificationListener(_listenDataSource ?? Store.DataSource, Logger);
                 _listener.Subscribe(OnNotification);
                 _listener.Reconnected += WakeAllWaiters;
                 _listener.Start();
@@ -473,6 +476,11 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
         if (listener is not null)
         {
             await listener.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_listenDataSource is not null)
+        {
+            await _listenDataSource.DisposeAsync().ConfigureAwait(false);
         }
 
         if (ReferenceEquals(Default, this))

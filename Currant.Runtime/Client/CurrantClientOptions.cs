@@ -20,4 +20,11 @@ public sealed record CurrantClientOptions
 
     /// <summary>Never LISTEN (for PgBouncer in transaction-pooling mode): wait by polling only.</summary>
     public bool PollOnly { get; init; }
+
+    /// <summary>
+    /// A direct connection string (or <c>postgres://</c> URL) for the one LISTEN connection, when the main one goes
+    /// through PgBouncer in transaction-pooling mode (which cannot hold a LISTEN). Null: LISTEN on the main one
+    /// (or not at all with <see cref="PollOnly"/>).
+    /// </summary>
+    public string? ListenConnectionString { get; init; }
 }

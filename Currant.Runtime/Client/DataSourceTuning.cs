@@ -33,17 +33,41 @@ internal static class DataSourceTuning
     }
 
     /// <summary>
-    /// The data source for claims and heartbeats: asynchronous commit (see <c>CurrantStore</c>), and the generic plan of
-    /// each prepared statement, so a claim is not re-planned every time (PostgreSQL kept choosing custom plans for the
-    /// claim: 0.3 ms of planning against 0.15 ms of execution for a one-row claim; the generic plan is the same index scan).
+    /// The data source for claims and heartbeats: a small pool of its own. Their asynchronous commit and generic plans
+    /// are set per transaction by the statements themselves (<c>WorkerQueries.RelaxedTransaction</c>), not as startup
+    /// options: PgBouncer refuses the <c>options</c> startup parameter (08P01 unsupported startup parameter).
     /// </summary>
     public static NpgsqlDataSource BuildClaims(NpgsqlConnectionStringBuilder tuned, ILoggerFactory? loggerFactory)
     {
         var builder = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(tuned.ConnectionString)
         {
-            Options = $"{tuned.Options} -c synchronous_commit=off -c plan_cache_mode=force_generic_plan".Trim(),
             MaxPoolSize = Math.Min(tuned.MaxPoolSize, 10),
         }.ConnectionString) { Name = "Currant.Claims" };
+        if (loggerFactory is not null)
+        {
+            builder.UseLoggerFactory(loggerFactory);
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>
+    /// The data source of the LISTEN connection: <see cref="CurrantClientOptions.ListenConnectionString"/> when set (a
+    /// direct connection past a transaction-pooling PgBouncer, which cannot hold a LISTEN), else null (use the main one).
+    /// </summary>
+    public static NpgsqlDataSource? BuildListen(string? listenConnectionString, ILoggerFactory? loggerFactory)
+    {
+        if (string.IsNullOrWhiteSpace(listenConnectionString))
+        {
+            return null;
+        }
+
+        var parsed = ConnectionStrings.Parse(listenConnectionString);
+        var builder = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(parsed.ConnectionString)
+        {
+            // One LISTEN connection per client; the pool never needs more.
+            MaxPoolSize = 2,
+        }.ConnectionString) { Name = "Currant.Listen" };
         if (loggerFactory is not null)
         {
             builder.UseLoggerFactory(loggerFactory);

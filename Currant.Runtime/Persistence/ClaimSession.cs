@@ -32,6 +32,7 @@ internal sealed class ClaimSession(NpgsqlDataSource dataSource) : IAsyncDisposab
             {
                 BatchCommands =
                 {
+                    new NpgsqlBatchCommand(WorkerQueries.RelaxedTransaction),
                     new NpgsqlBatchCommand(ExecutionQueries.Claim)
                     {
                         Parameters =
@@ -46,6 +47,7 @@ internal sealed class ClaimSession(NpgsqlDataSource dataSource) : IAsyncDisposab
             };
             var claimed = new List<ClaimedExecution>(limit);
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 claimed.Add(ExecutionQueries.ReadClaimed(reader));

@@ -10,8 +10,8 @@ namespace Currant.Persistence;
 /// <summary>The only type that talks to Npgsql. Every statement is a named constant in <c>Queries/</c>.</summary>
 internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDataSource? relaxedDataSource = null)
 {
-    // Claims and heartbeats commit without waiting for the WAL flush (synchronous_commit=off on these connections
-    // only). Losing one in a database crash is harmless: a lost claim leaves the row pending (or running under
+    // Claims and heartbeats commit without waiting for the WAL flush (synchronous_commit=off in their transactions
+    // only, WorkerQueries.RelaxedTransaction). Losing one in a database crash is harmless: a lost claim leaves the row pending (or running under
     // an attempt the fence rejects), a lost heartbeat is repeated. Results, enqueues and workflow commits stay
     // fully durable.
     private readonly NpgsqlDataSource _relaxed = relaxedDataSource ?? dataSource;
@@ -364,14 +364,18 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
     /// </summary>
     public async Task<List<HeldExecution>> HeartbeatAsync(Guid workerId, string hostname, int pid, string[] queues, TimeSpan orphanAfter, CancellationToken cancellationToken)
     {
-        await using var command = _relaxed.CreateCommand(WorkerQueries.Heartbeat);
+        await using var batch = _relaxed.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(WorkerQueries.RelaxedTransaction));
+        var command = new NpgsqlBatchCommand(WorkerQueries.Heartbeat);
         command.Parameters.AddWithValue("id", workerId);
         command.Parameters.AddWithValue("hostname", hostname);
         command.Parameters.AddWithValue("pid", pid);
         command.Parameters.AddWithValue("queues", queues);
         command.Parameters.AddWithValue("orphan_after", orphanAfter);
+        batch.BatchCommands.Add(command);
         var held = new List<HeldExecution>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             held.Add(WorkerQueries.ReadHeld(reader));

@@ -60,6 +60,14 @@ internal static class WorkerQueries
         SELECT (SELECT count(*) FROM rescued), (SELECT count(*) FROM notified), (SELECT count(*) FROM dead)
         """;
 
+    // Sent first in the batch of a claim or heartbeat, so it holds for that one implicit transaction: its commit does
+    // not wait for the WAL flush (losing a claim or heartbeat in a database crash is harmless, see CurrantStore), and
+    // a prepared claim runs its generic plan instead of being re-planned every time (PostgreSQL kept choosing custom
+    // plans for the claim: 0.3 ms of planning against 0.15 ms of execution for a one-row claim; the generic plan is
+    // the same index scan). Per transaction rather than a `-c` startup option, which PgBouncer refuses (08P01).
+    internal const string RelaxedTransaction =
+        "SELECT set_config('synchronous_commit', 'off', true), set_config('plan_cache_mode', 'force_generic_plan', true)";
+
     // The database health check: proves a pooled connection opens and the server answers.
     internal const string Ping = "SELECT 1";
 
