@@ -187,8 +187,10 @@ internal static class CurrantCommandLine
         var queue = new CliOption<string?>("--queue", "-q") { Description = "Only this queue" };
         var status = new CliOption<string?>("--status", "-s") { Description = "Only this state: pending, running, suspended, completed, failed, cancelled" };
         var limit = new CliOption<int>("--limit", "-n") { Description = "At most this many (default 50)", DefaultValueFactory = () => 50 };
+        var kind = new CliOption<string?>("--kind", "-k") { Description = "Only this kind: job, activity, workflow, timer" };
+        var all = new CliOption<bool>("--all") { Description = "Include workflows' internal timer rows (hidden by default)" };
         var json = new CliOption<bool>("--json") { Description = "Print JSON" };
-        var command = new CliCommand("list", "List executions, newest first.") { Options = { queue, status, limit, json } };
+        var command = new CliCommand("list", "List executions, newest first (internal timer rows only with --all or --kind timer).") { Options = { queue, status, kind, all, limit, json } };
         command.Action = (parse, ct) => RunAsync(parse, async output =>
         {
             ExecutionState? state = null;
@@ -199,8 +201,17 @@ internal static class CurrantCommandLine
                     : throw new CommandLineException($"Unknown status '{s}'. Use one of: pending, running, suspended, completed, failed, cancelled.");
             }
 
+            ExecutionKind? kindFilter = null;
+            if (parse.GetValue(kind) is { } k)
+            {
+                kindFilter = Enum.TryParse<ExecutionKind>(k, ignoreCase: true, out var parsed) && !int.TryParse(k, out _)
+                    ? parsed
+                    : throw new CommandLineException($"Unknown kind '{k}'. Use one of: job, activity, workflow, timer.");
+            }
+
             await using var client = await ConnectAsync(parse, host, ct).ConfigureAwait(false);
-            var rows = await client.ListAsync(new ExecutionFilter { Queue = parse.GetValue(queue), State = state, Limit = parse.GetValue(limit) }, ct).ConfigureAwait(false);
+            var filter = new ExecutionFilter { Queue = parse.GetValue(queue), State = state, Kind = kindFilter, IncludeTimers = parse.GetValue(all), Limit = parse.GetValue(limit) };
+            var rows = await client.ListAsync(filter, ct).ConfigureAwait(false);
             await output.WriteLineAsync(parse.GetValue(json) ? ExecutionJson.Write(rows) : ExecutionText.Table(rows)).ConfigureAwait(false);
             return 0;
         });
@@ -233,7 +244,12 @@ internal static class CurrantCommandLine
     {
         var id = new CliArgument<string>("id") { Description = "Workflow id" };
         var name = new CliArgument<string>("name") { Description = "Signal name" };
-        var payload = new CliArgument<string?>("json") { Description = "Payload as JSON (optional), e.g. '\"approved\"' or '{\"ok\":true}'", Required = false };
+        var payload = new CliArgument<string?>("json")
+        {
+            Description = "Payload as JSON, e.g. '\"approved\"' or '{\"ok\":true}'. Optional: omitted is JSON null, which a wait for a nullable type " +
+                "receives as null and a wait for a value type (WaitForSignal<bool>) rejects with a clear error",
+            Required = false,
+        };
         var command = new CliCommand("signal", "Send a signal to a workflow (stored until the workflow waits for it).") { Arguments = { id, name, payload } };
         command.Action = (parse, ct) => RunAsync(parse, async output =>
         {
@@ -268,7 +284,7 @@ internal static class CurrantCommandLine
                 ?? throw new CommandLineException($"No execution with id {workflowId}.");
             if (info.Kind != ExecutionKind.Workflow)
             {
-                throw new CommandLineException($"Execution {workflowId} is a {info.Kind.ToString().ToLowerInvariant()}; only workflows have a history (try 'currant status').");
+                throw new CommandLineException($"Execution {workflowId} is {ExecutionText.WithArticle(info.Kind)}; only workflows have a history (try 'currant status').");
             }
 
             var rows = await client.GetHistoryAsync(workflowId, ct).ConfigureAwait(false);

@@ -62,18 +62,26 @@ internal static class ExecutionText
             return "No executions.";
         }
 
+        // Columns as wide as their longest value: names and queues are never cut, and never break the alignment.
+        var name = Math.Max("NAME".Length, rows.Max(e => e.Name.Length));
+        var queue = Math.Max("QUEUE".Length, rows.Max(e => e.Queue.Length));
         var b = new StringBuilder();
-        b.Append(CultureInfo.InvariantCulture, $"{"ID",-36}  {"KIND",-8}  {"NAME",-24}  {"QUEUE",-12}  {"STATE",-9}  {"TRY",-5}  {"ACT",5}  CREATED\n");
+        b.Append(CultureInfo.InvariantCulture, $"{"ID",-36}  {"KIND",-8}  {"NAME".PadRight(name)}  {"QUEUE".PadRight(queue)}  {"STATE",-9}  {"TRY",-5}  {"ACT",5}  CREATED\n");
         foreach (var e in rows)
         {
             b.Append(CultureInfo.InvariantCulture,
-                $"{e.Id,-36}  {e.Kind.ToString().ToLowerInvariant(),-8}  {Cut(e.Name, 24),-24}  {Cut(e.Queue, 12),-12}  {e.State.ToString().ToLowerInvariant(),-9}  {e.Attempt + "/" + e.MaxAttempts,-5}  {(e.Kind == ExecutionKind.Workflow ? e.Activations.ToString(CultureInfo.InvariantCulture) : "-"),5}  {Format(e.CreatedAt)}\n");
+                $"{e.Id,-36}  {e.Kind.ToString().ToLowerInvariant(),-8}  {e.Name.PadRight(name)}  {e.Queue.PadRight(queue)}  {e.State.ToString().ToLowerInvariant(),-9}  {e.Attempt + "/" + e.MaxAttempts,-5}  {(e.Kind == ExecutionKind.Workflow ? e.Activations.ToString(CultureInfo.InvariantCulture) : "-"),5}  {Format(e.CreatedAt)}\n");
         }
 
         return b.ToString().TrimEnd('\n');
     }
 
-    private static string Cut(string s, int n) => s.Length <= n ? s : s[..(n - 1)] + "…";
+    /// <summary>"a job", "an activity", "a workflow", "a timer".</summary>
+    public static string WithArticle(ExecutionKind kind)
+    {
+        var word = kind.ToString().ToLowerInvariant();
+        return ("aeiou".Contains(word[0], StringComparison.Ordinal) ? "an " : "a ") + word;
+    }
 
     private static string Format(DateTimeOffset? t) => t?.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture) ?? "-";
 }

@@ -11,7 +11,10 @@ internal static class HistoryText
     {
         var b = new StringBuilder();
         b.Append(CultureInfo.InvariantCulture, $"{workflow.Name} {workflow.Id}: {workflow.State.ToString().ToLowerInvariant()}\n");
-        b.Append(CultureInfo.InvariantCulture, $"{"SEQ",4}  {"KIND",-8}  {"NAME",-22}  {"STATE",-9}  {"MS",7}  RESULT / ERROR\n");
+        // As wide as the longest name (a fixed width broke the columns after 22 characters).
+        var nameWidth = Math.Max("NAME".Length, rows.Count == 0 ? 0 : rows.Max(r => r.Name.Length));
+        var kindWidth = Math.Max("KIND".Length, rows.Count == 0 ? 0 : rows.Max(r => r.Kind.Length));
+        b.Append(CultureInfo.InvariantCulture, $"{"SEQ",4}  {"KIND".PadRight(kindWidth)}  {"NAME".PadRight(nameWidth)}  {"STATE",-9}  {"MS",7}  RESULT / ERROR\n");
         foreach (var r in rows)
         {
             var ms = r.CompletedAt is { } done ? (done - r.CreatedAt).TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) : "-";
@@ -21,7 +24,7 @@ internal static class HistoryText
                 detail = detail[..59] + "…";
             }
 
-            b.Append(CultureInfo.InvariantCulture, $"{r.Seq,4}  {r.Kind,-8}  {r.Name,-22}  {r.State,-9}  {ms,7}  {detail}\n");
+            b.Append(CultureInfo.InvariantCulture, $"{r.Seq,4}  {r.Kind.PadRight(kindWidth)}  {r.Name.PadRight(nameWidth)}  {r.State,-9}  {ms,7}  {detail}\n");
         }
 
         if (rows.Count == 0)

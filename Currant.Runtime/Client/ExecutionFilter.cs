@@ -15,6 +15,12 @@ public sealed record ExecutionFilter
     /// <summary>Only this execution name.</summary>
     public string? Name { get; init; }
 
+    /// <summary>
+    /// Whether internal <c>timer</c> rows (durable sleeps and signal timeouts of workflows) are listed (default true).
+    /// A <see cref="Kind"/> filter wins: <c>Kind = Timer</c> lists them whatever this says.
+    /// </summary>
+    public bool IncludeTimers { get; init; } = true;
+
     /// <summary>At most this many rows (default 50).</summary>
     public int Limit { get; init; } = 50;
 }

@@ -417,6 +417,7 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
         p.AddWithValue("state", NpgsqlDbType.Text, filter.State?.ToDb() ?? (object)DBNull.Value);
         p.AddWithValue("kind", NpgsqlDbType.Text, filter.Kind?.ToDb() ?? (object)DBNull.Value);
         p.AddWithValue("name", NpgsqlDbType.Text, filter.Name ?? (object)DBNull.Value);
+        p.AddWithValue("include_timers", filter.IncludeTimers);
         p.AddWithValue("limit", Math.Clamp(filter.Limit, 1, 10_000));
         var list = new List<ExecutionInfo>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

@@ -677,7 +677,16 @@ internal sealed class WorkflowInstance : IWorkflowContext
             throw new TimeoutException($"No '{name}' signal arrived within {timeout}.");
         }
 
-        return outcome.Result is null ? default! : CurrantJson.Deserialize<T>(Encoding.UTF8.GetBytes(outcome.Result), SerializerOptions);
+        if (outcome.Result is null or "null")
+        {
+            // A signal sent without a payload (`currant signal <id> <name>`) is JSON null: never silently a default
+            // value (false, 0) for a wait that expects one.
+            return default(T) is null ? default! : throw new InvalidOperationException(
+                $"The '{name}' signal arrived without a payload (JSON null), which cannot become a {typeof(T).Name}. " +
+                $"Send one (currant signal <id> {name} <json>), or wait with WaitForSignal<{typeof(T).Name}?> to accept an empty signal.");
+        }
+
+        return CurrantJson.Deserialize<T>(Encoding.UTF8.GetBytes(outcome.Result), SerializerOptions);
     }
 
     public int GetVersion(string changeId, int minSupported, int maxSupported)

@@ -263,4 +263,61 @@ public sealed class CurrantCommandLineTests : CurrantFixture
             }
         }
     }
+
+    [Test]
+    public async Task List_HidesInternalTimersUnlessAllOrKindTimer()
+    {
+        var queue = NewQueue("wf");
+        await using (await StartWorkerAsync(queue))
+        {
+            var sleepy = await Workflows.Sleepy.Options(queue: queue, client: Client).Queue(NewKey(), 0.2);
+            await sleepy.GetResultAsync(Wait);
+        }
+
+        static string[] Kinds(string json) => JsonDocument.Parse(json).RootElement.EnumerateArray().Select(e => e.GetProperty("kind").GetString()!).Distinct().Order().ToArray();
+        var byDefault = await RunAsync("list", "--queue", queue, "--json");
+        var all = await RunAsync("list", "--queue", queue, "--all", "--json");
+        var timers = await RunAsync("list", "--queue", queue, "--kind", "timer", "--json");
+        var workflows = await RunAsync("list", "--queue", queue, "-k", "Workflow", "--json");
+        var table = await RunAsync("list", "--queue", queue);
+        var unknown = await RunAsync("list", "--kind", "cron");
+
+        Assert.That(Kinds(byDefault.Out), Does.Contain("workflow").And.Not.Contain("timer"));
+        Assert.That(Kinds(all.Out), Does.Contain("workflow").And.Contain("timer"));
+        Assert.That(Kinds(timers.Out), Is.EqualTo(new[] { "timer" }));
+        Assert.That(Kinds(workflows.Out), Is.EqualTo(new[] { "workflow" }));
+        Assert.That(table.Out, Does.Contain("Sleepy").And.Not.Contain("timer"));
+        Assert.That(unknown.Code, Is.EqualTo(1));
+        Assert.That(unknown.Err, Does.Contain("Unknown kind 'cron'").And.Contain("job, activity, workflow, timer"));
+    }
+
+    [Test]
+    public async Task History_OfAJob_SaysItIsAJobWithTheRightArticle()
+    {
+        var job = await Greet.Options(queue: NewQueue(), client: Client).Queue("x");
+
+        var (code, _, error) = await RunAsync("history", job.Id.ToString());
+
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(error, Does.Contain($"Execution {job.Id} is a job; only workflows have a history"));
+    }
+
+    [Test]
+    public async Task Signal_WithoutPayload_ToABoolWait_FailsTheWaitClearlyInsteadOfDeliveringFalse()
+    {
+        var queue = NewQueue("cli");
+        await using var worker = await StartWorkerAsync(queue);
+        var typed = await WaitsForBool.Options(queue: queue, client: Client).Queue();
+        var nullable = await WaitsForNullableBool.Options(queue: queue, client: Client).Queue();
+        var withPayload = await WaitsForBool.Options(queue: queue, client: Client).Queue();
+
+        Assert.That((await RunAsync("signal", typed.Id.ToString(), "ok")).Code, Is.Zero);
+        Assert.That((await RunAsync("signal", nullable.Id.ToString(), "ok")).Code, Is.Zero);
+        Assert.That((await RunAsync("signal", withPayload.Id.ToString(), "ok", "false")).Code, Is.Zero);
+
+        var failure = await Assert.ThrowsAsync<ExecutionFailedException>(async () => await typed.GetResultAsync(Wait));
+        Assert.That(failure!.Error.Message, Does.Contain("'ok' signal arrived without a payload").And.Contain("Boolean"));
+        Assert.That(await nullable.GetResultAsync(Wait), Is.EqualTo("empty"));
+        Assert.That(await withPayload.GetResultAsync(Wait), Is.EqualTo("no"));
+    }
 }

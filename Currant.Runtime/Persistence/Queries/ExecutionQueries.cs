@@ -218,6 +218,7 @@ internal static class ExecutionQueries
         WHERE (@queue::text IS NULL OR queue = @queue)
           AND (@state::text IS NULL OR state = @state)
           AND (@kind::text IS NULL OR kind = @kind)
+          AND (@include_timers OR @kind::text IS NOT NULL OR kind <> 'timer')
           AND (@name::text IS NULL OR name = @name)
         ORDER BY id DESC
         LIMIT @limit
