@@ -35,6 +35,7 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
         _relaxed = relaxed;
         Options = options;
         Store = new CurrantStore(dataSource, relaxed);
+        Queues = new CurrantQueues(Store);
         LoggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         Logger = LoggerFactory.CreateLogger("Currant");
         SerializerOptions = options.SerializerOptions ?? CurrantJson.CreateDefaultOptions();
@@ -57,6 +58,9 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
     public NpgsqlDataSource DataSource => Store.DataSource;
 
     internal CurrantStore Store { get; }
+
+    /// <summary>Queue controls across all workers: pause, resume, concurrency limits (<c>currant queues</c>).</summary>
+    public CurrantQueues Queues { get; }
 
     internal ILoggerFactory LoggerFactory { get; }
 

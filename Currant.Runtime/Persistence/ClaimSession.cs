@@ -32,7 +32,7 @@ internal sealed class ClaimSession(NpgsqlDataSource dataSource) : IAsyncDisposab
             {
                 BatchCommands =
                 {
-                    new NpgsqlBatchCommand(WorkerQueries.RelaxedTransaction),
+                    new NpgsqlBatchCommand(WorkerQueries.ClaimTransaction) { Parameters = { new NpgsqlParameter<string[]>("queues", queues) } },
                     new NpgsqlBatchCommand(ExecutionQueries.Claim)
                     {
                         Parameters =

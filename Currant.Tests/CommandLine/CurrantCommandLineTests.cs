@@ -320,4 +320,40 @@ public sealed class CurrantCommandLineTests : CurrantFixture
         Assert.That(await nullable.GetResultAsync(Wait), Is.EqualTo("empty"));
         Assert.That(await withPayload.GetResultAsync(Wait), Is.EqualTo("no"));
     }
+
+    [Test]
+    public async Task Queues_PauseLimitListResume_ChangeTheQueueForEveryWorker()
+    {
+        var queue = NewQueue();
+        await Greet.Options(queue: queue, client: Client).Queue("waiting");
+
+        var paused = await RunAsync("queues", "pause", queue);
+        var limited = await RunAsync("queues", "limit", queue, "4", "--json");
+        var table = await RunAsync("queues", "list");
+        var json = await RunAsync("queues", "list", "--json");
+        var badLimit = await RunAsync("queues", "limit", queue, "0");
+        var badName = await RunAsync("queues", "pause", "no spaces allowed");
+        var resumed = await RunAsync("queues", "resume", queue);
+        var unlimited = await RunAsync("queues", "limit", queue, "none");
+
+        Assert.That(paused.Code, Is.Zero, paused.Err);
+        Assert.That(paused.Out, Does.Contain($"Queue '{queue}' paused."));
+        using (var doc = JsonDocument.Parse(limited.Out))
+        {
+            Assert.That(doc.RootElement.GetProperty("maxConcurrency").GetInt32(), Is.EqualTo(4));
+            Assert.That(doc.RootElement.GetProperty("paused").GetBoolean(), Is.True);
+        }
+
+        var row = table.Out.Split('\n').Single(l => l.StartsWith(queue, StringComparison.Ordinal));
+        Assert.That(row, Does.Match($@"^{queue}\s+paused\s+4\s+1\s+0$"));
+        Assert.That(JsonDocument.Parse(json.Out).RootElement.EnumerateArray().Any(q => q.GetProperty("name").GetString() == queue), Is.True);
+        Assert.That(badLimit.Code, Is.EqualTo(1));
+        Assert.That(badLimit.Err, Does.Contain("at least 1").And.Contain("'none'"));
+        Assert.That(badName.Code, Is.EqualTo(1));
+        Assert.That(badName.Err, Does.Contain("queue name"));
+        Assert.That(resumed.Out, Does.Contain("resumed"));
+        Assert.That(unlimited.Out, Does.Contain("unlimited"));
+        var after = (await Client.Queues.ListAsync()).Single(q => q.Name == queue);
+        Assert.That((after.Paused, after.MaxConcurrency), Is.EqualTo((false, (int?)null)));
+    }
 }

@@ -77,15 +77,23 @@ internal static class ExecutionQueries
     // token), not an attempt (db/0005_workflow_activations.sql).
     // A workflow the rescuer handed back (its error says the worker was lost) runs its activities the durable way on
     // this activation, not inside it: an activity that kills its worker then spends attempts instead of looping.
+    // Queue controls (db/0011): a paused queue gets LIMIT 0; a limited one at most its room, its limit less its running
+    // rows (executions_running_queue_idx), counted after WorkerQueries.ClaimTransaction took the queue's lock.
     internal const string Claim = $$"""
         WITH locked AS (
             SELECT c.id, c.priority, c.scheduled_at
             FROM unnest(@queues::text[]) AS q(name)
+            LEFT JOIN currant.queues cq ON cq.name = q.name
             CROSS JOIN LATERAL (
                 SELECT id, priority, scheduled_at FROM currant.executions
                 WHERE state = 'pending' AND queue = q.name AND scheduled_at <= now()
                 ORDER BY priority DESC, scheduled_at
-                LIMIT @limit
+                LIMIT CASE
+                    WHEN cq.paused THEN 0
+                    WHEN cq.max_concurrency IS NULL THEN @limit
+                    ELSE LEAST(@limit, GREATEST(0, cq.max_concurrency
+                        - (SELECT count(*) FROM currant.executions r WHERE r.queue = q.name AND r.state = 'running')))
+                END
                 FOR UPDATE SKIP LOCKED
             ) AS c
         ), next AS (
@@ -164,7 +172,11 @@ internal static class ExecutionQueries
             FROM (SELECT id, (row_number() OVER ()) / 100 AS chunk FROM done WHERE state IN ('completed', 'failed', 'cancelled')) c
             GROUP BY chunk
         ), pending AS (
-            SELECT pg_notify('{{SharedNames.PendingChannel}}', queue) AS n FROM (SELECT DISTINCT queue FROM done WHERE state = 'pending' AND scheduled_at <= now()) q
+            -- A finished row of a limited queue (db/0011) frees room that other workers may be waiting for.
+            SELECT pg_notify('{{SharedNames.PendingChannel}}', queue) AS n FROM (
+                SELECT DISTINCT queue FROM done
+                WHERE (state = 'pending' AND scheduled_at <= now())
+                   OR queue IN (SELECT name FROM currant.queues WHERE max_concurrency IS NOT NULL)) q
         ), due AS (
             SELECT currant.notify_due(queue, min(scheduled_at)) AS n FROM done WHERE state = 'pending' AND scheduled_at > now() GROUP BY queue
         )

@@ -68,6 +68,19 @@ internal static class WorkerQueries
     internal const string RelaxedTransaction =
         "SELECT set_config('synchronous_commit', 'off', true), set_config('plan_cache_mode', 'force_generic_plan', true)";
 
+    // RelaxedTransaction for a claim, plus a transaction-scoped advisory lock per limited queue of the claim (queues
+    // primary key; in the order of the lock keys, so two claims never deadlock). Sent as its own statement before the
+    // claim in the same batch (one implicit transaction): the claim statement takes its snapshot after the locks are
+    // granted, so it counts every running row that a claim committed before it (db/0011_operations.sql).
+    internal const string ClaimTransaction = """
+        SELECT set_config('synchronous_commit', 'off', true), set_config('plan_cache_mode', 'force_generic_plan', true),
+               (SELECT count(*) FROM (
+                    SELECT pg_advisory_xact_lock(k) FROM (
+                        SELECT hashtextextended('currant.queue:' || name, 0) AS k FROM currant.queues
+                        WHERE name = ANY(@queues::text[]) AND max_concurrency IS NOT NULL
+                        ORDER BY 1) AS keys) AS locks)
+        """;
+
     // The database health check: proves a pooled connection opens and the server answers.
     internal const string Ping = "SELECT 1";
 

@@ -1,0 +1,88 @@
+using Currant.Tests.Jobs;
+
+namespace Currant.Tests.Worker;
+
+/// <summary>
+/// <c>client.Queues</c>: a paused queue is not claimed from, and a queue's concurrency limit holds across worker
+/// processes (counted from what the job bodies recorded on the database's clock).
+/// </summary>
+public sealed class QueueControlTests : CurrantFixture
+{
+    [OneTimeSetUp]
+    public async Task CreateOverlapLogAsync()
+        => await ScalarAsync<object>("CREATE TABLE IF NOT EXISTS overlap_log (id bigint GENERATED ALWAYS AS IDENTITY, key text NOT NULL, pid integer NOT NULL, started_at timestamptz NOT NULL, ended_at timestamptz); SELECT 1");
+
+    [Test]
+    public async Task PausedQueue_IsNotClaimedFrom_UntilResumed()
+    {
+        var queue = NewQueue();
+        await Client.Queues.PauseAsync(queue);
+        await using var worker = await StartWorkerAsync(queue);
+        var handle = await Greet.Options(queue: queue, client: Client).Queue("paused");
+        var other = NewQueue();
+        await using var otherWorker = await StartWorkerAsync(other);
+        var unaffected = await Greet.Options(queue: other, client: Client).Queue("elsewhere");
+
+        await unaffected.GetResultAsync(Wait);
+        await Task.Delay(1_000); // several poll intervals (0.2 s) and the NOTIFY of the enqueue have passed
+        Assert.That((await handle.GetStatusAsync()).State, Is.EqualTo(ExecutionState.Pending));
+        Assert.That((await Client.Queues.ListAsync()).Single(q => q.Name == queue), Is.EqualTo(new QueueInfo(queue, true, null, 1, 0)));
+
+        await Client.Queues.ResumeAsync(queue);
+        Assert.That((await handle.GetResultAsync(Wait)).Text, Is.EqualTo("Hello, paused!"));
+        Assert.That((await Client.Queues.ListAsync()).Single(q => q.Name == queue).Paused, Is.False);
+    }
+
+    [Test]
+    public async Task QueueLimit_HoldsAcrossTwoWorkerProcesses()
+    {
+        var queue = NewQueue("overlap");
+        var key = NewKey();
+        await Client.Queues.SetLimitAsync(queue, 3);
+        await OverlapJob.Options(queue: queue, client: Client).QueueMany(Enumerable.Range(0, 30).Select(_ => (key, 150)));
+
+        await using (var first = WorkerProcess.Start(ConnectionString, queue, concurrency: 8))
+        await using (var second = WorkerProcess.Start(ConnectionString, queue, concurrency: 8))
+        {
+            await first.WaitUntilAsync(async () => await ScalarAsync<long>("SELECT count(*) FROM overlap_log WHERE key = @key AND ended_at IS NOT NULL", ("key", key)) == 30, TimeSpan.FromSeconds(90));
+        }
+
+        Assert.That(await MaxOverlapAsync(key), Is.EqualTo(3), "never more than the limit at once, and the limit reached");
+        Assert.That(await ScalarAsync<long>("SELECT count(DISTINCT pid) FROM overlap_log WHERE key = @key", ("key", key)), Is.EqualTo(2), "both workers ran jobs");
+    }
+
+    [Test]
+    public async Task QueueLimit_RemovedWithNull_LetsTheWorkerUseAllItsSlots()
+    {
+        var queue = NewQueue("overlap");
+        var key = NewKey();
+        await Client.Queues.SetLimitAsync(queue, 1);
+        await Client.Queues.SetLimitAsync(queue, null);
+        Assert.That((await Client.Queues.ListAsync()).Single(q => q.Name == queue).MaxConcurrency, Is.Null);
+        var handles = await OverlapJob.Options(queue: queue, client: Client).QueueMany(Enumerable.Range(0, 6).Select(_ => (key, 300)));
+
+        await using (await StartWorkerAsync(queue, concurrency: 6))
+        {
+            foreach (var h in handles)
+            {
+                await h.GetResultAsync(Wait);
+            }
+        }
+
+        Assert.That(await MaxOverlapAsync(key), Is.GreaterThan(1));
+    }
+
+    [Test]
+    public async Task SetLimit_BelowOne_IsRefusedWithTheAlternatives()
+    {
+        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await Client.Queues.SetLimitAsync(NewQueue(), 0));
+        Assert.That(error!.Message, Does.Contain("at least 1").And.Contain("null").And.Contain("pause"));
+        await Assert.ThrowsAsync<ArgumentException>(async () => await Client.Queues.PauseAsync("has space"));
+    }
+
+    /// <summary>The most job bodies of <paramref name="key"/> that ran at one instant.</summary>
+    private Task<long> MaxOverlapAsync(string key) => ScalarAsync<long>("""
+        SELECT max((SELECT count(*) FROM overlap_log b WHERE b.key = a.key AND b.started_at <= a.started_at AND b.ended_at > a.started_at))
+        FROM overlap_log a WHERE a.key = @key
+        """, ("key", key));
+}
