@@ -79,4 +79,8 @@ internal static partial class Log
 
     [LoggerMessage(32, LogLevel.Warning, "Could not resume parked workflows on queues {Queues} at start-up; the next worker start tries again (currant retry resumes one now)")]
     public static partial void ResumeParkedFailed(ILogger logger, Exception exception, string queues);
+
+    // Operations (issue 13): event ids 1301-1319.
+    [LoggerMessage(1301, LogLevel.Warning, "Could not register this worker's jobs and workflows for currant.enqueue() at start-up; SQL callers see their names once a worker registers them")]
+    public static partial void RegisterDefinitionsFailed(ILogger logger, Exception exception);
 }

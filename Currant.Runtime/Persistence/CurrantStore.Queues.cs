@@ -30,4 +30,20 @@ internal sealed partial class CurrantStore
 
         return queues;
     }
+
+    /// <summary>Upserts the definitions <c>currant.enqueue()</c> reads (db/0011), one statement for all of them.</summary>
+    public async Task RegisterDefinitionsAsync(IReadOnlyList<NewExecution> rows, IReadOnlyList<IReadOnlyList<string>> parameters, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(WorkerQueries.RegisterDefinitions);
+        var p = command.Parameters;
+        p.AddWithValue("names", rows.Select(r => r.Name).ToArray());
+        p.AddWithValue("kinds", rows.Select(r => r.Kind.ToDb()).ToArray());
+        p.AddWithValue("queues", rows.Select(r => r.Queue).ToArray());
+        p.AddWithValue("priorities", rows.Select(r => r.Priority).ToArray());
+        p.AddWithValue("max_attempts", rows.Select(r => r.MaxAttempts).ToArray());
+        p.AddWithValue("timeouts", NpgsqlDbType.Array | NpgsqlDbType.Integer, rows.Select(r => ToMilliseconds(r.Timeout)).ToArray());
+        p.AddWithValue("parameters", NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
+            parameters.Select(names => System.Text.Json.JsonSerializer.Serialize(names.ToArray(), InternalJsonContext.Default.StringArray)).ToArray());
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -7,4 +7,5 @@ namespace Currant.Persistence;
 [JsonSerializable(typeof(ExecutionError))]
 [JsonSerializable(typeof(DateTime))]
 [JsonSerializable(typeof(Guid[]))]
+[JsonSerializable(typeof(string[]))]
 internal sealed partial class InternalJsonContext : JsonSerializerContext;

@@ -86,6 +86,7 @@ public sealed class CurrantWorker : IAsyncDisposable
         // The first heartbeat is awaited here so a database problem surfaces from StartWorkerAsync itself.
         await _heartbeat.BeatAsync(cancellationToken).ConfigureAwait(false);
         await ResumeParkedAsync(cancellationToken).ConfigureAwait(false);
+        await RegisterDefinitionsAsync(cancellationToken).ConfigureAwait(false);
 
         if (!_options.PollOnly && _client.Listener is { } listener)
         {
@@ -111,6 +112,30 @@ public sealed class CurrantWorker : IAsyncDisposable
         }
 
         Log.WorkerStarted(_logger, Id, string.Join(",", _queues), _options.MaxConcurrency);
+    }
+
+    /// <summary>
+    /// Tells the database which jobs and workflows exist, with the settings the .NET client would enqueue them with,
+    /// for <c>currant.enqueue()</c> (db/0011). Best effort, like <see cref="ResumeParkedAsync"/>: SQL callers see an
+    /// unknown name until a worker that knows it starts.
+    /// </summary>
+    private async Task RegisterDefinitionsAsync(CancellationToken cancellationToken)
+    {
+        var definitions = ExecutionRegistry.All.Where(d => d.Kind is ExecutionKind.Job or ExecutionKind.Workflow).OrderBy(d => d.Name, StringComparer.Ordinal).ToArray();
+        if (definitions.Length == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var rows = definitions.Select(d => _client.BuildRow(d, [], options: null, idempotencyKey: null)).ToArray();
+            await _store.RegisterDefinitionsAsync(rows, definitions.Select(d => d.ParameterNames).ToArray(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or ArgumentException && !cancellationToken.IsCancellationRequested)
+        {
+            Log.RegisterDefinitionsFailed(_logger, ex);
+        }
     }
 
     /// <summary>

@@ -81,6 +81,20 @@ internal static class WorkerQueries
                         ORDER BY 1) AS keys) AS locks)
         """;
 
+    // definitions primary key (db/0011): the jobs and workflows this worker knows, with the settings the .NET client
+    // would enqueue them with, so currant.enqueue() in SQL can check and complete a call by name.
+    internal const string RegisterDefinitions = """
+        INSERT INTO currant.definitions AS d (name, kind, queue, priority, max_attempts, timeout_ms, parameters)
+        SELECT t.name, t.kind, t.queue, t.priority, t.max_attempts, t.timeout_ms, ARRAY(SELECT jsonb_array_elements_text(t.parameters))
+        FROM unnest(@names::text[], @kinds::text[], @queues::text[], @priorities::int[], @max_attempts::int[], @timeouts::int[], @parameters::jsonb[])
+            AS t(name, kind, queue, priority, max_attempts, timeout_ms, parameters)
+        ON CONFLICT (name) DO UPDATE
+        SET kind = excluded.kind, queue = excluded.queue, priority = excluded.priority, max_attempts = excluded.max_attempts,
+            timeout_ms = excluded.timeout_ms, parameters = excluded.parameters, updated_at = now()
+        WHERE (d.kind, d.queue, d.priority, d.max_attempts, d.timeout_ms, d.parameters)
+              IS DISTINCT FROM (excluded.kind, excluded.queue, excluded.priority, excluded.max_attempts, excluded.timeout_ms, excluded.parameters)
+        """;
+
     // The database health check: proves a pooled connection opens and the server answers.
     internal const string Ping = "SELECT 1";
 
