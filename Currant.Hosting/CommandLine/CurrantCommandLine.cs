@@ -31,7 +31,7 @@ internal static class CurrantCommandLine
     }
 
     /// <summary>The names of the built-in commands an application exposes through <c>RunWithCurrantCommandsAsync</c>.</summary>
-    internal static IReadOnlyList<string> HostCommandNames { get; } = ["migrate", "worker", "status", "list", "cancel", "signal", "history", "retry"];
+    internal static IReadOnlyList<string> HostCommandNames { get; } = ["migrate", "worker", "status", "list", "cancel", "signal", "history", "retry", "schedules"];
 
     /// <summary>The database URL option every command shares (falls back to <c>CURRANT_DATABASE_URL</c>).</summary>
     public static CliOption<string?> DatabaseUrl { get; } = new("--database-url", "-d")
@@ -55,6 +55,7 @@ internal static class CurrantCommandLine
         root.Subcommands.Add(SignalCommand(host));
         root.Subcommands.Add(HistoryCommand(host));
         root.Subcommands.Add(RetryCommand(host));
+        root.Subcommands.Add(ScheduleCommands.Build(host));
         foreach (var command in extraCommands ?? [])
         {
             root.Subcommands.Add(command);
@@ -80,7 +81,7 @@ internal static class CurrantCommandLine
     }
 
     /// <summary>In an application, the host's database unless --database-url names another.</summary>
-    private static Task<CurrantClient> ConnectAsync(CliParseResult parse, IServiceProvider? host, CancellationToken cancellationToken)
+    internal static Task<CurrantClient> ConnectAsync(CliParseResult parse, IServiceProvider? host, CancellationToken cancellationToken)
         => host is not null && string.IsNullOrWhiteSpace(parse.GetValue(DatabaseUrl))
             ? HostCommands.ConnectAsync(host, cancellationToken)
             : ConnectAsync(parse, cancellationToken);
