@@ -198,6 +198,26 @@ internal static class DiagnosticDescriptors
         "'{0}' in {1}: a logger held in static state logs again every time the workflow replays; use 'Workflow.Logger', which is silent during replay",
         "Workflow code runs again on every replay. An ILogger (or ILoggerFactory) kept in a static field or property writes each message again each time; Workflow.Logger is the same kind of logger but stays quiet while the workflow replays.");
 
+    // ---- CUR2050-CUR2059: schedules ([Schedule]).
+
+    public static readonly DiagnosticDescriptor InvalidCron = Create(
+        "CUR2050", DiagnosticCategories.Declaration, DiagnosticSeverity.Error,
+        "[Schedule] needs a valid cron expression",
+        "'{0}' is not a valid cron expression: {1}",
+        "A [Schedule] is read with Cronos: five fields (minute hour day-of-month month day-of-week), six with seconds first, or a macro such as @daily. An expression Cronos cannot read would stop every worker of the queue at start.");
+
+    public static readonly DiagnosticDescriptor UnknownTimeZone = Create(
+        "CUR2051", DiagnosticCategories.Declaration, DiagnosticSeverity.Error,
+        "[Schedule] needs a known time zone",
+        "'{0}' is not a time zone: use an IANA id such as 'Europe/Berlin', or 'UTC'",
+        "The time zone of a [Schedule] is looked up by id on the worker (IANA ids, DST included). An unknown id would stop every worker of the queue at start.");
+
+    public static readonly DiagnosticDescriptor UnschedulableClass = Create(
+        "CUR2052", DiagnosticCategories.Declaration, DiagnosticSeverity.Error,
+        "[Schedule] needs a job or workflow without parameters",
+        "[Schedule] on '{0}': {1}",
+        "A [Schedule] enqueues the class with no arguments at each fire time, so it belongs on a [Job] or [Workflow] whose ExecuteAsync/RunAsync takes no parameters (a CancellationToken is fine). For a schedule with arguments, call the generated X.Schedule(name, cron, args...) instead.");
+
     private static DiagnosticDescriptor Create(
         string id, string category, DiagnosticSeverity severity, string title, string message, string description)
         => new(id, title, message, category, severity, isEnabledByDefault: true, description, HelpLinkBase + id + ".md");

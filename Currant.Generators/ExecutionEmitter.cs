@@ -63,6 +63,8 @@ internal static class ExecutionEmitter
         {
             WriteStaticQueueStubs(w, model);
             w.Line();
+            WriteStaticScheduleStub(w, model);
+            w.Line();
         }
 
         if (CanRun(model.Kind))
@@ -156,6 +158,11 @@ internal static class ExecutionEmitter
         if (model.Method.Parameters.Count > 0)
         {
             w.Line($"ParameterNames = new string[] {{ {string.Join(", ", model.Method.Parameters.Select(p => Literal(p.Name)))} }},");
+        }
+
+        if (model.Schedule is { } schedule)
+        {
+            WriteScheduleSpec(w, schedule);
         }
 
         w.Line($"IsNonRetryable = {nonRetryable},");
@@ -449,6 +456,7 @@ internal static class ExecutionEmitter
             w.Line("var client = global::Currant.CurrantClient.Resolve(this._options?.Client);");
             w.Line($"return {type}.{EnqueueManyName}(client, {type}.{WriteEachName}(client.SerializerOptions, {items}), this._options);");
             w.Close();
+            WriteConfiguredScheduleStub(w, model);
         }
 
         if (CanRun(model.Kind))
@@ -516,6 +524,71 @@ internal static class ExecutionEmitter
     private static bool CanQueue(ExecutionModelKind kind) => kind != ExecutionModelKind.Activity;
 
     private static bool CanRun(ExecutionModelKind kind) => kind != ExecutionModelKind.Job;
+
+    /// <summary>The <c>Schedule = …</c> line of a definition whose class carries <c>[Schedule]</c>.</summary>
+    private static void WriteScheduleSpec(SourceWriter w, ScheduleModel schedule)
+    {
+        var settings = new List<string>();
+        if (schedule.TimeZone is not null)
+        {
+            settings.Add($"TimeZone = {Literal(schedule.TimeZone)}");
+        }
+
+        settings.Add($"Overlap = global::Currant.ScheduleOverlap.{schedule.Overlap}");
+        settings.Add($"CatchUp = global::Currant.ScheduleCatchUp.{schedule.CatchUp}");
+        if (schedule.CatchUpWindowSeconds > 0)
+        {
+            settings.Add($"CatchUpWindow = global::System.TimeSpan.FromSeconds({Number(schedule.CatchUpWindowSeconds)})");
+        }
+
+        w.Line($"Schedule = new global::Currant.ScheduleSpec({Literal(schedule.Cron)}) {{ {string.Join(", ", settings)} }},");
+    }
+
+    /// <summary>The names of <c>Schedule</c>'s own two parameters, clear of the user's.</summary>
+    private static (string Name, string Cron) ScheduleParameterNames(MethodModel method)
+    {
+        var names = new UniqueNames(method.Parameters.Select(p => p.Name));
+        return (names.Take("name"), names.Take("cron"));
+    }
+
+    private static string ScheduleParameterList(MethodModel method, (string Name, string Cron) own)
+        => $"string {own.Name}, global::Currant.ScheduleSpec {own.Cron}" + (method.Parameters.Count == 0 ? "" : ", " + ParameterList(method));
+
+    private const string ScheduleReturnType = "global::System.Threading.Tasks.Task<global::Currant.ScheduleInfo>";
+
+    private static void WriteStaticScheduleStub(SourceWriter w, ExecutionModel model)
+    {
+        var method = model.Method;
+        var own = ScheduleParameterNames(method);
+        var arguments = method.Parameters.Count == 0 ? "" : ", " + ArgumentList(method);
+        w.Line($"/// <summary>Creates or updates the schedule <paramref name=\"{own.Name}\"/> on <c>CurrantClient.Default</c>: the {KindWord(model.Kind)} <see cref=\"{model.FullyQualifiedName}\"/> with these arguments at each fire time of <paramref name=\"{own.Cron}\"/> (a cron expression, or a <see cref=\"global::Currant.ScheduleSpec\"/> with time zone and policies). Returns once the schedule is stored.</summary>");
+        w.Line(GeneratedCode);
+        w.Line($"public static {ScheduleReturnType} Schedule({ScheduleParameterList(method, own)})");
+        w.Indent();
+        w.Line($"=> {model.FullyQualifiedName}.Options().Schedule({own.Name}, {own.Cron}{arguments});");
+        w.Unindent();
+    }
+
+    private static void WriteConfiguredScheduleStub(SourceWriter w, ExecutionModel model)
+    {
+        var method = model.Method;
+        var type = model.FullyQualifiedName;
+        var own = ScheduleParameterNames(method);
+        var names = new UniqueNames(method.Parameters.Select(p => p.Name).Concat([own.Name, own.Cron]));
+        var client = names.Take("client");
+        var arguments = method.Parameters.Count == 0 ? "" : ", " + ArgumentList(method);
+        w.Line();
+        w.Line($"/// <summary>Creates or updates the schedule <paramref name=\"{own.Name}\"/>: the {KindWord(model.Kind)} with these arguments and this stub's queue, priority, timeout and retries at each fire time of <paramref name=\"{own.Cron}\"/>. Returns once the schedule is stored.</summary>");
+        w.Line($"public {ScheduleReturnType} Schedule({ScheduleParameterList(method, own)})");
+        w.Open();
+        w.Open($"if ({InWorkflow})");
+        w.Line($"throw new global::System.InvalidOperationException(\"{model.TypeName}.Schedule(...) cannot be called from workflow code: create schedules from ordinary code.\");");
+        w.Close();
+        w.Line();
+        w.Line($"var {client} = global::Currant.CurrantClient.Resolve(this._options?.Client);");
+        w.Line($"return {client}.UpsertScheduleAsync({own.Name}, {own.Cron}, {type}.CurrantDefinition, {type}.{WriteArgumentsName}({client}.SerializerOptions{arguments}), this._options);");
+        w.Close();
+    }
 
     private static string RunReturnType(MethodModel method) => method.HasResult ? $"{Task}<{method.ResultType}>" : Task;
 

@@ -90,8 +90,62 @@ internal static class ExecutionParser
             Method: method,
             ConstructorParameters: new EquatableArray<string>(constructorParameters),
             Dispose: GetDisposeKind(type, compilation),
-            ObsoleteWarnings: new EquatableArray<string>(typeWarnings));
+            ObsoleteWarnings: new EquatableArray<string>(typeWarnings))
+        {
+            Schedule = kind == ExecutionModelKind.Activity || method.Parameters.Count > 0 ? null : ReadSchedule(type, compilation),
+        };
     }
+
+    /// <summary>The class's <c>[Schedule]</c>, or null (none, or one with a missing expression: CUR2050 reports it).</summary>
+    private static ScheduleModel? ReadSchedule(INamedTypeSymbol type, Compilation compilation)
+    {
+        var scheduleAttribute = compilation.GetTypeByMetadataName("Currant.ScheduleAttribute");
+        if (scheduleAttribute is null)
+        {
+            return null;
+        }
+
+        foreach (var attribute in type.GetAttributes())
+        {
+            if (!SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, scheduleAttribute)
+                || attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not string cron)
+            {
+                continue;
+            }
+
+            string? timeZone = null;
+            var overlap = "Skip";
+            var catchUp = "Latest";
+            var window = 0;
+            foreach (var argument in attribute.NamedArguments)
+            {
+                var value = argument.Value;
+                switch (argument.Key)
+                {
+                    case "TimeZone":
+                        timeZone = value.Value as string;
+                        break;
+                    case "Overlap" when value.Value is int o:
+                        overlap = EnumMember(value.Type, o) ?? overlap;
+                        break;
+                    case "CatchUp" when value.Value is int c:
+                        catchUp = EnumMember(value.Type, c) ?? catchUp;
+                        break;
+                    case "CatchUpWindow" when value.Value is int seconds:
+                        window = seconds;
+                        break;
+                }
+            }
+
+            return new ScheduleModel(cron, timeZone, overlap, catchUp, window);
+        }
+
+        return null;
+    }
+
+    /// <summary>The name of the member of <paramref name="enumType"/> with <paramref name="value"/>, or null for a value no member has.</summary>
+    private static string? EnumMember(ITypeSymbol? enumType, int value)
+        => enumType?.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && f.ConstantValue is int v && v == value)?.Name;
 
     /// <summary>The well-shaped models of every kind, in one value-equal array (so an equal result is not re-validated).</summary>
     public static EquatableArray<ExecutionModel> Gather(

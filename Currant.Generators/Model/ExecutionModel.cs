@@ -40,4 +40,8 @@ internal sealed record ExecutionModel(
     MethodModel Method,
     EquatableArray<string> ConstructorParameters,
     DisposeKind Dispose,
-    EquatableArray<string> ObsoleteWarnings);
+    EquatableArray<string> ObsoleteWarnings)
+{
+    /// <summary>The class's <c>[Schedule]</c> on a parameterless job or workflow; null otherwise.</summary>
+    public ScheduleModel? Schedule { get; init; }
+}

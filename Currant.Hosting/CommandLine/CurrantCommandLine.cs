@@ -31,7 +31,7 @@ internal static class CurrantCommandLine
     }
 
     /// <summary>The names of the built-in commands an application exposes through <c>RunWithCurrantCommandsAsync</c>.</summary>
-    internal static IReadOnlyList<string> HostCommandNames { get; } = ["migrate", "worker", "status", "list", "cancel", "signal", "history", "retry", "queues"];
+    internal static IReadOnlyList<string> HostCommandNames { get; } = ["migrate", "worker", "status", "list", "cancel", "signal", "history", "retry", "queues", "schedules"];
 
     /// <summary>The database URL option every command shares (falls back to <c>CURRANT_DATABASE_URL</c>).</summary>
     public static CliOption<string?> DatabaseUrl { get; } = new("--database-url", "-d")
@@ -56,6 +56,7 @@ internal static class CurrantCommandLine
         root.Subcommands.Add(HistoryCommand(host));
         root.Subcommands.Add(RetryCommand(host));
         root.Subcommands.Add(QueueCommands.Build(host));
+        root.Subcommands.Add(ScheduleCommands.Build(host));
         foreach (var command in extraCommands ?? [])
         {
             root.Subcommands.Add(command);

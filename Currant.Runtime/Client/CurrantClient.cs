@@ -331,6 +331,15 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
     /// </summary>
     public Task<bool> RetryAsync(Guid id, CancellationToken cancellationToken = default) => Store.RetryAsync(id, cancellationToken);
 
+    /// <summary>Lists, pauses, resumes, triggers and deletes schedules (DESIGN.md §2.2).</summary>
+    public CurrantSchedules Schedules => _schedules ??= new CurrantSchedules(this);
+
+    private CurrantSchedules? _schedules;
+
+    /// <inheritdoc />
+    public Task<ScheduleInfo> UpsertScheduleAsync(string name, ScheduleSpec spec, ExecutionDefinition definition, byte[] arguments, EnqueueOptions? options, CancellationToken cancellationToken = default)
+        => Schedules.UpsertAsync(name, spec, definition, arguments, options, cancellationToken);
+
     /// <inheritdoc />
     public async Task<ExecutionInfo> WaitForCompletionAsync(Guid id, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {

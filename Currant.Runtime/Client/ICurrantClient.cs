@@ -32,4 +32,11 @@ public interface ICurrantClient
     /// </summary>
     Task SendSignalAsync(Guid workflowId, string name, byte[]? payload, CancellationToken cancellationToken = default)
         => throw new NotSupportedException($"{GetType().Name} does not deliver signals.");
+
+    /// <summary>
+    /// Creates or updates the schedule <paramref name="name"/> that enqueues <paramref name="definition"/> with
+    /// <paramref name="arguments"/> at each fire time of <paramref name="spec"/>. Generated <c>X.Schedule(…)</c> calls it.
+    /// </summary>
+    Task<ScheduleInfo> UpsertScheduleAsync(string name, ScheduleSpec spec, ExecutionDefinition definition, byte[] arguments, EnqueueOptions? options, CancellationToken cancellationToken = default)
+        => throw new NotSupportedException($"{GetType().Name} does not manage schedules.");
 }

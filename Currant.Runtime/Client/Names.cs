@@ -51,6 +51,15 @@ internal static class Names
         }
     }
 
+    /// <summary>Throws unless <paramref name="name"/> is a valid schedule name.</summary>
+    public static void CheckScheduleName(string? name, string? parameterName)
+    {
+        if (NameProblem(name) is { } problem)
+        {
+            throw Invalid("schedule name", name, problem, NameRule("schedule"), parameterName);
+        }
+    }
+
     /// <summary>The message <see cref="CheckExecutionName"/> would throw with, or null when the name is valid.</summary>
     public static string? ExecutionNameMessage(string? name)
         => NameProblem(name) is { } problem ? Message("execution name", name, problem, NameRule("execution")) : null;

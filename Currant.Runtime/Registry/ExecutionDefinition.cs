@@ -33,6 +33,9 @@ public sealed class ExecutionDefinition
     /// <summary>The entry method's parameter names in argument order (without the cancellation token), for error messages.</summary>
     public IReadOnlyList<string> ParameterNames { get; init; } = [];
 
+    /// <summary>The <c>[Schedule]</c> of a parameterless job or workflow, or null: workers of its queue create it at start.</summary>
+    public ScheduleSpec? Schedule { get; init; }
+
     /// <summary>Returns true for exceptions that must not be retried.</summary>
     public Func<Exception, bool>? IsNonRetryable { get; init; }
 

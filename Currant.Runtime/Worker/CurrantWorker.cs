@@ -28,6 +28,7 @@ public sealed class CurrantWorker : IAsyncDisposable
     private readonly Producer _producer;
     private readonly HeartbeatService _heartbeat;
     private readonly IMaintenanceService[] _maintenance;
+    private readonly Scheduler _scheduler;
     private readonly CancellationTokenSource _stopClaiming = new();
     private readonly CancellationTokenSource _stopLoops = new();
     private readonly CancellationTokenSource _abortRunning = new();
@@ -64,6 +65,7 @@ public sealed class CurrantWorker : IAsyncDisposable
         _workflows.Activities = options.ActivitiesInActivation ? _jobs : null;
         _heartbeat = new HeartbeatService(_store, Id, _queues, options, _producer, _completer, _jobs, _logger);
         _maintenance = [new Rescuer(_store, options.HeartbeatInterval, options.HeartbeatTimeout, _logger)];
+        _scheduler = new Scheduler(_store, _queues, options, _logger);
     }
 
     /// <summary>This worker's id, as stored in <c>currant.workers</c> and in the rows it holds.</summary>
@@ -87,6 +89,8 @@ public sealed class CurrantWorker : IAsyncDisposable
         await _heartbeat.BeatAsync(cancellationToken).ConfigureAwait(false);
         await ResumeParkedAsync(cancellationToken).ConfigureAwait(false);
         await RegisterDefinitionsAsync(cancellationToken).ConfigureAwait(false);
+        // [Schedule] attributes: an invalid one stops the start here, with the class named.
+        await _scheduler.DeclareAsync(_client, cancellationToken).ConfigureAwait(false);
 
         if (!_options.PollOnly && _client.Listener is { } listener)
         {
@@ -110,6 +114,8 @@ public sealed class CurrantWorker : IAsyncDisposable
         {
             _loops.Add(Task.Run(() => RunMaintenanceAsync(service, _stopLoops.Token), CancellationToken.None));
         }
+
+        _loops.Add(Task.Run(() => _scheduler.RunAsync(_stopLoops.Token), CancellationToken.None));
 
         Log.WorkerStarted(_logger, Id, string.Join(",", _queues), _options.MaxConcurrency);
     }
@@ -173,6 +179,7 @@ public sealed class CurrantWorker : IAsyncDisposable
             if (SharedNames.TryParseDue(payload, out var queue, out var dueIn) && _producer.Serves(queue))
             {
                 _producer.WakeIn(dueIn);
+                _scheduler.WakeIn(dueIn);
             }
         }
         else if (channel == SharedNames.CancelChannel && Guid.TryParse(payload, out var id))
@@ -250,6 +257,7 @@ public sealed class CurrantWorker : IAsyncDisposable
         await _stopLoops.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_loops).ConfigureAwait(false);
         _wake.Dispose();
+        _scheduler.Dispose();
 
         if (abandoned == 0)
         {

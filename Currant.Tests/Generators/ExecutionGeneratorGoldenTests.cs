@@ -259,6 +259,32 @@ public sealed class ExecutionGeneratorGoldenTests
         """);
 
     [Test]
+    public void Generate_WithScheduleAttribute_PutsTheScheduleInTheDefinition() => AssertGolden("ScheduledJob", "Demo.NightlyReport", """
+        using Currant;
+
+        namespace Demo;
+
+        [Job(Queue = "reports"), Schedule("0 3 * * *", TimeZone = "Europe/Berlin", Overlap = ScheduleOverlap.BufferOne, CatchUp = ScheduleCatchUp.All, CatchUpWindow = 3600)]
+        public partial class NightlyReport
+        {
+            public Task ExecuteAsync(CancellationToken ct) => Task.CompletedTask;
+        }
+        """);
+
+    [Test]
+    public void Generate_WhenParametersShadowScheduleParameters_RenamesTheScheduleOnes() => AssertGolden("ScheduleNameClashes", "Demo.Digest", """
+        using Currant;
+
+        namespace Demo;
+
+        [Workflow]
+        public partial class Digest
+        {
+            public Task<int> RunAsync(string name, string cron, string client) => Task.FromResult(1);
+        }
+        """);
+
+    [Test]
     public void Generate_ForActivityWithResult_WritesRunAndActivityOptions() => AssertGolden("ActivityWithResult", "Demo.ChargeCard", """
         using Currant;
 

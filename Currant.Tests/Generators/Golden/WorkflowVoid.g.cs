@@ -33,6 +33,11 @@ namespace Demo
         public static global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle>> QueueMany(global::System.Collections.Generic.IEnumerable<(string orderId, bool express)> items)
             => global::Demo.ShipOrder.Options().QueueMany(items);
 
+        /// <summary>Creates or updates the schedule <paramref name="name"/> on <c>CurrantClient.Default</c>: the workflow <see cref="global::Demo.ShipOrder"/> with these arguments at each fire time of <paramref name="cron"/> (a cron expression, or a <see cref="global::Currant.ScheduleSpec"/> with time zone and policies). Returns once the schedule is stored.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        public static global::System.Threading.Tasks.Task<global::Currant.ScheduleInfo> Schedule(string name, global::Currant.ScheduleSpec cron, string orderId, bool express = false)
+            => global::Demo.ShipOrder.Options().Schedule(name, cron, orderId, express);
+
         /// <summary>Runs <see cref="global::Demo.ShipOrder"/> as a child of the calling workflow; replay returns the recorded outcome instead of running it again. Only valid in workflow code.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
         [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Run)]
@@ -141,6 +146,18 @@ namespace Demo
 
                 var client = global::Currant.CurrantClient.Resolve(this._options?.Client);
                 return global::Demo.ShipOrder.CurrantEnqueueManyAsync(client, global::Demo.ShipOrder.CurrantWriteEach(client.SerializerOptions, items), this._options);
+            }
+
+            /// <summary>Creates or updates the schedule <paramref name="name"/>: the workflow with these arguments and this stub's queue, priority, timeout and retries at each fire time of <paramref name="cron"/>. Returns once the schedule is stored.</summary>
+            public global::System.Threading.Tasks.Task<global::Currant.ScheduleInfo> Schedule(string name, global::Currant.ScheduleSpec cron, string orderId, bool express = false)
+            {
+                if (global::Currant.WorkflowStub.IsInWorkflow)
+                {
+                    throw new global::System.InvalidOperationException("ShipOrder.Schedule(...) cannot be called from workflow code: create schedules from ordinary code.");
+                }
+
+                var client = global::Currant.CurrantClient.Resolve(this._options?.Client);
+                return client.UpsertScheduleAsync(name, cron, global::Demo.ShipOrder.CurrantDefinition, global::Demo.ShipOrder.CurrantWriteArguments(client.SerializerOptions, orderId, express), this._options);
             }
 
             /// <summary>Runs the workflow with these arguments and this stub's settings. Only valid in workflow code.</summary>
