@@ -7,4 +7,5 @@ namespace Currant.Persistence;
 [JsonSerializable(typeof(ExecutionError))]
 [JsonSerializable(typeof(DateTime))]
 [JsonSerializable(typeof(Guid[]))]
+[JsonSerializable(typeof(StoredRetryPolicy))]
 internal sealed partial class InternalJsonContext : JsonSerializerContext;
