@@ -148,6 +148,12 @@ internal static class DiagnosticDescriptors
         "[{0}] class '{1}' {2}: the worker creates it with its public constructor that has the most parameters, supplied by the service provider",
         "The generated invoker creates the class with the public constructor that has the most parameters, each supplied by the service provider. It needs exactly one such constructor, parameters that can be passed by value, and the constructor must set any required members.");
 
+    public static readonly DiagnosticDescriptor InvalidRetrySetting = Create(
+        "CUR2040", DiagnosticCategories.Declaration, DiagnosticSeverity.Error,
+        "Retry and heartbeat settings must be valid",
+        "[{0}] {1} = {2} on '{3}' {4}",
+        "RetryDelay and RetryMaxDelay are seconds between attempts (RetryMaxDelay not below RetryDelay), RetryBackoff multiplies each further delay and is at least 1 (1 polls at a constant pace), HeartbeatTimeout is seconds and 0 means none. The source generator leaves an invalid value out, so the worker's default would apply silently.");
+
     // ---- CUR3xxx: API usage.
 
     public static readonly DiagnosticDescriptor RunOutsideWorkflow = Create(

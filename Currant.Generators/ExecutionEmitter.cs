@@ -165,9 +165,46 @@ internal static class ExecutionEmitter
             WriteScheduleSpec(w, schedule);
         }
 
+        WriteRetrySettings(w, model.Retry);
         w.Line($"IsNonRetryable = {nonRetryable},");
         w.Line($"Invoke = {InvokerName},");
         w.Close(";");
+    }
+
+    /// <summary>The attribute's retry delays and heartbeat timeout; nothing when it sets none (the runtime's defaults apply).</summary>
+    private static void WriteRetrySettings(SourceWriter w, RetryModel? retry)
+    {
+        if (retry is null)
+        {
+            return;
+        }
+
+        if (retry.HasPolicy)
+        {
+            w.Line("RetryPolicy = new global::Currant.RetryPolicy");
+            w.Open();
+            if (retry.RetryDelay is { } delay)
+            {
+                w.Line($"InitialDelay = global::System.TimeSpan.FromSeconds({Real(delay)}),");
+            }
+
+            if (retry.RetryBackoff is { } backoff)
+            {
+                w.Line($"BackoffCoefficient = {Real(backoff)},");
+            }
+
+            if (retry.RetryMaxDelay is { } maxDelay)
+            {
+                w.Line($"MaximumDelay = global::System.TimeSpan.FromSeconds({Real(maxDelay)}),");
+            }
+
+            w.Close(",");
+        }
+
+        if (retry.HeartbeatTimeout is { } heartbeat)
+        {
+            w.Line($"HeartbeatTimeout = global::System.TimeSpan.FromSeconds({Real(heartbeat)}),");
+        }
     }
 
     private static void WriteStaticQueueStubs(SourceWriter w, ExecutionModel model)
@@ -214,13 +251,16 @@ internal static class ExecutionEmitter
             // Everything else (priority, delay, idempotency, transaction, client) belongs to the calling workflow.
             w.Line($"/// <summary>Per-call settings for <see cref=\"{model.FullyQualifiedName}\"/>; a null argument keeps the activity's default (the calling workflow's queue).</summary>");
             w.Line(GeneratedCode);
-            w.Line($"public static {model.FullyQualifiedName}.Configured Options(string? queue = null, global::System.TimeSpan? timeout = null, int? retries = null)");
+            w.Line($"public static {model.FullyQualifiedName}.Configured Options(string? queue = null, global::System.TimeSpan? timeout = null, int? retries = null" +
+                   ", global::Currant.RetryPolicy? retryPolicy = null, global::System.TimeSpan? heartbeatTimeout = null)");
             w.Indent();
             w.Line($"=> new {model.FullyQualifiedName}.Configured(new global::Currant.EnqueueOptions");
             w.Open();
             w.Line("Queue = queue,");
             w.Line("Timeout = timeout,");
             w.Line("Retries = retries,");
+            w.Line("RetryPolicy = retryPolicy,");
+            w.Line("HeartbeatTimeout = heartbeatTimeout,");
             w.Close(");");
             w.Unindent();
             return;
@@ -231,7 +271,8 @@ internal static class ExecutionEmitter
         w.Line($"public static {model.FullyQualifiedName}.Configured Options(string? queue = null, int? priority = null, " +
                "global::System.TimeSpan? delay = null, global::System.DateTimeOffset? runAt = null, string? idempotencyKey = null, " +
                "global::System.TimeSpan? timeout = null, int? retries = null, global::Npgsql.NpgsqlTransaction? transaction = null, " +
-               "global::Currant.ICurrantClient? client = null)");
+               "global::Currant.ICurrantClient? client = null" +
+               (model.Kind == ExecutionModelKind.Job ? ", global::Currant.RetryPolicy? retryPolicy = null, global::System.TimeSpan? heartbeatTimeout = null" : "") + ")");
         w.Indent();
         w.Line($"=> new {model.FullyQualifiedName}.Configured(new global::Currant.EnqueueOptions");
         w.Open();
@@ -244,6 +285,12 @@ internal static class ExecutionEmitter
         w.Line("Retries = retries,");
         w.Line("Transaction = transaction,");
         w.Line("Client = client,");
+        if (model.Kind == ExecutionModelKind.Job)
+        {
+            w.Line("RetryPolicy = retryPolicy,");
+            w.Line("HeartbeatTimeout = heartbeatTimeout,");
+        }
+
         w.Close(");");
         w.Unindent();
     }
@@ -642,6 +689,9 @@ internal static class ExecutionEmitter
     private static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A double literal ("1.5d", "60d"): round-trips, culture-invariant.</summary>
+    private static string Real(double value) => value.ToString("R", CultureInfo.InvariantCulture) + "d";
 
     /// <summary>Picks local names that cannot shadow the user's parameters (which keep their own names).</summary>
     private sealed class UniqueNames(IEnumerable<string> taken)

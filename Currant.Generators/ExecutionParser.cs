@@ -90,7 +90,9 @@ internal static class ExecutionParser
             Method: method,
             ConstructorParameters: new EquatableArray<string>(constructorParameters),
             Dispose: GetDisposeKind(type, compilation),
-            ObsoleteWarnings: new EquatableArray<string>(typeWarnings))
+            ObsoleteWarnings: new EquatableArray<string>(typeWarnings),
+            Retry: kind == ExecutionModelKind.Workflow ? null
+                : RetryModel.From(settings.RetryDelay, settings.RetryBackoff, settings.RetryMaxDelay, settings.HeartbeatTimeout))
         {
             Schedule = kind == ExecutionModelKind.Activity || method.Parameters.Count > 0 ? null : ReadSchedule(type, compilation),
         };
@@ -357,6 +359,18 @@ internal static class ExecutionParser
                 case "Timeout" when value.Value is int timeout:
                     settings.Timeout = timeout;
                     break;
+                case "RetryDelay" when value.Value is double retryDelay:
+                    settings.RetryDelay = retryDelay;
+                    break;
+                case "RetryBackoff" when value.Value is double retryBackoff:
+                    settings.RetryBackoff = retryBackoff;
+                    break;
+                case "RetryMaxDelay" when value.Value is double retryMaxDelay:
+                    settings.RetryMaxDelay = retryMaxDelay;
+                    break;
+                case "HeartbeatTimeout" when value.Value is double heartbeatTimeout:
+                    settings.HeartbeatTimeout = heartbeatTimeout;
+                    break;
                 case "Priority" when value.Value is int priority:
                     settings.Priority = priority;
                     break;
@@ -493,5 +507,13 @@ internal static class ExecutionParser
         public int Version { get; set; } = 1;
 
         public List<string> NonRetryable { get; } = [];
+
+        public double? RetryDelay { get; set; }
+
+        public double? RetryBackoff { get; set; }
+
+        public double? RetryMaxDelay { get; set; }
+
+        public double? HeartbeatTimeout { get; set; }
     }
 }

@@ -21,6 +21,7 @@ namespace Currant.Generators.Model;
 /// <param name="Method">The user's entry method.</param>
 /// <param name="ConstructorParameters">Fully qualified types of the chosen constructor's parameters, resolved from the service provider.</param>
 /// <param name="Dispose">How the invoker releases the instance.</param>
+/// <param name="Retry">The attribute's retry delays and heartbeat timeout (jobs and activities), or null when none is set.</param>
 /// <param name="ObsoleteWarnings">Warning IDs a reference to the class raises when it or a containing type is [Obsolete] (kept to drain stored executions); sorted, usually empty.</param>
 internal sealed record ExecutionModel(
     ExecutionModelKind Kind,
@@ -40,7 +41,8 @@ internal sealed record ExecutionModel(
     MethodModel Method,
     EquatableArray<string> ConstructorParameters,
     DisposeKind Dispose,
-    EquatableArray<string> ObsoleteWarnings)
+    EquatableArray<string> ObsoleteWarnings,
+    RetryModel? Retry = null)
 {
     /// <summary>The class's <c>[Schedule]</c> on a parameterless job or workflow; null otherwise.</summary>
     public ScheduleModel? Schedule { get; init; }

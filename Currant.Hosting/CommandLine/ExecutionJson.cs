@@ -74,7 +74,48 @@ internal static class ExecutionJson
         Id(w, "parentId", e.ParentId);
         w.WriteString("idempotencyKey", e.IdempotencyKey);
         w.WriteBoolean("cancelRequested", e.CancelRequested);
+        WriteRetryAndHeartbeat(w, e);
         w.WriteEndObject();
+    }
+
+    /// <summary>retryPolicy (seconds; null members are the worker's defaults) and heartbeat (DESIGN §2.1).</summary>
+    private static void WriteRetryAndHeartbeat(Utf8JsonWriter w, ExecutionInfo e)
+    {
+        if (e.RetryPolicy is { } policy)
+        {
+            w.WriteStartObject("retryPolicy");
+            Number(w, "initialDelaySeconds", policy.InitialDelay?.TotalSeconds);
+            Number(w, "backoffCoefficient", policy.BackoffCoefficient);
+            Number(w, "maximumDelaySeconds", policy.MaximumDelay?.TotalSeconds);
+            w.WriteStartArray("nonRetryableErrorTypes");
+            foreach (var type in policy.NonRetryableErrorTypes ?? [])
+            {
+                w.WriteStringValue(type);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("retryPolicy");
+        }
+
+        Number(w, "heartbeatTimeoutSeconds", e.HeartbeatTimeout?.TotalSeconds);
+        Time(w, "heartbeatAt", e.HeartbeatAt);
+        Raw(w, "heartbeatDetails", e.HeartbeatDetails);
+    }
+
+    private static void Number(Utf8JsonWriter w, string name, double? value)
+    {
+        if (value is { } v)
+        {
+            w.WriteNumber(name, v);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
     }
 
     private static void Raw(Utf8JsonWriter w, string name, string? json)

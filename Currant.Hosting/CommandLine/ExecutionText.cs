@@ -42,6 +42,22 @@ internal static class ExecutionText
             Line("key", key);
         }
 
+        // Retry policy and heartbeats (jobs and activities, DESIGN §2.1).
+        if (e.RetryPolicy is { } policy)
+        {
+            Line("retry", RetryText(policy));
+        }
+
+        if (e.HeartbeatTimeout is { } heartbeatTimeout)
+        {
+            Line("heartbeat", $"timeout {Seconds(heartbeatTimeout)}");
+        }
+
+        if (e.HeartbeatAt is { } beat)
+        {
+            Line("last beat", Format(beat) + (e.HeartbeatDetails is { } details ? "  " + details : ""));
+        }
+
         if (e.Result is { } result)
         {
             Line("result", result);
@@ -54,6 +70,36 @@ internal static class ExecutionText
 
         return b.ToString().TrimEnd('\n');
     }
+
+    /// <summary>"delay 60 s, backoff x1, max 10 min, non-retryable: A, B"; unset parts are the worker's defaults and left out.</summary>
+    private static string RetryText(RetryPolicy policy)
+    {
+        var parts = new List<string>();
+        if (policy.InitialDelay is { } delay)
+        {
+            parts.Add("delay " + Seconds(delay));
+        }
+
+        if (policy.BackoffCoefficient is { } backoff)
+        {
+            parts.Add("backoff x" + backoff.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (policy.MaximumDelay is { } max)
+        {
+            parts.Add("max " + Seconds(max));
+        }
+
+        if (policy.NonRetryableErrorTypes is { Count: > 0 } types)
+        {
+            parts.Add("non-retryable: " + string.Join(", ", types));
+        }
+
+        parts.Add("worker defaults for the rest");
+        return string.Join(", ", parts);
+    }
+
+    private static string Seconds(TimeSpan value) => value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s";
 
     public static string Table(IReadOnlyList<ExecutionInfo> rows)
     {

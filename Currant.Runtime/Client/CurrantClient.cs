@@ -221,7 +221,9 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
     {
         Names.CheckExecutionName(definition.Name, nameof(definition));
         CheckPayload(definition, arguments);
-        var retries = options?.Retries ?? definition.Retries ?? Options.Defaults.Retries;
+        options?.RetryPolicy?.Validate(nameof(options));
+        var policy = options?.RetryPolicy?.Over(definition.RetryPolicy) ?? definition.RetryPolicy;
+        var retries = options?.Retries ?? options?.RetryPolicy?.Retries ?? definition.Retries ?? Options.Defaults.Retries;
         if (retries < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(options), retries, "Retries cannot be negative.");
@@ -237,6 +239,19 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(options), t, "The timeout must be positive.");
         }
 
+        var heartbeatTimeout = options?.HeartbeatTimeout ?? definition.HeartbeatTimeout;
+        if (heartbeatTimeout is { } h && h <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), h, "The heartbeat timeout must be positive.");
+        }
+
+        if (definition.Kind == ExecutionKind.Workflow && (options?.RetryPolicy is not null || options?.HeartbeatTimeout is not null))
+        {
+            throw new ArgumentException(
+                $"'{definition.Name}' is a workflow: workflows are not retried and do not heartbeat. Give the retry policy or heartbeat timeout to the activities it runs.",
+                nameof(options));
+        }
+
         return new NewExecution
         {
             Id = Guid.CreateVersion7(),
@@ -245,12 +260,14 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
             Queue = queue,
             Priority = options?.Priority ?? definition.Priority,
             Arguments = arguments,
-            MaxAttempts = retries + 1,
+            MaxAttempts = (int)Math.Min(int.MaxValue, (long)retries + 1),
             Timeout = timeout,
             RunAt = options?.RunAt,
             Delay = options?.Delay is { } d && d > TimeSpan.Zero ? d : TimeSpan.Zero,
             IdempotencyKey = idempotencyKey,
             TraceContext = System.Diagnostics.Activity.Current?.Id,
+            RetryPolicy = definition.Kind == ExecutionKind.Workflow ? null : StoredRetryPolicy.Serialize(policy),
+            HeartbeatTimeout = definition.Kind == ExecutionKind.Workflow ? null : heartbeatTimeout,
         };
     }
 

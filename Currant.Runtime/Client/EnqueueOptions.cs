@@ -26,6 +26,12 @@ public sealed record EnqueueOptions
     /// <summary>Retries after the first attempt.</summary>
     public int? Retries { get; init; }
 
+    /// <summary>How failed attempts are retried; its set members override the definition's (jobs and activities).</summary>
+    public RetryPolicy? RetryPolicy { get; init; }
+
+    /// <summary>A running attempt that sends no heartbeat for this long is timed out and retried (jobs and activities).</summary>
+    public TimeSpan? HeartbeatTimeout { get; init; }
+
     /// <summary>Enqueue inside this transaction: the execution exists only if it commits.</summary>
     public NpgsqlTransaction? Transaction { get; init; }
 

@@ -36,6 +36,21 @@ public sealed record ExecutionInfo
     public string? IdempotencyKey { get; init; }
     public bool CancelRequested { get; init; }
 
+    /// <summary>
+    /// How failed attempts are retried, as stored with the execution (its <see cref="Currant.RetryPolicy.Retries"/> is
+    /// <see cref="MaxAttempts"/> − 1); null when the worker's default delays apply.
+    /// </summary>
+    public RetryPolicy? RetryPolicy { get; init; }
+
+    /// <summary>A running attempt that sends no heartbeat for this long is timed out and retried; null for none.</summary>
+    public TimeSpan? HeartbeatTimeout { get; init; }
+
+    /// <summary>When the last heartbeat was written (heartbeats are throttled), or null.</summary>
+    public DateTimeOffset? HeartbeatAt { get; init; }
+
+    /// <summary>The details (JSON) of the last heartbeat, kept across attempts, or null.</summary>
+    public string? HeartbeatDetails { get; init; }
+
     /// <summary>True once the execution is completed, failed or cancelled.</summary>
     public bool IsFinished => State is ExecutionState.Completed or ExecutionState.Failed or ExecutionState.Cancelled;
 }

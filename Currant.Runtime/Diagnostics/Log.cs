@@ -83,4 +83,16 @@ internal static partial class Log
     // Operations (issue 13): event ids 1301-1319.
     [LoggerMessage(1301, LogLevel.Warning, "Could not register this worker's jobs and workflows for currant.enqueue() at start-up; SQL callers see their names once a worker registers them")]
     public static partial void RegisterDefinitionsFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(90, LogLevel.Information, "Execution {ExecutionId} ({Name}, attempt {Attempt}): its heartbeat found it {Beat}; stopping the attempt")]
+    public static partial void HeartbeatLost(ILogger logger, Guid executionId, string name, int attempt, Currant.Persistence.ExecutionBeat beat);
+
+    [LoggerMessage(91, LogLevel.Warning, "Execution {ExecutionId} ({Name}): a heartbeat could not be written; the next one tries again")]
+    public static partial void HeartbeatWriteFailed(ILogger logger, Exception exception, Guid executionId, string name);
+
+    [LoggerMessage(92, LogLevel.Warning, "Timed out {Count} running attempts that sent no heartbeat within their HeartbeatTimeout")]
+    public static partial void HeartbeatsTimedOut(ILogger logger, long count);
+
+    [LoggerMessage(93, LogLevel.Warning, "The heartbeat-timeout sweep failed; the next pass tries again")]
+    public static partial void HeartbeatSweepFailed(ILogger logger, Exception exception);
 }

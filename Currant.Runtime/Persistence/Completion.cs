@@ -5,7 +5,8 @@ namespace Currant.Persistence;
 /// <summary>
 /// The outcome of one attempt, written back in a batch. <see cref="State"/> is the row's next state:
 /// completed/failed/cancelled end it, pending retries it after <see cref="RetryIn"/> or (released) hands it back.
-/// <see cref="Fence"/> is the claim's <see cref="ClaimedExecution.Fence"/>.
+/// <see cref="Fence"/> is the claim's <see cref="ClaimedExecution.Fence"/>. <see cref="HeartbeatDetails"/>: the last
+/// heartbeat's details of an activity run inside its workflow's activation (it has no row to write them to yet).
 /// </summary>
 internal sealed record Completion(
     Guid Id,
@@ -14,7 +15,8 @@ internal sealed record Completion(
     string? Result,
     string? Error,
     TimeSpan? RetryIn,
-    bool Released)
+    bool Released,
+    string? HeartbeatDetails = null)
 {
     /// <summary>How long a workflow handed back after an internal error waits before it is replayed.</summary>
     public static readonly TimeSpan WorkflowHandBackDelay = TimeSpan.FromSeconds(1);
@@ -36,7 +38,8 @@ internal sealed record Completion(
         }
 
         return row.Attempt < row.MaxAttempts
-            ? new(row.Id, row.Fence, ExecutionState.Pending, null, error, RetryBackoff.Compute(row.Attempt, options.RetryBaseDelay, options.RetryMaxDelay), false)
+            ? new(row.Id, row.Fence, ExecutionState.Pending, null, error,
+                RetryBackoff.Compute(row.Attempt, StoredRetryPolicy.Parse(row.RetryPolicy), options.RetryBaseDelay, options.RetryMaxDelay), false)
             : new(row.Id, row.Fence, ExecutionState.Failed, null, error, null, false);
     }
 }

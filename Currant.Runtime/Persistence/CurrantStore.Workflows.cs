@@ -284,6 +284,8 @@ internal sealed partial class CurrantStore
             child.Parameters.Add(Jsonb(attempt.Error));
             child.Parameters.Add(new NpgsqlParameter<int>() { TypedValue = attempt.Spent ? 1 : 0 });
             child.Parameters.Add(new NpgsqlParameter<DateTime>() { NpgsqlDbType = NpgsqlDbType.TimestampTz, TypedValue = attempt.StartedAt });
+            AddPolicyColumns(child, ran);
+            child.Parameters.Add(Jsonb(attempt.HeartbeatDetails));
         }
 
         IReadOnlyList<NewChild> queued = ranHere == 0 ? commands.Children : [.. commands.Children.Where(c => c.Ran is null)];
@@ -293,6 +295,7 @@ internal sealed partial class CurrantStore
             AddChildColumns(child, only, traceContext);
             child.Parameters.Add(new NpgsqlParameter<Guid>() { TypedValue = workerId });
             child.Parameters.Add(new NpgsqlParameter<bool>() { TypedValue = only.Eager });
+            AddPolicyColumns(child, only);
         }
         else if (queued.Count > 0)
         {
@@ -313,6 +316,8 @@ internal sealed partial class CurrantStore
             children.Parameters.AddWithValue("parent_seqs", NpgsqlDbType.Array | NpgsqlDbType.Integer, c.Select(x => x.ParentSeq).ToArray());
             children.Parameters.AddWithValue("keys", NpgsqlDbType.Array | NpgsqlDbType.Text, c.Select(x => x.IdempotencyKey).ToArray());
             children.Parameters.AddWithValue("eager", c.Select(x => x.Eager).ToArray());
+            children.Parameters.AddWithValue("retry_policies", NpgsqlDbType.Array | NpgsqlDbType.Jsonb, c.Select(x => x.RetryPolicy).ToArray());
+            children.Parameters.AddWithValue("heartbeat_timeouts", NpgsqlDbType.Array | NpgsqlDbType.Integer, c.Select(x => ToMilliseconds(x.HeartbeatTimeout)).ToArray());
         }
 
         return (fenced ? 1 : 0) + waits + (commands.Consumed.Count > 0 ? 1 : 0);
@@ -339,6 +344,13 @@ internal sealed partial class CurrantStore
         });
         child.Parameters.Add(new NpgsqlParameter<TimeSpan>() { TypedValue = only.Delay < TimeSpan.Zero ? TimeSpan.Zero : only.Delay });
         child.Parameters.Add(new NpgsqlParameter<int?>() { NpgsqlDbType = NpgsqlDbType.Integer, TypedValue = only.ParentSeq });
+    }
+
+    /// <summary>The retry_policy and heartbeat_timeout_ms of a child (db/0009), after its other positional parameters.</summary>
+    private static void AddPolicyColumns(NpgsqlBatchCommand child, NewChild only)
+    {
+        child.Parameters.Add(Jsonb(only.RetryPolicy));
+        child.Parameters.Add(new NpgsqlParameter<int?>() { NpgsqlDbType = NpgsqlDbType.Integer, TypedValue = ToMilliseconds(only.HeartbeatTimeout) });
     }
 
     /// <summary>A positional jsonb parameter (null when <paramref name="json"/> is).</summary>

@@ -126,7 +126,7 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
         return notify;
     }
 
-    /// <summary>$1..$14 of <see cref="ExecutionQueries.Insert"/>, in order.</summary>
+    /// <summary>$1..$16 of <see cref="ExecutionQueries.Insert"/>, in order.</summary>
     private static void AddInsertParameters(NpgsqlParameterCollection p, NewExecution row)
     {
         p.Add(new NpgsqlParameter<Guid>() { TypedValue = row.Id });
@@ -143,6 +143,8 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
         p.Add(new NpgsqlParameter<Guid?>() { NpgsqlDbType = NpgsqlDbType.Uuid, TypedValue = row.ParentId });
         p.Add(new NpgsqlParameter<int?>() { NpgsqlDbType = NpgsqlDbType.Integer, TypedValue = row.ParentSeq });
         p.Add(new NpgsqlParameter<string?>() { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = row.TraceContext });
+        p.Add(new NpgsqlParameter<string?>() { NpgsqlDbType = NpgsqlDbType.Jsonb, TypedValue = row.RetryPolicy });
+        p.Add(new NpgsqlParameter<int?>() { NpgsqlDbType = NpgsqlDbType.Integer, TypedValue = ToMilliseconds(row.HeartbeatTimeout) });
     }
 
     internal static int? ToMilliseconds(TimeSpan? timeout)
@@ -290,6 +292,8 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
             p.AddWithValue("run_at", NpgsqlDbType.TimestampTz, common.RunAt?.UtcDateTime ?? (object)DBNull.Value);
             p.AddWithValue("delay", NpgsqlDbType.Interval, common.Delay);
             p.AddWithValue("trace_context", NpgsqlDbType.Text, common.TraceContext ?? (object)DBNull.Value);
+            p.AddWithValue("retry_policy", NpgsqlDbType.Jsonb, common.RetryPolicy ?? (object)DBNull.Value);
+            p.AddWithValue("heartbeat_timeout_ms", NpgsqlDbType.Integer, ToMilliseconds(common.HeartbeatTimeout) ?? (object)DBNull.Value);
             await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -349,6 +353,34 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
         }
 
         return accepted;
+    }
+
+    /// <summary>Writes one attempt's heartbeat (and its details unless null), fenced by worker and attempt.</summary>
+    public async Task<ExecutionBeat> HeartbeatExecutionAsync(Guid id, Guid workerId, int attempt, string? details, CancellationToken cancellationToken)
+    {
+        await using var command = _relaxed.CreateCommand(ExecutionQueries.HeartbeatExecution);
+        command.Parameters.Add(new NpgsqlParameter<Guid>() { TypedValue = id });
+        command.Parameters.Add(new NpgsqlParameter<Guid>() { TypedValue = workerId });
+        command.Parameters.Add(new NpgsqlParameter<int>() { TypedValue = attempt });
+        command.Parameters.Add(new NpgsqlParameter<string?>() { NpgsqlDbType = NpgsqlDbType.Jsonb, TypedValue = details });
+        var cancel = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        return cancel switch
+        {
+            true => ExecutionBeat.CancelRequested,
+            false => ExecutionBeat.Held,
+            _ => ExecutionBeat.Lost,
+        };
+    }
+
+    /// <summary>Fails (or reschedules) the running attempts whose heartbeat timeout passed; returns how many.</summary>
+    public async Task<long> SweepHeartbeatsAsync(TimeSpan baseDelay, TimeSpan maxDelay, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(ExecutionQueries.SweepHeartbeats);
+        command.Parameters.AddWithValue("base_delay", baseDelay);
+        command.Parameters.AddWithValue("max_delay", maxDelay);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return reader.GetInt64(0);
     }
 
     public async Task ReleaseAllAsync(Guid workerId, CancellationToken cancellationToken)

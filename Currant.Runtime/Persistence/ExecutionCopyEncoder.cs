@@ -38,7 +38,8 @@ internal sealed class ExecutionCopyEncoder
     // kind, name, queue, priority: between the id and the arguments.
     private readonly byte[] _beforeArguments;
 
-    // max_attempts, timeout_ms, scheduled_at (unless due now), parent_id, parent_seq, trace_context: after the arguments.
+    // max_attempts, timeout_ms, scheduled_at (unless due now), parent_id, parent_seq, trace_context, retry_policy,
+    // heartbeat_timeout_ms: after the arguments.
     private readonly byte[] _afterArguments;
 
     private readonly short _fieldCount;
@@ -50,7 +51,7 @@ internal sealed class ExecutionCopyEncoder
     /// </param>
     public ExecutionCopyEncoder(NewExecution common, DateTime? scheduledAt)
     {
-        _fieldCount = scheduledAt is null ? (short)11 : (short)12;
+        _fieldCount = scheduledAt is null ? (short)13 : (short)14;
         using var before = new MemoryStream();
         WriteText(before, common.Kind.ToDb());
         WriteText(before, common.Name);
@@ -88,6 +89,16 @@ internal sealed class ExecutionCopyEncoder
             WriteRaw(after, -1);
         }
 
+        if (common.RetryPolicy is { } policy)
+        {
+            WriteJsonb(after, policy);
+        }
+        else
+        {
+            WriteRaw(after, -1);
+        }
+
+        WriteNullableInt32(after, CurrantStore.ToMilliseconds(common.HeartbeatTimeout));
         _afterArguments = after.ToArray();
         FixedRowBytes = sizeof(short) + sizeof(int) + UuidLength + _beforeArguments.Length + sizeof(int) + 1 + _afterArguments.Length;
     }
@@ -176,6 +187,15 @@ internal sealed class ExecutionCopyEncoder
     {
         var bytes = Encoding.UTF8.GetBytes(value);
         WriteRaw(stream, bytes.Length);
+        stream.Write(bytes);
+    }
+
+    /// <summary>jsonb: the version byte, then the JSON text.</summary>
+    private static void WriteJsonb(MemoryStream stream, string json)
+    {
+        var bytes = Encoding.UTF8.GetBytes(json);
+        WriteRaw(stream, bytes.Length + 1);
+        stream.WriteByte(JsonbVersion);
         stream.Write(bytes);
     }
 

@@ -8,4 +8,5 @@ namespace Currant.Persistence;
 [JsonSerializable(typeof(DateTime))]
 [JsonSerializable(typeof(Guid[]))]
 [JsonSerializable(typeof(string[]))]
+[JsonSerializable(typeof(StoredRetryPolicy))]
 internal sealed partial class InternalJsonContext : JsonSerializerContext;

@@ -20,4 +20,10 @@ internal sealed record NewExecution
     public Guid? ParentId { get; init; }
     public int? ParentSeq { get; init; }
     public string? TraceContext { get; init; }
+
+    /// <summary>The <c>retry_policy</c> jsonb (StoredRetryPolicy), or null for the worker's defaults.</summary>
+    public string? RetryPolicy { get; init; }
+
+    /// <summary>A running attempt that sends no heartbeat for this long is timed out; null for none.</summary>
+    public TimeSpan? HeartbeatTimeout { get; init; }
 }

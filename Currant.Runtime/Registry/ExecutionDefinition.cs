@@ -39,6 +39,15 @@ public sealed class ExecutionDefinition
     /// <summary>Returns true for exceptions that must not be retried.</summary>
     public Func<Exception, bool>? IsNonRetryable { get; init; }
 
+    /// <summary>
+    /// How failed attempts are retried (delays, backoff, non-retryable type names); null for the worker's defaults.
+    /// Its <see cref="Currant.RetryPolicy.Retries"/> is unused here: <see cref="Retries"/> is the definition's count.
+    /// </summary>
+    public RetryPolicy? RetryPolicy { get; init; }
+
+    /// <summary>A running attempt that sends no heartbeat (<c>Execution.Heartbeat</c>) for this long is timed out and retried; null for none.</summary>
+    public TimeSpan? HeartbeatTimeout { get; init; }
+
     /// <summary>Deserializes the arguments, builds the class and calls its method.</summary>
     public required ExecutionInvoker Invoke { get; init; }
 }

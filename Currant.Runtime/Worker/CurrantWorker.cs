@@ -56,7 +56,7 @@ public sealed class CurrantWorker : IAsyncDisposable
         // wait with their slots taken, so the producer claims nothing more.
         _wake = new WakeAlarm(options.TimeProvider);
         _completer = new Completer(_store, Id, Math.Max(1024, options.MaxConcurrency * 8), _logger, options.TimeProvider, _wake);
-        _jobs = new JobRunner(client, options, services, _completer, _logger, _abortRunning.Token);
+        _jobs = new JobRunner(client, options, services, _completer, _logger, _abortRunning.Token) { WorkerId = Id };
         var dispatch = new RunnerDispatch(_jobs, new TimerRunner(_completer));
         _producer = new Producer(_store, Id, _queues, options, dispatch, _completer, _wake, _logger);
         _workflows = new WorkflowRunner(client, Id, services, _logger, _producer, _completer) { Time = options.TimeProvider };
@@ -64,7 +64,7 @@ public sealed class CurrantWorker : IAsyncDisposable
         _jobs.Fuser = _workflows;
         _workflows.Activities = options.ActivitiesInActivation ? _jobs : null;
         _heartbeat = new HeartbeatService(_store, Id, _queues, options, _producer, _completer, _jobs, _logger);
-        _maintenance = [new Rescuer(_store, options.HeartbeatInterval, options.HeartbeatTimeout, _logger)];
+        _maintenance = [new Rescuer(_store, options.HeartbeatInterval, options.HeartbeatTimeout, _logger), new HeartbeatSweeper(_store, options, _logger)];
         _scheduler = new Scheduler(_store, _queues, options, _logger);
     }
 

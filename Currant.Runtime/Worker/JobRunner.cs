@@ -29,6 +29,9 @@ internal sealed class JobRunner : IExecutionRunner, IActivityExecutor
         _abort = abort;
     }
 
+    /// <summary>The worker whose claims this runner runs: heartbeat writes are fenced by it.</summary>
+    public Guid WorkerId { get; init; }
+
     /// <summary>The workflow runner, which may take an activity's outcome straight to a workflow it holds in memory.</summary>
     public IActivityFuser? Fuser { get; set; }
 
@@ -65,6 +68,37 @@ internal sealed class JobRunner : IExecutionRunner, IActivityExecutor
     /// </summary>
     public Task<Completion> RunInActivationAsync(ClaimedExecution row, Guid workflowId) => AttemptAsync(row, workflowId);
 
+    /// <summary>
+    /// The attempt's heartbeats (<see cref="Execution"/>): written to its row, or kept in memory inside an activation.
+    /// A heartbeat timeout arms <paramref name="watchdog"/>, which stops the attempt as timed out when no beat comes.
+    /// </summary>
+    private AttemptHeartbeat NewHeartbeat(ClaimedExecution row, Running running, bool inActivation, CancellationTokenSource? watchdog)
+        => new(row, inActivation ? null : _client.Store, WorkerId, _options, _client.SerializerOptions, _client.Options.Defaults.MaxPayloadBytes, _logger,
+            beat =>
+            {
+                if (beat == ExecutionBeat.CancelRequested)
+                {
+                    RequestCancel(row.Id);
+                    return;
+                }
+
+                running.Lost = true;
+                Cancel(running.Source);
+            },
+            watchdog);
+
+    private static void Cancel(CancellationTokenSource source)
+    {
+        try
+        {
+            source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The attempt finished meanwhile: nothing left to stop.
+        }
+    }
+
     private async Task<Completion> AttemptAsync(ClaimedExecution row, Guid? alsoCancelledBy)
     {
         using var source = CancellationTokenSource.CreateLinkedTokenSource(_abort);
@@ -86,10 +120,28 @@ internal sealed class JobRunner : IExecutionRunner, IActivityExecutor
             source.CancelAfter(timeout);
         }
 
+        // Disposed before the attempt's source (declared after it): a late watchdog cannot cancel a disposed source.
+        using var watchdog = row.HeartbeatTimeout is { } heartbeatTimeout
+            ? new CancellationTokenSource(AttemptHeartbeat.WatchdogDelay(heartbeatTimeout), _options.TimeProvider)
+            : null;
+        using var watch = watchdog?.Token.Register(() =>
+        {
+            running.HeartbeatTimedOut = true;
+            Cancel(source);
+        });
+        var heartbeat = NewHeartbeat(row, running, alsoCancelledBy is not null, watchdog);
+
         Completion completion;
         try
         {
-            completion = await InvokeAsync(row, running, source.Token).ConfigureAwait(false);
+            completion = await InvokeAsync(row, running, heartbeat, source.Token).ConfigureAwait(false);
+            // A retry resumes from the newest details: write what the throttle held back (an attempt inside an
+            // activation has no row: its details travel with the completion into the retry's row).
+            await heartbeat.StopAsync(flushDetails: completion.State == ExecutionState.Pending && !completion.Released).ConfigureAwait(false);
+            if (alsoCancelledBy is not null && heartbeat.DetailsOfThisAttempt is { } details)
+            {
+                completion = completion with { HeartbeatDetails = details };
+            }
         }
         finally
         {
@@ -104,8 +156,10 @@ internal sealed class JobRunner : IExecutionRunner, IActivityExecutor
         return completion;
     }
 
-    private async Task<Completion> InvokeAsync(ClaimedExecution row, Running running, CancellationToken token)
+    private async Task<Completion> InvokeAsync(ClaimedExecution row, Running running, AttemptHeartbeat heartbeat, CancellationToken token)
     {
+        // Flows into the user's code (and only there: this async method restores the caller's value when it returns).
+        Execution.Current = heartbeat;
         Log.ExecutionStarted(_logger, row.Id, row.Kind, row.Name, row.Queue, row.Attempt);
         ExecutionDefinition? definition = null;
         try
@@ -160,13 +214,21 @@ internal sealed class JobRunner : IExecutionRunner, IActivityExecutor
                 return new Completion(row.Id, row.Fence, ExecutionState.Pending, null, null, TimeSpan.Zero, true);
             }
 
+            if (running.HeartbeatTimedOut || running.Lost)
+            {
+                // Lost: a sweep timed the row out already (this outcome is fenced out); say the same thing it did.
+                return Failure(row, new TimeoutException(
+                    $"Attempt {row.Attempt} of '{row.Name}' sent no heartbeat for {row.HeartbeatTimeout} (its HeartbeatTimeout).", ex), nonRetryable: false);
+            }
+
             var timeout = new TimeoutException($"Attempt {row.Attempt} of '{row.Name}' exceeded its timeout of {row.Timeout}.", ex);
             return Failure(row, timeout, nonRetryable: false);
         }
         catch (Exception ex)
         {
             var nonRetryable = ex is ArgumentDeserializationException or UnknownExecutionException or NonRetryableException
-                || definition?.IsNonRetryable?.Invoke(ex) == true;
+                || definition?.IsNonRetryable?.Invoke(ex) == true
+                || (row.RetryPolicy is not null && StoredRetryPolicy.Parse(row.RetryPolicy)?.IsNonRetryable(ex) == true);
             return Failure(row, ex, nonRetryable);
         }
     }
@@ -180,7 +242,7 @@ internal sealed class JobRunner : IExecutionRunner, IActivityExecutor
         var error = CurrantStore.SerializeError(ExecutionError.From(exception, nonRetryable));
         if (!nonRetryable && row.Attempt < row.MaxAttempts)
         {
-            var retryIn = RetryBackoff.Compute(row.Attempt, _options.RetryBaseDelay, _options.RetryMaxDelay);
+            var retryIn = RetryBackoff.Compute(row.Attempt, StoredRetryPolicy.Parse(row.RetryPolicy), _options.RetryBaseDelay, _options.RetryMaxDelay);
             Log.ExecutionRetrying(_logger, exception, row.Id, row.Kind, row.Name, row.Queue, row.Attempt, retryIn);
             return new Completion(row.Id, row.Fence, ExecutionState.Pending, null, error, retryIn, false);
         }
@@ -194,5 +256,11 @@ internal sealed class JobRunner : IExecutionRunner, IActivityExecutor
         public CancellationTokenSource Source { get; } = source;
 
         public volatile bool CancelRequested;
+
+        /// <summary>No heartbeat came within the heartbeat timeout (the watchdog fired).</summary>
+        public volatile bool HeartbeatTimedOut;
+
+        /// <summary>A heartbeat write found the row no longer this attempt's.</summary>
+        public volatile bool Lost;
     }
 }

@@ -421,8 +421,10 @@ internal sealed class WorkflowInstance : IWorkflowContext
             var childId = Guid.CreateVersion7();
             var row = ClientImpl.BuildRow(definition, arguments, (options ?? new EnqueueOptions()) with { Queue = options?.Queue ?? definition.Queue ?? (definition.Kind == ExecutionKind.Activity ? QueueName : null) }, options?.IdempotencyKey);
             var child = new NewChild(childId, definition.Kind, definition.Name, row.Queue, row.Priority, Encoding.UTF8.GetString(arguments),
-                row.MaxAttempts, row.Timeout, TimeSpan.Zero, seq, row.IdempotencyKey, Eager: definition.Kind == ExecutionKind.Activity);
-            outcome = child is { Eager: true, IdempotencyKey: null } && _activitiesRunningHere == 0 && Activities is { } here && here.CanRun(child)
+                row.MaxAttempts, row.Timeout, TimeSpan.Zero, seq, row.IdempotencyKey, Eager: definition.Kind == ExecutionKind.Activity,
+                RetryPolicy: row.RetryPolicy, HeartbeatTimeout: row.HeartbeatTimeout);
+            // An activity with a heartbeat timeout gets a row of its own: the sweep that times it out watches rows.
+            outcome = child is { Eager: true, IdempotencyKey: null, HeartbeatTimeout: null } && _activitiesRunningHere == 0 && Activities is { } here && here.CanRun(child)
                 ? RunHereAsync(seq, kind, child, here)
                 : Schedule(seq, kind, child);
         }
@@ -508,7 +510,7 @@ internal sealed class WorkflowInstance : IWorkflowContext
                 {
                     Eager = false,
                     Delay = completion.RetryIn ?? TimeSpan.Zero,
-                    Ran = new RanAttempt(ExecutionState.Pending, null, completion.Error, startedAt, Spent: !completion.Released),
+                    Ran = new RanAttempt(ExecutionState.Pending, null, completion.Error, startedAt, Spent: !completion.Released, completion.HeartbeatDetails),
                 };
                 return await Schedule(seq, kind, retry).ConfigureAwait(true);
             }
@@ -593,7 +595,8 @@ internal sealed class WorkflowInstance : IWorkflowContext
             var row = ClientImpl.BuildRow(definition, arguments[i], options, key);
             result[i] = row.Id;
             NewChildren.Add(new NewChild(row.Id, definition.Kind, definition.Name, row.Queue, row.Priority, Encoding.UTF8.GetString(arguments[i]),
-                row.MaxAttempts, row.Timeout, row.RunAt is { } at ? at - DateTimeOffset.UtcNow : row.Delay, null, key, Eager: false));
+                row.MaxAttempts, row.Timeout, row.RunAt is { } at ? at - DateTimeOffset.UtcNow : row.Delay, null, key, Eager: false,
+                RetryPolicy: row.RetryPolicy, HeartbeatTimeout: row.HeartbeatTimeout));
         }
 
         NewHistory.Add(new NewHistoryRow(seq, "queue", definition.Name, HistoryEvent.Completed, null, JsonSerializer.Serialize(result, InternalJsonContext.Default.GuidArray), null));

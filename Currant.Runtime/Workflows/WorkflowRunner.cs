@@ -363,7 +363,8 @@ internal sealed class WorkflowRunner : IExecutionRunner, IActivityFuser
                 foreach (var child in eager)
                 {
                     _producer.StartReserved(new ClaimedExecution(child.Id, child.Kind, child.Name, child.Queue, child.Arguments, 1, child.MaxAttempts,
-                        child.Timeout, row.Id, child.ParentSeq, traceContext, false, Activation: child.Kind == ExecutionKind.Workflow ? 1 : 0));
+                        child.Timeout, row.Id, child.ParentSeq, traceContext, false, Activation: child.Kind == ExecutionKind.Workflow ? 1 : 0,
+                        RetryPolicy: child.RetryPolicy, HeartbeatTimeout: child.HeartbeatTimeout));
                 }
 
                 if (outcome == ActivationOutcome.CommittedAndWoken)
@@ -400,7 +401,7 @@ internal sealed class WorkflowRunner : IExecutionRunner, IActivityFuser
 
         public Task<Completion> RunAsync(NewChild child) => executor.RunInActivationAsync(
             new ClaimedExecution(child.Id, child.Kind, child.Name, child.Queue, child.Arguments, 1, child.MaxAttempts, child.Timeout,
-                workflowId, child.ParentSeq, traceContext, false),
+                workflowId, child.ParentSeq, traceContext, false, RetryPolicy: child.RetryPolicy, HeartbeatTimeout: child.HeartbeatTimeout),
             workflowId);
     }
 

@@ -95,7 +95,9 @@ public sealed class CurrantClientTests : CurrantFixture
         var queue = NewQueue("rows");
         // Arguments around the 64 KiB chunk the COPY is written in, larger ones and small ones between them.
         var names = new[] { "Zoë", new string('a', 70_000), "✓ \"quoted\" \\ back", new string('b', 65_400), new string('c', 300_000), "" };
-        var stub = Greet.Options(queue: queue, priority: 7, retries: 2, timeout: TimeSpan.FromSeconds(90), delay: TimeSpan.FromHours(1), client: Client);
+        var stub = Greet.Options(queue: queue, priority: 7, retries: 2, timeout: TimeSpan.FromSeconds(90), delay: TimeSpan.FromHours(1), client: Client,
+            retryPolicy: new RetryPolicy(initialDelay: TimeSpan.FromSeconds(2), backoffCoefficient: 1.5, nonRetryableErrorTypes: ["System.FormatException"]),
+            heartbeatTimeout: TimeSpan.FromSeconds(45));
 
         IReadOnlyList<ExecutionHandle<Greeting>> many;
         ExecutionHandle<Greeting> single;
@@ -106,13 +108,14 @@ public sealed class CurrantClientTests : CurrantFixture
         }
 
         // trace_context is the enqueue span's id (or the caller's without a listener): a W3C id either way.
-        const string Columns = "kind, name, queue, priority, state, args, max_attempts, timeout_ms, parent_id, parent_seq, length(trace_context), attempt";
+        const string Columns = "kind, name, queue, priority, state, args, max_attempts, timeout_ms, parent_id, parent_seq, length(trace_context), attempt, retry_policy, heartbeat_timeout_ms";
         var expected = await ScalarAsync<string>($"SELECT row({Columns})::text FROM currant.executions WHERE id = @id", ("id", single.Id));
         var stored = await ScalarAsync<string[]>(
             $"SELECT array_agg(row({Columns})::text ORDER BY ord) FROM unnest(@ids::uuid[]) WITH ORDINALITY AS i(id, ord) JOIN currant.executions e USING (id)",
             ("ids", many.Select(h => h.Id).ToArray()));
         Assert.That(stored, Has.Length.EqualTo(many.Count));
         Assert.That(stored[0], Is.EqualTo(expected));
+        Assert.That(expected, Does.Contain("45000").And.Contain("System.FormatException").And.Contain("1.5"), "the policy and heartbeat timeout are stored");
         for (var i = 0; i < names.Length; i++)
         {
             var info = (await Client.GetExecutionAsync(many[i].Id))!;

@@ -99,6 +99,32 @@ public sealed class WorkerCrashTests : CurrantFixture
         TestContext.Progress.WriteLine($"workflow crash: {stepsAtDeath} steps done at kill, {activitiesInFlight} activities in flight, {reruns} re-ran");
     }
 
+    [Test]
+    public async Task Worker_KilledMidActivity_HasTheRetriedAttemptResumeFromItsLastHeartbeatDetails()
+    {
+        var queue = NewQueue("crash");
+        var handle = await CrashBeatFlow.Options(queue: queue, client: Client).Queue(1);
+        const string Progress = "SELECT COALESCE(max(heartbeat_details::text::int), 0) FROM currant.executions WHERE queue = @q AND kind = 'activity'";
+
+        await using var doomed = WorkerProcess.Start(ConnectionString, queue, concurrency: 4, WorkerProcess.FastFailover);
+        // Heartbeats are written at most every 0.8 s (0.8 x its 1 s timeout): wait for a few.
+        await doomed.WaitUntilAsync(async () => await ScalarAsync<int>(Progress, ("q", queue)) >= 5);
+        doomed.Kill();
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM currant.executions WHERE queue = @q AND kind = 'activity' AND state = 'running' AND attempt = 1", ("q", queue)),
+            Is.EqualTo(1), "killed while its activity ran");
+
+        string result;
+        await using (var survivor = WorkerProcess.Start(ConnectionString, queue, concurrency: 4, WorkerProcess.FastFailover))
+        {
+            result = await handle.GetResultAsync(TimeSpan.FromSeconds(60));
+            Assert.That(result, Does.StartWith($"attempt 2 in {survivor.Pid} "), "retried once, by the survivor");
+        }
+
+        var last = await ScalarAsync<int>(Progress, ("q", queue));
+        Assert.That(last, Is.GreaterThanOrEqualTo(5));
+        Assert.That(result, Does.EndWith($"resumed at {last}"), "the retry read the last details the killed attempt wrote");
+    }
+
     private Task<long> CountAsync(string condition, string queue)
         => ScalarAsync<long>($"SELECT count(*) FROM currant.executions WHERE queue = @q AND {condition}", ("q", queue));
 

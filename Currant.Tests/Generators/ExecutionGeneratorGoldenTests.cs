@@ -196,6 +196,20 @@ public sealed class ExecutionGeneratorGoldenTests
         """);
 
     [Test]
+    public void Generate_WithRetryPolicyAndHeartbeatTimeout_CopiesThemIntoTheDefinition() => AssertGolden("RetryPolicy", "Demo.PollInventory", """
+        using Currant;
+
+        namespace Demo;
+
+        // Poll every 60 s (backoff 1), a 1.5 s heartbeat timeout. RetryMaxDelay = -3 is invalid: left out (CUR2040 reports it).
+        [Activity(Retries = 100, RetryDelay = 60, RetryBackoff = 1, RetryMaxDelay = -3, HeartbeatTimeout = 1.5)]
+        public partial class PollInventory
+        {
+            public Task<int> ExecuteAsync(string sku, CancellationToken ct) => Task.FromResult(sku.Length);
+        }
+        """);
+
+    [Test]
     public void Generate_WithExplicitName_PersistsThatName() => AssertGolden("ExplicitName", "Demo.SendInvoice", """
         using Currant;
 

@@ -7,18 +7,21 @@ internal static class ExecutionQueries
 {
     internal const string Columns = """
         id, kind, name, queue, priority, state, args::text, result::text, error::text, attempt, max_attempts,
-        scheduled_at, created_at, started_at, completed_at, worker_id, parent_id, idempotency_key, cancel_requested, activations
+        scheduled_at, created_at, started_at, completed_at, worker_id, parent_id, idempotency_key, cancel_requested, activations,
+        retry_policy::text, heartbeat_timeout_ms, heartbeat_at, heartbeat_details::text
         """;
 
     // Primary key insert, sent in one batch with NotifyPending when the row is due now. Inside a caller's transaction
     // the NOTIFY goes out at its commit, never for a rolled-back enqueue. Positional parameters (Npgsql sends the SQL
     // unparsed): $1 id, $2 kind, $3 name, $4 queue, $5 priority, $6 args, $7 max_attempts, $8 timeout_ms, $9 run_at,
-    // $10 delay, $11 idempotency_key, $12 parent_id, $13 parent_seq, $14 trace_context.
+    // $10 delay, $11 idempotency_key, $12 parent_id, $13 parent_seq, $14 trace_context, $15 retry_policy,
+    // $16 heartbeat_timeout_ms.
     private const string InsertRow = """
         INSERT INTO currant.executions
-            (id, kind, name, queue, priority, args, max_attempts, timeout_ms, scheduled_at, idempotency_key, parent_id, parent_seq, trace_context)
+            (id, kind, name, queue, priority, args, max_attempts, timeout_ms, scheduled_at, idempotency_key, parent_id, parent_seq, trace_context,
+             retry_policy, heartbeat_timeout_ms)
         VALUES
-            ($1, $2, $3, $4, $5, $6, $7, $8, COALESCE($9, now() + $10), $11, $12, $13, $14)
+            ($1, $2, $3, $4, $5, $6, $7, $8, COALESCE($9, now() + $10), $11, $12, $13, $14, $15, $16)
         """;
 
     // Without an idempotency key: a plain insert. ON CONFLICT would make every insert speculative (an arbiter check
@@ -41,14 +44,16 @@ internal static class ExecutionQueries
 
     // Bulk insert for QueueMany: binary COPY, the fastest way into Postgres.
     internal const string Copy = """
-        COPY currant.executions (id, kind, name, queue, priority, args, max_attempts, timeout_ms, scheduled_at, parent_id, parent_seq, trace_context)
+        COPY currant.executions (id, kind, name, queue, priority, args, max_attempts, timeout_ms, scheduled_at, parent_id, parent_seq, trace_context,
+                                 retry_policy, heartbeat_timeout_ms)
         FROM STDIN (FORMAT BINARY)
         """;
 
     // Bulk insert of rows due now: scheduled_at takes its default, now(), the same as created_at, so the rows stay out
     // of executions_due_idx (db/0004) whatever the client's clock says and however long the caller's transaction is.
     internal const string CopyDueNow = """
-        COPY currant.executions (id, kind, name, queue, priority, args, max_attempts, timeout_ms, parent_id, parent_seq, trace_context)
+        COPY currant.executions (id, kind, name, queue, priority, args, max_attempts, timeout_ms, parent_id, parent_seq, trace_context,
+                                 retry_policy, heartbeat_timeout_ms)
         FROM STDIN (FORMAT BINARY)
         """;
 
@@ -58,8 +63,10 @@ internal static class ExecutionQueries
             SELECT * FROM unnest(@ids::uuid[], @args::jsonb[], @keys::text[]) AS t(id, args, idempotency_key)
         )
         INSERT INTO currant.executions
-            (id, kind, name, queue, priority, args, max_attempts, timeout_ms, scheduled_at, idempotency_key, trace_context)
-        SELECT id, @kind, @name, @queue, @priority, args, @max_attempts, @timeout_ms, COALESCE(@run_at, now() + @delay), idempotency_key, @trace_context
+            (id, kind, name, queue, priority, args, max_attempts, timeout_ms, scheduled_at, idempotency_key, trace_context,
+             retry_policy, heartbeat_timeout_ms)
+        SELECT id, @kind, @name, @queue, @priority, args, @max_attempts, @timeout_ms, COALESCE(@run_at, now() + @delay), idempotency_key, @trace_context,
+               @retry_policy, @heartbeat_timeout_ms
         FROM input
         ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
         """;
@@ -107,7 +114,8 @@ internal static class ExecutionQueries
         WHERE e.id = next.id
         RETURNING e.id, e.kind, e.name, e.queue, e.args::text, e.attempt, e.max_attempts, e.timeout_ms, e.parent_id, e.parent_seq, e.trace_context, e.cancel_requested,
                   GREATEST(e.started_at - e.scheduled_at, interval '0'), e.activations,
-                  (e.kind = 'workflow' AND e.error->>'type' = '{{SharedNames.WorkerLostError}}') IS TRUE
+                  (e.kind = 'workflow' AND e.error->>'type' = '{{SharedNames.WorkerLostError}}') IS TRUE,
+                  e.retry_policy::text, e.heartbeat_timeout_ms, e.heartbeat_details::text
         """;
 
     // executions_due_idx (db/0004), one index probe per queue. Sent in one batch with the claim, so both run in one
@@ -143,7 +151,10 @@ internal static class ExecutionQueries
         r.GetBoolean(11),
         r.GetTimeSpan(12),
         r.GetInt32(13),
-        r.GetBoolean(14));
+        r.GetBoolean(14),
+        r.IsDBNull(15) ? null : r.GetString(15),
+        r.IsDBNull(16) ? null : TimeSpan.FromMilliseconds(r.GetInt32(16)),
+        r.IsDBNull(17) ? null : r.GetString(17));
 
     // Primary key. The fence (worker_id, fence token, state) rejects writes from a worker that lost its claim; the
     // token is a workflow's activation count and any other kind's attempt (ClaimedExecution.Fence). A hand-back
@@ -183,6 +194,55 @@ internal static class ExecutionQueries
         SELECT d.id, (SELECT count(*) FROM finished) + (SELECT count(*) FROM pending) + (SELECT count(*) FROM due) FROM done d
         """;
 
+    // Primary key, fenced like a completion (worker, attempt, running): a heartbeat of an attempt that lost its row
+    // writes nothing and learns so (no row). heartbeat_at is in no index, so this is a HOT update. Null details keep
+    // the last ones. $1 id, $2 worker_id, $3 attempt, $4 details.
+    internal const string HeartbeatExecution = """
+        UPDATE currant.executions
+        SET heartbeat_at = now(), heartbeat_details = COALESCE($4, heartbeat_details)
+        WHERE id = $1 AND worker_id = $2 AND attempt = $3 AND state = 'running'
+        RETURNING cancel_requested
+        """;
+
+    // executions_heartbeat_idx (db/0009): the running attempts whose heartbeat timeout passed, whoever runs them (a
+    // stuck worker keeps its own heartbeat going; a dead one is also the rescuer's, whichever comes first). Each fails
+    // as timed out like an attempt that threw: pending after its retry delay (currant.retry_delay, the SQL twin of
+    // RetryBackoff, with the worker's defaults) while attempts remain, else failed, which wakes a parent workflow
+    // through currant.child_finished. worker_id is cleared, so the old attempt's late writes are fenced out.
+    // @base_delay, @max_delay: the sweeping worker's RetryBaseDelay and RetryMaxDelay.
+    internal const string SweepHeartbeats = $$"""
+        WITH expired AS (
+            SELECT id FROM currant.executions
+            WHERE state = 'running' AND heartbeat_timeout_ms IS NOT NULL AND kind IN ('job', 'activity')
+              AND GREATEST(heartbeat_at, started_at) < now() - heartbeat_timeout_ms * interval '1 millisecond'
+            FOR UPDATE SKIP LOCKED
+        ), timed_out AS (
+            UPDATE currant.executions e
+            SET state = CASE WHEN e.attempt < e.max_attempts THEN 'pending' ELSE 'failed' END,
+                completed_at = CASE WHEN e.attempt < e.max_attempts THEN NULL ELSE now() END,
+                scheduled_at = CASE WHEN e.attempt < e.max_attempts THEN now() + currant.retry_delay(e.retry_policy, e.attempt, @base_delay, @max_delay)
+                                    ELSE e.scheduled_at END,
+                error = jsonb_build_object('type', 'System.TimeoutException',
+                                           'message', 'Attempt ' || e.attempt || ' of ''' || e.name || ''' sent no heartbeat for '
+                                                      || round(e.heartbeat_timeout_ms / 1000.0, 3) || ' s (its HeartbeatTimeout); last heartbeat: '
+                                                      || COALESCE(to_char(e.heartbeat_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'none') || '.',
+                                           'nonRetryable', false),
+                worker_id = NULL
+            FROM expired
+            WHERE e.id = expired.id
+            RETURNING e.id, e.state, e.queue, e.scheduled_at
+        ), finished AS (
+            SELECT pg_notify('{{SharedNames.FinishedChannel}}', string_agg(id::text, ',')) AS n
+            FROM (SELECT id, (row_number() OVER ()) / 100 AS chunk FROM timed_out WHERE state = 'failed') c
+            GROUP BY chunk
+        ), pending AS (
+            SELECT pg_notify('{{SharedNames.PendingChannel}}', queue) AS n FROM (SELECT DISTINCT queue FROM timed_out WHERE state = 'pending' AND scheduled_at <= now()) q
+        ), due AS (
+            SELECT currant.notify_due(queue, min(scheduled_at)) AS n FROM timed_out WHERE state = 'pending' AND scheduled_at > now() GROUP BY queue
+        )
+        SELECT (SELECT count(*) FROM timed_out), (SELECT count(*) FROM finished) + (SELECT count(*) FROM pending) + (SELECT count(*) FROM due)
+        """;
+
     // executions_running_idx: hand back everything this worker still holds (shutdown past the grace period),
     // attempts not spent. A workflow's claim spent no attempt, and its activations stay (a fence token never repeats).
     internal const string ReleaseAll = $$"""
@@ -218,6 +278,10 @@ internal static class ExecutionQueries
         IdempotencyKey = r.IsDBNull(17) ? null : r.GetString(17),
         CancelRequested = r.GetBoolean(18),
         Activations = r.GetInt32(19),
+        RetryPolicy = r.IsDBNull(20) ? null : StoredRetryPolicy.Parse(r.GetString(20))?.ToPolicy(r.GetInt32(10)),
+        HeartbeatTimeout = r.IsDBNull(21) ? null : TimeSpan.FromMilliseconds(r.GetInt32(21)),
+        HeartbeatAt = r.IsDBNull(22) ? null : r.GetFieldValue<DateTimeOffset>(22),
+        HeartbeatDetails = r.IsDBNull(23) ? null : r.GetString(23),
     };
 
     // Primary key.

@@ -136,38 +136,39 @@ internal static class WorkflowQueries
     internal const string InsertChildren = """
         INSERT INTO currant.executions
             (id, kind, name, queue, priority, state, args, attempt, activations, max_attempts, timeout_ms, scheduled_at, started_at,
-             worker_id, parent_id, parent_seq, idempotency_key, trace_context)
+             worker_id, parent_id, parent_seq, idempotency_key, trace_context, retry_policy, heartbeat_timeout_ms)
         SELECT id, kind, name, queue, priority, CASE WHEN eager THEN 'running' ELSE 'pending' END, args,
                CASE WHEN eager THEN 1 ELSE 0 END, CASE WHEN eager AND kind = 'workflow' THEN 1 ELSE 0 END, max_attempts, timeout_ms, now() + delay,
-               CASE WHEN eager THEN now() END, CASE WHEN eager THEN @worker_id END, @id, parent_seq, key, @trace_context
+               CASE WHEN eager THEN now() END, CASE WHEN eager THEN @worker_id END, @id, parent_seq, key, @trace_context, retry_policy, heartbeat_timeout_ms
         FROM unnest(@child_ids::uuid[], @kinds::text[], @names::text[], @queues::text[], @priorities::int[], @args::jsonb[],
-                    @max_attempts::int[], @timeouts::int[], @delays::interval[], @parent_seqs::int[], @keys::text[], @eager::bool[])
-            AS t(id, kind, name, queue, priority, args, max_attempts, timeout_ms, delay, parent_seq, key, eager)
+                    @max_attempts::int[], @timeouts::int[], @delays::interval[], @parent_seqs::int[], @keys::text[], @eager::bool[],
+                    @retry_policies::jsonb[], @heartbeat_timeouts::int[])
+            AS t(id, kind, name, queue, priority, args, max_attempts, timeout_ms, delay, parent_seq, key, eager, retry_policy, heartbeat_timeout_ms)
         ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
         """;
 
     // The common case of InsertChildren, one child without an idempotency key (a step's next activity, a timer):
     // plain parameters, and no ON CONFLICT, so the insert is not speculative. $1 id (the parent), $2..$12 the child
-    // columns (CurrantStore.AddChildColumns), $13 worker_id, $14 eager.
+    // columns (CurrantStore.AddChildColumns), $13 worker_id, $14 eager, $15 retry_policy, $16 heartbeat_timeout_ms.
     internal const string InsertChild = """
         INSERT INTO currant.executions
             (id, kind, name, queue, priority, state, args, attempt, activations, max_attempts, timeout_ms, scheduled_at, started_at,
-             worker_id, parent_id, parent_seq, trace_context)
+             worker_id, parent_id, parent_seq, trace_context, retry_policy, heartbeat_timeout_ms)
         VALUES ($3, $4, $5, $6, $7, CASE WHEN $14 THEN 'running' ELSE 'pending' END, $8,
                 CASE WHEN $14 THEN 1 ELSE 0 END, CASE WHEN $14 AND $4 = 'workflow' THEN 1 ELSE 0 END, $9, $10,
-                now() + $11, CASE WHEN $14 THEN now() END, CASE WHEN $14 THEN $13 END, $1, $12, $2)
+                now() + $11, CASE WHEN $14 THEN now() END, CASE WHEN $14 THEN $13 END, $1, $12, $2, $15, $16)
         """;
 
     // An activity that ran inside its workflow's activation, written once with its outcome (no claim, no completion,
     // no trigger: the workflow recorded the outcome itself). Pending: to be retried after the delay, the attempt spent.
     // $1 id (the parent), $2..$12 the child columns (CurrantStore.AddChildColumns), $13 state, $14 result, $15 error,
-    // $16 attempt, $17 started_at.
+    // $16 attempt, $17 started_at, $18 retry_policy, $19 heartbeat_timeout_ms, $20 heartbeat_details (the attempt's last).
     internal const string InsertRanChild = """
         INSERT INTO currant.executions
             (id, kind, name, queue, priority, state, args, result, error, attempt, activations, max_attempts, timeout_ms, scheduled_at,
-             started_at, completed_at, parent_id, parent_seq, trace_context)
+             started_at, completed_at, parent_id, parent_seq, trace_context, retry_policy, heartbeat_timeout_ms, heartbeat_details)
         VALUES ($3, $4, $5, $6, $7, $13, $8, $14, $15, $16, 0, $9, $10,
-                now() + $11, $17, CASE WHEN $13 <> 'pending' THEN now() END, $1, $12, $2)
+                now() + $11, $17, CASE WHEN $13 <> 'pending' THEN now() END, $1, $12, $2, $18, $19, $20)
         """;
 
     // A workflow that is suspending but was woken while it ran (wake_count moved) goes straight back to pending.

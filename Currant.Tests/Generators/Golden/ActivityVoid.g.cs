@@ -28,12 +28,14 @@ namespace Demo
 
         /// <summary>Per-call settings for <see cref="global::Demo.SendSms"/>; a null argument keeps the activity's default (the calling workflow's queue).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
-        public static global::Demo.SendSms.Configured Options(string? queue = null, global::System.TimeSpan? timeout = null, int? retries = null)
+        public static global::Demo.SendSms.Configured Options(string? queue = null, global::System.TimeSpan? timeout = null, int? retries = null, global::Currant.RetryPolicy? retryPolicy = null, global::System.TimeSpan? heartbeatTimeout = null)
             => new global::Demo.SendSms.Configured(new global::Currant.EnqueueOptions
             {
                 Queue = queue,
                 Timeout = timeout,
                 Retries = retries,
+                RetryPolicy = retryPolicy,
+                HeartbeatTimeout = heartbeatTimeout,
             });
 
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
