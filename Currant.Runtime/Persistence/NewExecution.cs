@@ -20,4 +20,7 @@ internal sealed record NewExecution
     public Guid? ParentId { get; init; }
     public int? ParentSeq { get; init; }
     public string? TraceContext { get; init; }
+
+    /// <summary>The tags as a jsonb object, or null for none.</summary>
+    public string? Tags { get; init; }
 }

@@ -7,18 +7,19 @@ internal static class ExecutionQueries
 {
     internal const string Columns = """
         id, kind, name, queue, priority, state, args::text, result::text, error::text, attempt, max_attempts,
-        scheduled_at, created_at, started_at, completed_at, worker_id, parent_id, idempotency_key, cancel_requested, activations
+        scheduled_at, created_at, started_at, completed_at, worker_id, parent_id, idempotency_key, cancel_requested, activations,
+        tags::text, continued_from, continued_to
         """;
 
     // Primary key insert, sent in one batch with NotifyPending when the row is due now. Inside a caller's transaction
     // the NOTIFY goes out at its commit, never for a rolled-back enqueue. Positional parameters (Npgsql sends the SQL
     // unparsed): $1 id, $2 kind, $3 name, $4 queue, $5 priority, $6 args, $7 max_attempts, $8 timeout_ms, $9 run_at,
-    // $10 delay, $11 idempotency_key, $12 parent_id, $13 parent_seq, $14 trace_context.
+    // $10 delay, $11 idempotency_key, $12 parent_id, $13 parent_seq, $14 trace_context, $15 tags.
     private const string InsertRow = """
         INSERT INTO currant.executions
-            (id, kind, name, queue, priority, args, max_attempts, timeout_ms, scheduled_at, idempotency_key, parent_id, parent_seq, trace_context)
+            (id, kind, name, queue, priority, args, max_attempts, timeout_ms, scheduled_at, idempotency_key, parent_id, parent_seq, trace_context, tags)
         VALUES
-            ($1, $2, $3, $4, $5, $6, $7, $8, COALESCE($9, now() + $10), $11, $12, $13, $14)
+            ($1, $2, $3, $4, $5, $6, $7, $8, COALESCE($9, now() + $10), $11, $12, $13, $14, $15)
         """;
 
     // Without an idempotency key: a plain insert. ON CONFLICT would make every insert speculative (an arbiter check
@@ -206,6 +207,9 @@ internal static class ExecutionQueries
         IdempotencyKey = r.IsDBNull(17) ? null : r.GetString(17),
         CancelRequested = r.GetBoolean(18),
         Activations = r.GetInt32(19),
+        Tags = ExecutionTags.FromJson(r.IsDBNull(20) ? null : r.GetString(20)),
+        ContinuedFrom = r.IsDBNull(21) ? null : r.GetGuid(21),
+        ContinuedTo = r.IsDBNull(22) ? null : r.GetGuid(22),
     };
 
     // Primary key.
@@ -223,6 +227,24 @@ internal static class ExecutionQueries
         LIMIT @limit
         """;
 
+    // executions_tags_idx (GIN, jsonb_path_ops): `tags @> @tags` with the filter as a constant per call, so the
+    // planner proves the partial index's `tags IS NOT NULL` (containment is strict). A separate query, not an
+    // `@tags IS NULL OR …` branch of List, which a generic plan could not match to the index. EXPLAIN checked by
+    // ExecutionTagsTests.ListAsync_ByTag_UsesTheTagsIndex.
+    internal const string ListByTags = $"""
+        SELECT {Columns} FROM currant.executions
+        WHERE tags @> @tags::jsonb
+          AND (@queue::text IS NULL OR queue = @queue)
+          AND (@state::text IS NULL OR state = @state)
+          AND (@kind::text IS NULL OR kind = @kind)
+          AND (@name::text IS NULL OR name = @name)
+        ORDER BY id DESC
+        LIMIT @limit
+        """;
+
+    // Bulk enqueue with tags: the rows COPY or the keyed insert just wrote, in the same transaction.
+    internal const string TagMany = "UPDATE currant.executions SET tags = @tags::jsonb WHERE id = ANY(@ids)";
+
     // Primary key, then currant.cancel_tree: a pending or suspended execution (and everything it started) is
     // cancelled at once; a running one is asked to stop (its worker hears currant_cancel, or sees cancel_requested
     // on its next heartbeat). A running workflow is cancelled at once: its activation's commit is fenced out.
@@ -230,6 +252,6 @@ internal static class ExecutionQueries
         SELECT e.state, currant.cancel_tree(e.id, 'cancelled',
             '{"type": "System.OperationCanceledException", "message": "Cancelled on request.", "nonRetryable": true}'::jsonb)
         FROM currant.executions e
-        WHERE e.id = @id AND e.state IN ('pending', 'running', 'suspended')
+        WHERE e.id = COALESCE(currant.latest_run(@id), @id) AND e.state IN ('pending', 'running', 'suspended')
         """;
 }

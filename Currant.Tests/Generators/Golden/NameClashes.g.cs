@@ -34,7 +34,7 @@ namespace Demo
 
         /// <summary>Per-call settings for <see cref="global::Demo.Clash"/>; a null argument keeps the job's (or the client's) default.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
-        public static global::Demo.Clash.Configured Options(string? queue = null, int? priority = null, global::System.TimeSpan? delay = null, global::System.DateTimeOffset? runAt = null, string? idempotencyKey = null, global::System.TimeSpan? timeout = null, int? retries = null, global::Npgsql.NpgsqlTransaction? transaction = null, global::Currant.ICurrantClient? client = null)
+        public static global::Demo.Clash.Configured Options(string? queue = null, int? priority = null, global::System.TimeSpan? delay = null, global::System.DateTimeOffset? runAt = null, string? idempotencyKey = null, global::System.TimeSpan? timeout = null, int? retries = null, global::Npgsql.NpgsqlTransaction? transaction = null, global::Currant.ICurrantClient? client = null, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? tags = null)
             => new global::Demo.Clash.Configured(new global::Currant.EnqueueOptions
             {
                 Queue = queue,
@@ -46,6 +46,7 @@ namespace Demo
                 Retries = retries,
                 Transaction = transaction,
                 Client = client,
+                Tags = tags,
             });
 
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
