@@ -73,6 +73,12 @@ internal static class ExecutionEmitter
             w.Line();
         }
 
+        if (model.Kind == ExecutionModelKind.Workflow)
+        {
+            WriteContinueAsNew(w, model);
+            w.Line();
+        }
+
         WriteOptions(w, model);
         w.Line();
         WriteInvoker(w, model);
@@ -243,6 +249,20 @@ internal static class ExecutionEmitter
         w.Unindent();
     }
 
+    /// <summary>Continue-as-new: mirrors RunAsync's parameters; the workflow code throws what it returns.</summary>
+    private static void WriteContinueAsNew(SourceWriter w, ExecutionModel model)
+    {
+        var method = model.Method;
+        var type = model.FullyQualifiedName;
+        var withArguments = method.Parameters.Count == 0 ? "" : ", " + ArgumentList(method);
+        w.Line($"/// <summary>Ends this run of <see cref=\"{type}\"/> and starts a fresh one with these arguments and an empty history, under the same business id: <c>throw ContinueAsNew(…)</c>. Only valid in this workflow's code.</summary>");
+        w.Line(GeneratedCode);
+        w.Line($"public static global::Currant.ContinueAsNewException ContinueAsNew({ParameterList(method)})");
+        w.Indent();
+        w.Line($"=> global::Currant.WorkflowStub.ContinueAsNew({type}.CurrantDefinition, {type}.{WriteArgumentsName}({SerializerOptionsFor(model, "ContinueAsNew")}{withArguments}));");
+        w.Unindent();
+    }
+
     private static void WriteOptions(SourceWriter w, ExecutionModel model)
     {
         var kind = KindWord(model.Kind);
@@ -271,7 +291,8 @@ internal static class ExecutionEmitter
         w.Line($"public static {model.FullyQualifiedName}.Configured Options(string? queue = null, int? priority = null, " +
                "global::System.TimeSpan? delay = null, global::System.DateTimeOffset? runAt = null, string? idempotencyKey = null, " +
                "global::System.TimeSpan? timeout = null, int? retries = null, global::Npgsql.NpgsqlTransaction? transaction = null, " +
-               "global::Currant.ICurrantClient? client = null" +
+               "global::Currant.ICurrantClient? client = null, " +
+               "global::System.Collections.Generic.IReadOnlyDictionary<string, string>? tags = null" +
                (model.Kind == ExecutionModelKind.Job ? ", global::Currant.RetryPolicy? retryPolicy = null, global::System.TimeSpan? heartbeatTimeout = null" : "") + ")");
         w.Indent();
         w.Line($"=> new {model.FullyQualifiedName}.Configured(new global::Currant.EnqueueOptions");
@@ -285,6 +306,7 @@ internal static class ExecutionEmitter
         w.Line("Retries = retries,");
         w.Line("Transaction = transaction,");
         w.Line("Client = client,");
+        w.Line("Tags = tags,");
         if (model.Kind == ExecutionModelKind.Job)
         {
             w.Line("RetryPolicy = retryPolicy,");

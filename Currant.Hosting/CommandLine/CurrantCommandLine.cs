@@ -192,7 +192,8 @@ internal static class CurrantCommandLine
         var kind = new CliOption<string?>("--kind", "-k") { Description = "Only this kind: job, activity, workflow, timer" };
         var all = new CliOption<bool>("--all") { Description = "Include workflows' internal timer rows (hidden by default)" };
         var json = new CliOption<bool>("--json") { Description = "Print JSON" };
-        var command = new CliCommand("list", "List executions, newest first (internal timer rows only with --all or --kind timer).") { Options = { queue, status, kind, all, limit, json } };
+        var tag = new CliOption<string[]>("--tag", "-t") { Description = "Only executions with this tag, as key=value (repeat for several; all must match)" };
+        var command = new CliCommand("list", "List executions, newest first (internal timer rows only with --all or --kind timer).") { Options = { queue, status, kind, all, limit, json, tag } };
         command.Action = (parse, ct) => RunAsync(parse, async output =>
         {
             ExecutionState? state = null;
@@ -212,12 +213,43 @@ internal static class CurrantCommandLine
             }
 
             await using var client = await ConnectAsync(parse, host, ct).ConfigureAwait(false);
-            var filter = new ExecutionFilter { Queue = parse.GetValue(queue), State = state, Kind = kindFilter, IncludeTimers = parse.GetValue(all), Limit = parse.GetValue(limit) };
+            var tags = ParseTags(parse.GetValue(tag));
+            var filter = new ExecutionFilter { Queue = parse.GetValue(queue), State = state, Kind = kindFilter, IncludeTimers = parse.GetValue(all), Limit = parse.GetValue(limit), Tags = tags };
             var rows = await client.ListAsync(filter, ct).ConfigureAwait(false);
             await output.WriteLineAsync(parse.GetValue(json) ? ExecutionJson.Write(rows) : ExecutionText.Table(rows)).ConfigureAwait(false);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Repeated <c>--tag key=value</c> options; null when none. A key given twice is an error, not a silent pick.</summary>
+    private static Dictionary<string, string>? ParseTags(string[]? values)
+    {
+        if (values is null || values.Length == 0)
+        {
+            return null;
+        }
+
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var text in values)
+        {
+            KeyValuePair<string, string> parsed;
+            try
+            {
+                parsed = ExecutionTags.Parse(text);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new CommandLineException($"--tag: {ex.Message.Split(" (Parameter", 2)[0]}");
+            }
+
+            if (!tags.TryAdd(parsed.Key, parsed.Value))
+            {
+                throw new CommandLineException($"--tag: the key '{parsed.Key}' is given twice; an execution holds one value per key.");
+            }
+        }
+
+        return tags;
     }
 
     private static CliCommand CancelCommand(IServiceProvider? host)
@@ -298,10 +330,33 @@ internal static class CurrantCommandLine
                 return 0;
             }
 
+            if (info.ContinuedFrom is not null || info.ContinuedTo is not null)
+            {
+                await output.WriteLineAsync(HistoryText.Runs(await ChainAsync(client, info, ct).ConfigureAwait(false), workflowId)).ConfigureAwait(false);
+            }
+
             await output.WriteLineAsync(HistoryText.Table(info, rows)).ConfigureAwait(false);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Every run of the continue-as-new chain <paramref name="run"/> belongs to, first to last.</summary>
+    private static async Task<IReadOnlyList<ExecutionInfo>> ChainAsync(CurrantClient client, ExecutionInfo run, CancellationToken ct)
+    {
+        var runs = new LinkedList<ExecutionInfo>();
+        runs.AddFirst(run);
+        for (var from = run.ContinuedFrom; from is { } id && await client.GetExecutionAsync(id, ct).ConfigureAwait(false) is { } earlier; from = earlier.ContinuedFrom)
+        {
+            runs.AddFirst(earlier);
+        }
+
+        for (var to = run.ContinuedTo; to is { } id && await client.GetExecutionAsync(id, ct).ConfigureAwait(false) is { } later; to = later.ContinuedTo)
+        {
+            runs.AddLast(later);
+        }
+
+        return [.. runs];
     }
 
     private static CliCommand RetryCommand(IServiceProvider? host)

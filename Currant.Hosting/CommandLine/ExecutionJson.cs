@@ -30,6 +30,18 @@ internal static class ExecutionJson
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
+    private static void WriteId(Utf8JsonWriter w, string name, Guid? id)
+    {
+        if (id is { } value)
+        {
+            w.WriteString(name, value);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
+    }
+
     private static void WriteOne(Utf8JsonWriter w, ExecutionInfo e)
     {
         w.WriteStartObject();
@@ -75,6 +87,15 @@ internal static class ExecutionJson
         w.WriteString("idempotencyKey", e.IdempotencyKey);
         w.WriteBoolean("cancelRequested", e.CancelRequested);
         WriteRetryAndHeartbeat(w, e);
+        w.WriteStartObject("tags");
+        foreach (var (key, value) in e.Tags)
+        {
+            w.WriteString(key, value);
+        }
+
+        w.WriteEndObject();
+        WriteId(w, "continuedFrom", e.ContinuedFrom);
+        WriteId(w, "continuedTo", e.ContinuedTo);
         w.WriteEndObject();
     }
 

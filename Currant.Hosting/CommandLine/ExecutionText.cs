@@ -58,6 +58,21 @@ internal static class ExecutionText
             Line("last beat", Format(beat) + (e.HeartbeatDetails is { } details ? "  " + details : ""));
         }
 
+        if (e.Tags.Count > 0)
+        {
+            Line("tags", string.Join(", ", e.Tags.Select(t => $"{t.Key}={t.Value}")));
+        }
+
+        if (e.ContinuedFrom is { } from)
+        {
+            Line("continues", from);
+        }
+
+        if (e.ContinuedTo is { } to)
+        {
+            Line("continued", $"as new: {to} (the chain's result is that run's; 'currant history' lists the runs)");
+        }
+
         if (e.Result is { } result)
         {
             Line("result", result);

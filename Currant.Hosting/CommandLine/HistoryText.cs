@@ -35,6 +35,23 @@ internal static class HistoryText
         return b.ToString().TrimEnd('\n');
     }
 
+    /// <summary>The runs of a continue-as-new chain, first to last, marking the one whose steps follow.</summary>
+    public static string Runs(IReadOnlyList<ExecutionInfo> chain, Guid shown)
+    {
+        var b = new StringBuilder();
+        b.Append(CultureInfo.InvariantCulture, $"Continue-as-new chain: {chain.Count} runs (steps below are of run {chain.ToList().FindIndex(r => r.Id == shown) + 1}; 'currant history <id>' of another run shows its steps)\n");
+        b.Append(CultureInfo.InvariantCulture, $"{"RUN",4}  {"ID",-36}  {"STATE",-9}  {"ACT",5}  ENDED\n");
+        for (var i = 0; i < chain.Count; i++)
+        {
+            var r = chain[i];
+            var state = r.ContinuedTo is null ? r.State.ToString().ToLowerInvariant() : "continued";
+            var ended = r.CompletedAt?.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture) ?? "-";
+            b.Append(CultureInfo.InvariantCulture, $"{(r.Id == shown ? "*" : "") + (i + 1),4}  {r.Id,-36}  {state,-9}  {r.Activations,5}  {ended}\n");
+        }
+
+        return b.ToString().TrimEnd('\n');
+    }
+
     /// <summary>The workflow and its whole history, as <see cref="WorkflowHistoryDocument"/> writes it (replayable).</summary>
     public static string Json(ExecutionInfo workflow, IReadOnlyList<HistoryRow> rows, IReadOnlyList<HistoryEvent> events)
         => WorkflowHistoryDocument.Write(workflow, events, rows.GroupBy(r => r.Seq).ToDictionary(g => g.Key, g => g.First().CreatedAt));

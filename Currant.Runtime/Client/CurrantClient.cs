@@ -268,7 +268,24 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
             TraceContext = System.Diagnostics.Activity.Current?.Id,
             RetryPolicy = definition.Kind == ExecutionKind.Workflow ? null : StoredRetryPolicy.Serialize(policy),
             HeartbeatTimeout = definition.Kind == ExecutionKind.Workflow ? null : heartbeatTimeout,
+            Tags = CheckedTags(definition, options?.Tags),
         };
+    }
+
+    private static string? CheckedTags(ExecutionDefinition definition, IReadOnlyDictionary<string, string>? tags)
+    {
+        if (tags is null)
+        {
+            return null;
+        }
+
+        if (definition.Kind is not (ExecutionKind.Job or ExecutionKind.Workflow))
+        {
+            throw new ArgumentException($"'{definition.Name}' is an {definition.Kind.ToString().ToLowerInvariant()}; only jobs and workflows take tags.", nameof(tags));
+        }
+
+        ExecutionTags.Check(tags, nameof(tags));
+        return ExecutionTags.ToJson(tags);
     }
 
     private static ArgumentException ArgumentsContainNul(ExecutionDefinition definition, byte[] arguments)
@@ -286,7 +303,10 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
 
     /// <inheritdoc />
     public Task<IReadOnlyList<ExecutionInfo>> ListAsync(ExecutionFilter? filter = null, CancellationToken cancellationToken = default)
-        => Store.ListAsync(filter ?? new ExecutionFilter(), cancellationToken);
+    {
+        ExecutionTags.Check(filter?.Tags, nameof(filter));
+        return Store.ListAsync(filter ?? new ExecutionFilter(), cancellationToken);
+    }
 
     /// <inheritdoc />
     public async Task<bool> CancelAsync(Guid id, CancellationToken cancellationToken = default)
@@ -418,6 +438,14 @@ public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
                 if (info is null)
                 {
                     throw new InvalidOperationException($"Execution {id} does not exist.");
+                }
+
+                if (info is { IsFinished: true, ContinuedTo: { } next })
+                {
+                    // Continued as new: the caller's result is the chain's, so wait for the next run (db/0008).
+                    _waiters.TryRemove(new KeyValuePair<Guid, TaskCompletionSource>(id, waiter));
+                    id = next;
+                    continue;
                 }
 
                 if (info.IsFinished)

@@ -37,4 +37,10 @@ public sealed record EnqueueOptions
 
     /// <summary>The client to use instead of <see cref="CurrantClient.Default"/>.</summary>
     public ICurrantClient? Client { get; init; }
+
+    /// <summary>
+    /// Tags (string key → string value) stored with the execution, to find it by business keys with
+    /// <see cref="ExecutionFilter.Tags"/> or <c>currant list --tag key=value</c>. A workflow adds more with <c>Workflow.SetTag</c>.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Tags { get; init; }
 }

@@ -21,6 +21,9 @@ public sealed record ExecutionFilter
     /// </summary>
     public bool IncludeTimers { get; init; } = true;
 
+    /// <summary>Only executions holding every one of these tags (an index lookup: executions_tags_idx).</summary>
+    public IReadOnlyDictionary<string, string>? Tags { get; init; }
+
     /// <summary>At most this many rows (default 50).</summary>
     public int Limit { get; init; } = 50;
 }

@@ -16,10 +16,22 @@ public class ExecutionHandle
     /// <summary>The client this handle talks through.</summary>
     protected ICurrantClient Client { get; }
 
-    /// <summary>The current record.</summary>
+    /// <summary>
+    /// The current record. For a workflow that continued as new, the record of the chain's last run (its
+    /// <see cref="ExecutionInfo.ContinuedFrom"/> says so); <see cref="ICurrantClient.GetExecutionAsync"/> reads one run.
+    /// </summary>
     public async Task<ExecutionInfo> GetStatusAsync(CancellationToken cancellationToken = default)
-        => await Client.GetExecutionAsync(Id, cancellationToken).ConfigureAwait(false)
-           ?? throw new InvalidOperationException($"Execution {Id} does not exist (deleted by retention?).");
+    {
+        var info = await Client.GetExecutionAsync(Id, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Execution {Id} does not exist (deleted by retention?).");
+        while (info.ContinuedTo is { } next)
+        {
+            info = await Client.GetExecutionAsync(next, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Execution {Id} continued as {next}, which does not exist (deleted by retention?).");
+        }
+
+        return info;
+    }
 
     /// <summary>Sends a signal to this workflow (buffered until it waits for it).</summary>
     public Task SignalAsync<TPayload>(string name, TPayload payload, CancellationToken cancellationToken = default)

@@ -51,6 +51,18 @@ public sealed record ExecutionInfo
     /// <summary>The details (JSON) of the last heartbeat, kept across attempts, or null.</summary>
     public string? HeartbeatDetails { get; init; }
 
+    /// <summary>The execution's tags (from <c>Options(tags:)</c> and <c>Workflow.SetTag</c>); empty when none.</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = ExecutionTags.Empty;
+
+    /// <summary>Continue-as-new: the run this one continues, or null for the first run of a chain.</summary>
+    public Guid? ContinuedFrom { get; init; }
+
+    /// <summary>
+    /// Continue-as-new: the run that continues this one (this run is then completed without a result), or null.
+    /// <see cref="ExecutionHandle.GetStatusAsync"/> and <c>GetResultAsync</c> follow it to the last run.
+    /// </summary>
+    public Guid? ContinuedTo { get; init; }
+
     /// <summary>True once the execution is completed, failed or cancelled.</summary>
     public bool IsFinished => State is ExecutionState.Completed or ExecutionState.Failed or ExecutionState.Cancelled;
 }

@@ -14,7 +14,17 @@ internal sealed record ActivationCommit(
     ActivationCommands Commands,
     string? TraceContext,
     FusedOutcome? Fused = null,
-    bool CancelTimers = true);
+    bool CancelTimers = true)
+{
+    /// <summary>Continue-as-new: the run that replaces this one (which then completes without a result).</summary>
+    public Continuation? ContinueAs { get; init; }
+
+    /// <summary>Tags set by <c>Workflow.SetTag</c> in this activation, as a jsonb object merged into the row's; null for none.</summary>
+    public string? Tags { get; init; }
+
+    /// <summary>The code read <c>Workflow.CancellationToken</c>: a cancel request now reaches it (db/0008).</summary>
+    public bool MarkHandlesCancel { get; init; }
+}
 
 /// <summary>
 /// The commands a running workflow made so far, committed while it keeps running (before its next inline step

@@ -63,6 +63,24 @@ internal sealed partial class CurrantStore
         // yields a result set only for statements that return rows: the fence, each signal wait, the consumption.
         var finishIndex = AddFuse(batch, commit.WorkflowId, commit.WorkerId, commit.Fused, lockOnly: true)
             + AddCommands(batch, commit.WorkflowId, commit.WorkerId, commit.Fence, commit.Commands, commit.TraceContext, fenced: commit.Fused is null);
+        if (commit.Tags is { } tags)
+        {
+            AddPositional(batch, WorkflowQueries.MergeTags, commit.WorkflowId).Parameters.Add(Jsonb(tags));
+        }
+
+        if (commit.MarkHandlesCancel)
+        {
+            AddPositional(batch, WorkflowQueries.MarkHandlesCancel, commit.WorkflowId);
+        }
+
+        if (commit.ContinueAs is { } next)
+        {
+            var continuation = AddPositional(batch, WorkflowQueries.ContinueAsNew, commit.WorkflowId);
+            continuation.Parameters.Add(new NpgsqlParameter<Guid>() { TypedValue = next.NextId });
+            continuation.Parameters.Add(Jsonb(next.Arguments));
+            finishIndex++;
+        }
+
         var finish = AddPositional(batch, commit.Fused is null ? WorkflowQueries.Finish : WorkflowQueries.FinishFused, commit.WorkflowId);
         finish.Parameters.Add(new NpgsqlParameter<string>() { TypedValue = commit.State.ToDb() });
         finish.Parameters.Add(Jsonb(commit.Result));
@@ -78,7 +96,12 @@ internal sealed partial class CurrantStore
             finish.Parameters.Add(new NpgsqlParameter<int>() { TypedValue = commit.Fence });
         }
 
-        if (commit.State is ExecutionState.Completed or ExecutionState.Failed)
+        if (commit.State == ExecutionState.Cancelled)
+        {
+            AddPositional(batch, WorkflowQueries.CancelChildren, commit.WorkflowId).Parameters.Add(Jsonb(commit.Error));
+        }
+
+        if (commit.State is ExecutionState.Completed or ExecutionState.Failed or ExecutionState.Cancelled)
         {
             if (commit.CancelTimers)
             {

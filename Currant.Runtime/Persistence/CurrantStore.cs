@@ -145,6 +145,7 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
         p.Add(new NpgsqlParameter<string?>() { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = row.TraceContext });
         p.Add(new NpgsqlParameter<string?>() { NpgsqlDbType = NpgsqlDbType.Jsonb, TypedValue = row.RetryPolicy });
         p.Add(new NpgsqlParameter<int?>() { NpgsqlDbType = NpgsqlDbType.Integer, TypedValue = ToMilliseconds(row.HeartbeatTimeout) });
+        p.Add(new NpgsqlParameter<string?>() { NpgsqlDbType = NpgsqlDbType.Jsonb, TypedValue = row.Tags });
     }
 
     internal static int? ToMilliseconds(TimeSpan? timeout)
@@ -195,7 +196,17 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
             ids = await InsertKeyedAsync(connection, transaction, batch, cancellationToken).ConfigureAwait(false);
         }
 
-        await using var notify = new NpgsqlBatch(connection, transaction) { BatchCommands = { Announce(common, runAt) } };
+        await using var notify = new NpgsqlBatch(connection, transaction);
+        if (common.Tags is { } tags)
+        {
+            // Tags are rare in bulk: one update of the rows just written keeps them out of the COPY encoding.
+            var tag = new NpgsqlBatchCommand(ExecutionQueries.TagMany);
+            tag.Parameters.AddWithValue("tags", NpgsqlDbType.Jsonb, tags);
+            tag.Parameters.AddWithValue("ids", ids.ToArray());
+            notify.BatchCommands.Add(tag);
+        }
+
+        notify.BatchCommands.Add(Announce(common, runAt));
         await notify.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return ids;
     }
@@ -443,8 +454,14 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
 
     public async Task<IReadOnlyList<ExecutionInfo>> ListAsync(ExecutionFilter filter, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(ExecutionQueries.List);
+        var tags = ExecutionTags.ToJson(filter.Tags);
+        await using var command = dataSource.CreateCommand(tags is null ? ExecutionQueries.List : ExecutionQueries.ListByTags);
         var p = command.Parameters;
+        if (tags is not null)
+        {
+            p.AddWithValue("tags", NpgsqlDbType.Jsonb, tags);
+        }
+
         p.AddWithValue("queue", NpgsqlDbType.Text, filter.Queue ?? (object)DBNull.Value);
         p.AddWithValue("state", NpgsqlDbType.Text, filter.State?.ToDb() ?? (object)DBNull.Value);
         p.AddWithValue("kind", NpgsqlDbType.Text, filter.Kind?.ToDb() ?? (object)DBNull.Value);

@@ -26,4 +26,7 @@ internal sealed record NewExecution
 
     /// <summary>A running attempt that sends no heartbeat for this long is timed out; null for none.</summary>
     public TimeSpan? HeartbeatTimeout { get; init; }
+
+    /// <summary>The tags as a jsonb object, or null for none.</summary>
+    public string? Tags { get; init; }
 }

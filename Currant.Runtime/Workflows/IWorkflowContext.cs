@@ -27,6 +27,12 @@ internal interface IWorkflowContext
 
     System.Text.Json.JsonSerializerOptions SerializerOptions { get; }
 
+    CancellationToken CancellationToken { get; }
+
+    void SetTag(string key, string value);
+
+    ContinueAsNewException ContinueAsNew(ExecutionDefinition definition, byte[] arguments);
+
     ICurrantClient Client { get; }
 
     /// <summary>Schedules an activity or child workflow (or returns its recorded outcome) and returns its result JSON.</summary>

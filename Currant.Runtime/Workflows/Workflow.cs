@@ -66,5 +66,20 @@ public static class Workflow
             return true;
         });
 
+    /// <summary>
+    /// Fires when the workflow is cancelled (<c>CancelAsync</c>, <c>currant cancel</c>, the dashboard), at a point
+    /// recorded in its history, so replay sees it at the same place. Once the code has read this token, a cancel no
+    /// longer ends the workflow at once: the token fires, every durable call still waiting throws
+    /// <see cref="OperationCanceledException"/>, and the code may run clean-up steps and activities before it lets the
+    /// exception end the run as cancelled. A second cancel request ends it at once.
+    /// </summary>
+    public static CancellationToken CancellationToken => Context("Workflow.CancellationToken").CancellationToken;
+
+    /// <summary>
+    /// Sets a tag on this workflow (stored with its next commit; replay sets the same value again), to find it with
+    /// <see cref="ExecutionFilter.Tags"/> or <c>currant list --tag key=value</c>. A later value replaces an earlier one.
+    /// </summary>
+    public static void SetTag(string key, string value) => Context("Workflow.SetTag(...)").SetTag(key, value);
+
     private static IWorkflowContext Context(string member) => WorkflowContextAccessor.Require(member);
 }

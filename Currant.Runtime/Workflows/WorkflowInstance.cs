@@ -33,6 +33,8 @@ internal sealed class WorkflowInstance : IWorkflowContext
     private readonly HashSet<int> _delivered = [];
     private readonly List<BufferedSignal> _signals = [];
     private readonly ILogger _logger;
+    private readonly CancellationTokenSource _cancellation = new();
+    private readonly SortedDictionary<string, string> _newTags = new(StringComparer.Ordinal);
     private int _nextSeq = 1;
     private int _maxHistorySeq;
     private int _minVersionSeq;
@@ -119,6 +121,56 @@ internal sealed class WorkflowInstance : IWorkflowContext
 
     /// <summary>When the workflow times out, while its timeout timer is still to be written (first activation only).</summary>
     public DateTimeOffset? PendingTimeout { get; set; }
+
+    /// <summary>
+    /// The history row of a cancellation request (db/0008): outside the range of steps (positive) and versions
+    /// (counting down from -1), delivered by its arrival order like an outcome.
+    /// </summary>
+    public const int CancelSeq = -2_000_000_000;
+
+    /// <summary>True once the code read <see cref="CancellationToken"/>: cancelling it then runs its clean-up (db/0008).</summary>
+    public bool HandlesCancel { get; private set; }
+
+    /// <summary>True once <see cref="HandlesCancel"/> is in the database.</summary>
+    public bool HandlesCancelRecorded { get; set; }
+
+    /// <summary>The recorded cancellation request once delivered: the run then ends cancelled when its code gives up.</summary>
+    public HistoryEvent? CancelDelivered { get; private set; }
+
+    /// <summary>Fires when the workflow is cancelled; reading it makes cancellation cooperative for this workflow.</summary>
+    public CancellationToken CancellationToken
+    {
+        get
+        {
+            HandlesCancel = true;
+            return _cancellation.Token;
+        }
+    }
+
+    /// <summary>Tags set by <see cref="SetTag"/> and not committed yet (re-set by a replay: merging them is idempotent).</summary>
+    public IReadOnlyDictionary<string, string> NewTags => _newTags;
+
+    public void SetTag(string key, string value)
+    {
+        ExecutionTags.CheckOne(key, value, nameof(key));
+        _newTags[key] = value;
+    }
+
+    /// <summary>The tags are in the database.</summary>
+    public void TagsCommitted() => _newTags.Clear();
+
+    /// <summary>Checks a <c>ContinueAsNew(…)</c> made by workflow code: only this workflow continues as itself.</summary>
+    public ContinueAsNewException ContinueAsNew(ExecutionDefinition definition, byte[] arguments)
+    {
+        if (definition.Name != Definition.Name)
+        {
+            throw new InvalidOperationException(
+                $"Workflow '{Definition.Name}' cannot continue as '{definition.Name}': a run continues as the same workflow. " +
+                $"Use {Definition.Name}.ContinueAsNew(…), or start '{definition.Name}' as a child.");
+        }
+
+        return new ContinueAsNewException(definition, arguments);
+    }
 
     /// <summary>The workflow's timeout timer, once: due at <see cref="PendingTimeout"/>.</summary>
     public NewChild? TakeTimeoutTimer()
@@ -319,6 +371,16 @@ internal sealed class WorkflowInstance : IWorkflowContext
                     return;
                 }
 
+                if (e.Seq == CancelSeq)
+                {
+                    pending.Remove(e);
+                    _delivered.Add(e.Seq);
+                    _clock = WorkflowClock.Later(_clock, e.CompletedAt);
+                    await DeliverCancellationAsync(e).ConfigureAwait(false);
+                    progressed = true;
+                    break;
+                }
+
                 if (_waiting.Remove(e.Seq, out var waiter))
                 {
                     pending.Remove(e);
@@ -333,6 +395,35 @@ internal sealed class WorkflowInstance : IWorkflowContext
             }
         }
         while (progressed);
+    }
+
+    /// <summary>
+    /// Cancellation reaches the code where it arrived (replay delivers it at the same point): the token fires on the
+    /// workflow's scheduler, and every durable call still waiting (an activity, a timer, a signal) throws
+    /// <see cref="OperationCanceledException"/>, as Temporal's do. Calls made after it (clean-up) run as usual.
+    /// </summary>
+    private async Task DeliverCancellationAsync(HistoryEvent cancel)
+    {
+        CancelDelivered = cancel;
+        var message = CurrantStore.DeserializeError(cancel.Error)?.Message ?? "Cancelled on request.";
+        // Queued on the scheduler, which only runs while drained: start it, drain, then see it through.
+        var fire = Task.Factory.StartNew(
+            () =>
+            {
+                foreach (var (seq, waiter) in _waiting.OrderBy(w => w.Key).ToArray())
+                {
+                    _waiting.Remove(seq);
+                    _signalWaits.Remove(seq);
+                    waiter.SetException(new OperationCanceledException($"Workflow '{Definition.Name}' was cancelled ({message})", _cancellation.Token));
+                }
+
+                _cancellation.Cancel();
+            },
+            CancellationToken.None,
+            TaskCreationOptions.None,
+            _scheduler);
+        await DrainAsync().ConfigureAwait(false);
+        await fire.ConfigureAwait(false);
     }
 
     private async Task ConsumeSignalsForEarlierWaitsAsync()
@@ -396,6 +487,7 @@ internal sealed class WorkflowInstance : IWorkflowContext
 
     public Task<byte[]?> RunAsync(ExecutionDefinition definition, byte[] arguments, EnqueueOptions? options)
     {
+        RefuseChildTags(definition, options);
         var kind = definition.Kind == ExecutionKind.Workflow ? "workflow" : "activity";
         if (definition.Kind is not (ExecutionKind.Activity or ExecutionKind.Workflow))
         {
@@ -575,8 +667,20 @@ internal sealed class WorkflowInstance : IWorkflowContext
         throw new ExecutionFailedException(e.ChildId ?? Guid.Empty, e.Name, error);
     }
 
+    /// <summary>Tags on a child are not stored (the child row is written with the activation); say so instead of dropping them.</summary>
+    private static void RefuseChildTags(ExecutionDefinition definition, EnqueueOptions? options)
+    {
+        if (options?.Tags is not null)
+        {
+            throw new NotSupportedException(
+                $"Tags cannot be given to '{definition.Name}' from workflow code (Options(tags:) inside a workflow). " +
+                "Tag the caller instead, or call Workflow.SetTag inside the child workflow.");
+        }
+    }
+
     public IReadOnlyList<Guid> Queue(ExecutionDefinition definition, IReadOnlyList<byte[]> arguments, EnqueueOptions? options)
     {
+        RefuseChildTags(definition, options);
         var seq = _nextSeq++;
         if (Recorded(seq, "queue", definition.Name) is { Result: { } ids })
         {

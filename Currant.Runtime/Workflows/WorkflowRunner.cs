@@ -252,6 +252,7 @@ internal sealed class WorkflowRunner : IExecutionRunner, IActivityFuser
 
         ExecutionState next;
         string? result = null, error = null;
+        Continuation? continuation = null;
         var commands = true;
         if (blocked is not null || instance.Nondeterminism is not null)
         {
@@ -267,6 +268,18 @@ internal sealed class WorkflowRunner : IExecutionRunner, IActivityFuser
         {
             next = ExecutionState.Completed;
             result = instance.Run.Result is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
+        }
+        else if (instance.Run.Exception?.InnerException is ContinueAsNewException continued)
+        {
+            // Ends this run as completed, without a result; the commit starts the next run (db/0008).
+            next = ExecutionState.Completed;
+            continuation = new Continuation(Guid.CreateVersion7(), Encoding.UTF8.GetString(continued.Arguments));
+        }
+        else if (instance.CancelDelivered is { } cancel && (instance.Run.IsCanceled || instance.Run.Exception?.InnerException is OperationCanceledException))
+        {
+            // The code let the cancellation end it (after its clean-up): cancelled, with the request's reason.
+            next = ExecutionState.Cancelled;
+            error = cancel.Error ?? CurrantStore.SerializeError(new ExecutionError(typeof(OperationCanceledException).FullName!, "Cancelled on request.", null, true));
         }
         else if (instance.Run.IsFaulted || instance.Run.IsCanceled)
         {
@@ -327,7 +340,12 @@ internal sealed class WorkflowRunner : IExecutionRunner, IActivityFuser
         telemetry.CompleteActivation(next, (Exception?)blocked ?? instance.Nondeterminism);
         var written = taken with { Children = children };
         var commit = new ActivationCommit(row.Id, _workerId, row.Fence, wakeCount, next, result, error, written, traceContext, held ? null : fuse!.Outcome,
-            CancelTimers: instance.MayHaveTimers || row.Timeout is not null);
+            CancelTimers: instance.MayHaveTimers || row.Timeout is not null)
+        {
+            ContinueAs = commands ? continuation : null,
+            Tags = commands ? ExecutionTags.ToJson(instance.NewTags) : null,
+            MarkHandlesCancel = commands && instance.HandlesCancel && !instance.HandlesCancelRecorded,
+        };
         ActivationOutcome outcome;
         try
         {
@@ -349,6 +367,8 @@ internal sealed class WorkflowRunner : IExecutionRunner, IActivityFuser
                 }
 
                 instance.Committed(written);
+                instance.TagsCommitted();
+                instance.HandlesCancelRecorded |= commit.MarkHandlesCancel;
                 if (next == ExecutionState.Suspended && blocked is null && instance.Nondeterminism is null)
                 {
                     // Left suspended and not woken since: the next activity outcome may be delivered here directly.

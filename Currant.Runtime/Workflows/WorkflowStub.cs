@@ -70,6 +70,10 @@ public static class WorkflowStub
         return context.Queue(definition, arguments, options).Select(id => new ExecutionHandle(context.Client, id)).ToArray();
     }
 
+    /// <summary>What a generated <c>ContinueAsNew(…)</c> returns for the workflow code to throw.</summary>
+    public static ContinueAsNewException ContinueAsNew(ExecutionDefinition definition, byte[] arguments)
+        => Context(definition.Name + ".ContinueAsNew(...)").ContinueAsNew(definition, arguments);
+
     private static IWorkflowContext Context(string stub)
     {
         if (WorkflowContextAccessor.Current is { } current)

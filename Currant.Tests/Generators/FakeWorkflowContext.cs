@@ -62,6 +62,19 @@ internal sealed class FakeWorkflowContext(JsonSerializerOptions serializerOption
 
     public Task<T> StepAsync<T>(string name, Func<CancellationToken, Task<T>> step) => throw NotUsed();
 
+    public CancellationToken CancellationToken => throw NotUsed();
+
+    public void SetTag(string key, string value) => throw NotUsed();
+
+    /// <summary>Every ContinueAsNew, in call order.</summary>
+    public List<(ExecutionDefinition Definition, byte[] Arguments)> Continued { get; } = [];
+
+    public ContinueAsNewException ContinueAsNew(ExecutionDefinition definition, byte[] arguments)
+    {
+        Continued.Add((definition, arguments));
+        return new ContinueAsNewException(definition, arguments);
+    }
+
     private static NotSupportedException NotUsed() => new("Generated stubs do not use this member.");
 
     /// <summary>Leaves the workflow: the thread is ordinary code again.</summary>

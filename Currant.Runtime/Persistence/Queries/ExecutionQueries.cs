@@ -8,20 +8,21 @@ internal static class ExecutionQueries
     internal const string Columns = """
         id, kind, name, queue, priority, state, args::text, result::text, error::text, attempt, max_attempts,
         scheduled_at, created_at, started_at, completed_at, worker_id, parent_id, idempotency_key, cancel_requested, activations,
-        retry_policy::text, heartbeat_timeout_ms, heartbeat_at, heartbeat_details::text
+        retry_policy::text, heartbeat_timeout_ms, heartbeat_at, heartbeat_details::text,
+        tags::text, continued_from, continued_to
         """;
 
     // Primary key insert, sent in one batch with NotifyPending when the row is due now. Inside a caller's transaction
     // the NOTIFY goes out at its commit, never for a rolled-back enqueue. Positional parameters (Npgsql sends the SQL
     // unparsed): $1 id, $2 kind, $3 name, $4 queue, $5 priority, $6 args, $7 max_attempts, $8 timeout_ms, $9 run_at,
     // $10 delay, $11 idempotency_key, $12 parent_id, $13 parent_seq, $14 trace_context, $15 retry_policy,
-    // $16 heartbeat_timeout_ms.
+    // $16 heartbeat_timeout_ms, $17 tags.
     private const string InsertRow = """
         INSERT INTO currant.executions
             (id, kind, name, queue, priority, args, max_attempts, timeout_ms, scheduled_at, idempotency_key, parent_id, parent_seq, trace_context,
-             retry_policy, heartbeat_timeout_ms)
+             retry_policy, heartbeat_timeout_ms, tags)
         VALUES
-            ($1, $2, $3, $4, $5, $6, $7, $8, COALESCE($9, now() + $10), $11, $12, $13, $14, $15, $16)
+            ($1, $2, $3, $4, $5, $6, $7, $8, COALESCE($9, now() + $10), $11, $12, $13, $14, $15, $16, $17)
         """;
 
     // Without an idempotency key: a plain insert. ON CONFLICT would make every insert speculative (an arbiter check
@@ -282,6 +283,9 @@ internal static class ExecutionQueries
         HeartbeatTimeout = r.IsDBNull(21) ? null : TimeSpan.FromMilliseconds(r.GetInt32(21)),
         HeartbeatAt = r.IsDBNull(22) ? null : r.GetFieldValue<DateTimeOffset>(22),
         HeartbeatDetails = r.IsDBNull(23) ? null : r.GetString(23),
+        Tags = ExecutionTags.FromJson(r.IsDBNull(24) ? null : r.GetString(24)),
+        ContinuedFrom = r.IsDBNull(25) ? null : r.GetGuid(25),
+        ContinuedTo = r.IsDBNull(26) ? null : r.GetGuid(26),
     };
 
     // Primary key.
@@ -300,6 +304,25 @@ internal static class ExecutionQueries
         LIMIT @limit
         """;
 
+    // executions_tags_idx (GIN, jsonb_path_ops): `tags @> @tags` with the filter as a constant per call, so the
+    // planner proves the partial index's `tags IS NOT NULL` (containment is strict). A separate query, not an
+    // `@tags IS NULL OR …` branch of List, which a generic plan could not match to the index. EXPLAIN checked by
+    // ExecutionTagsTests.ListAsync_ByTag_UsesTheTagsIndex.
+    internal const string ListByTags = $"""
+        SELECT {Columns} FROM currant.executions
+        WHERE tags @> @tags::jsonb
+          AND (@queue::text IS NULL OR queue = @queue)
+          AND (@include_timers OR @kind::text IS NOT NULL OR kind <> 'timer')
+          AND (@state::text IS NULL OR state = @state)
+          AND (@kind::text IS NULL OR kind = @kind)
+          AND (@name::text IS NULL OR name = @name)
+        ORDER BY id DESC
+        LIMIT @limit
+        """;
+
+    // Bulk enqueue with tags: the rows COPY or the keyed insert just wrote, in the same transaction.
+    internal const string TagMany = "UPDATE currant.executions SET tags = @tags::jsonb WHERE id = ANY(@ids)";
+
     // Primary key, then currant.cancel_tree: a pending or suspended execution (and everything it started) is
     // cancelled at once; a running one is asked to stop (its worker hears currant_cancel, or sees cancel_requested
     // on its next heartbeat). A running workflow is cancelled at once: its activation's commit is fenced out.
@@ -307,6 +330,6 @@ internal static class ExecutionQueries
         SELECT e.state, currant.cancel_tree(e.id, 'cancelled',
             '{"type": "System.OperationCanceledException", "message": "Cancelled on request.", "nonRetryable": true}'::jsonb)
         FROM currant.executions e
-        WHERE e.id = @id AND e.state IN ('pending', 'running', 'suspended')
+        WHERE e.id = COALESCE(currant.latest_run(@id), @id) AND e.state IN ('pending', 'running', 'suspended')
         """;
 }

@@ -178,7 +178,7 @@ internal static class WorkflowQueries
         SET state = CASE WHEN $2 = 'suspended' AND wake_count <> $5 THEN 'pending' ELSE $2 END,
             result = $3,
             error = $4,
-            completed_at = CASE WHEN $2 IN ('completed', 'failed') THEN now() END,
+            completed_at = CASE WHEN $2 IN ('completed', 'failed', 'cancelled') THEN now() END,
             scheduled_at = now(),
             worker_id = NULL
         WHERE id = $1 AND worker_id = $6 AND activations = $7 AND state = 'running'
@@ -193,7 +193,7 @@ internal static class WorkflowQueries
         SET state = $2,
             result = $3,
             error = $4,
-            completed_at = CASE WHEN $2 IN ('completed', 'failed') THEN now() END,
+            completed_at = CASE WHEN $2 IN ('completed', 'failed', 'cancelled') THEN now() END,
             scheduled_at = now(),
             started_at = now(),
             activations = activations + 1,
@@ -201,6 +201,21 @@ internal static class WorkflowQueries
         WHERE id = $1 AND state = 'suspended' AND activations = $5
         RETURNING state, queue
         """;
+
+    // Workflow.SetTag: merged into the row's tags (a later value of a key replaces the earlier), before a
+    // continuation copies them to the next run. $1 id, $2 tags.
+    internal const string MergeTags = "UPDATE currant.executions SET tags = COALESCE(tags, '{}'::jsonb) || $2 WHERE id = $1";
+
+    // The code read Workflow.CancellationToken: cancel_tree now records a request instead of ending it (db/0008). $1 id.
+    internal const string MarkHandlesCancel = "UPDATE currant.executions SET handles_cancel = true WHERE id = $1 AND NOT handles_cancel";
+
+    // Continue-as-new, after the fence locked the run and before Finish completes it (db/0008). Yields one row.
+    // $1 id, $2 next id, $3 next arguments.
+    internal const string ContinueAsNew = "SELECT currant.continue_as_new($1, $2, $3)";
+
+    // A workflow that ended cancelled after its clean-up: what it started and left running is cancelled with it.
+    // Runs after Finish, so the root is finished and only its live descendants change. $1 id, $2 reason.
+    internal const string CancelChildren = "SELECT currant.cancel_tree($1, 'cancelled', $2)";
 
     /// <summary>The row of <see cref="Finish"/> or <see cref="FinishFused"/> (none when the fence rejected the activation).</summary>
     internal static (string State, string Queue) ReadFinish(NpgsqlDataReader r) => (r.GetString(0), r.GetString(1));
@@ -241,7 +256,7 @@ internal static class WorkflowQueries
     // A signal is stored (and wakes the workflow) only while the workflow can still consume it.
     internal const string Signal = $$"""
         WITH wf AS (
-            SELECT id, kind, state FROM currant.executions WHERE id = @id FOR UPDATE
+            SELECT id, kind, state FROM currant.executions WHERE id = COALESCE(currant.latest_run(@id), @id) FOR UPDATE
         ), stored AS (
             INSERT INTO currant.signals (workflow_id, name, payload)
             SELECT id, @name, @payload FROM wf WHERE kind = 'workflow' AND state IN ('pending', 'running', 'suspended')
@@ -252,7 +267,7 @@ internal static class WorkflowQueries
                 scheduled_at = CASE WHEN e.state = 'suspended' AND e.error IS NULL THEN now() ELSE e.scheduled_at END,
                 state = CASE WHEN e.state = 'suspended' AND e.error IS NULL THEN 'pending' ELSE e.state END
             FROM stored
-            WHERE e.id = @id
+            WHERE e.id = (SELECT id FROM wf)
             RETURNING e.queue, e.state
         )
         SELECT (SELECT kind FROM wf), (SELECT state FROM wf), (SELECT id FROM stored),
