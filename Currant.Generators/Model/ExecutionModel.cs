@@ -40,4 +40,8 @@ internal sealed record ExecutionModel(
     MethodModel Method,
     EquatableArray<string> ConstructorParameters,
     DisposeKind Dispose,
-    EquatableArray<string> ObsoleteWarnings);
+    EquatableArray<string> ObsoleteWarnings)
+{
+    /// <summary>A workflow's [Signal], [Query] and [Update] methods, in declaration order (usually empty).</summary>
+    public EquatableArray<HandlerModel> Handlers { get; init; }
+}

@@ -79,4 +79,8 @@ internal static partial class Log
 
     [LoggerMessage(32, LogLevel.Warning, "Could not resume parked workflows on queues {Queues} at start-up; the next worker start tries again (currant retry resumes one now)")]
     public static partial void ResumeParkedFailed(ILogger logger, Exception exception, string queues);
+
+    // Interactive workflows (signals, queries, updates): ids 1201-1209.
+    [LoggerMessage(1201, LogLevel.Debug, "Query {QueryId} was not answered by worker {WorkerId}; its caller times out")]
+    public static partial void QueryNotAnswered(ILogger logger, Exception exception, Guid queryId, Guid workerId);
 }
