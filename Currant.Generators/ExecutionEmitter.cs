@@ -10,7 +10,7 @@ namespace Currant.Generators;
 /// Turns models into C#: the members of each execution class, and the assembly's registry. Pure text: everything is
 /// qualified with <c>global::</c>, and the output depends only on the model (ordinal order, invariant culture).
 /// </summary>
-internal static class ExecutionEmitter
+internal static partial class ExecutionEmitter
 {
     public const string RegistryHintName = "Currant.Generated.CurrantRegistry.g.cs";
 
@@ -86,6 +86,11 @@ internal static class ExecutionEmitter
         WriteArgumentHelpers(w, model);
         w.Line();
         WriteConfigured(w, model);
+        if (model.Handlers.Count > 0)
+        {
+            WriteHandlers(w, model);
+        }
+
         w.Close();
         for (var i = 0; i < model.ContainingTypes.Count; i++)
         {
@@ -173,6 +178,11 @@ internal static class ExecutionEmitter
 
         WriteRetrySettings(w, model.Retry);
         w.Line($"IsNonRetryable = {nonRetryable},");
+        if (model.Handlers.Count > 0)
+        {
+            WriteHandlerTable(w, model);
+        }
+
         w.Line($"Invoke = {InvokerName},");
         w.Close(";");
     }
@@ -222,7 +232,7 @@ internal static class ExecutionEmitter
         w.Line($"/// <summary>Enqueues the {kind} <see cref=\"{model.FullyQualifiedName}\"/> on <c>CurrantClient.Default</c> with the {kind}'s settings (recorded in the history when called from workflow code).</summary>");
         w.Line(GeneratedCode);
         w.Line(QueueStubMarker);
-        w.Line($"public static {QueueReturnType(method)} Queue({ParameterList(method)})");
+        w.Line($"public static {QueueReturnType(model)} Queue({ParameterList(method)})");
         w.Indent();
         w.Line($"=> {options}.Queue({ArgumentList(method)});");
         w.Unindent();
@@ -359,6 +369,12 @@ internal static class ExecutionEmitter
         w.Line();
         var services = string.Join(", ", model.ConstructorParameters.Select(t => $"{context}.GetService<{t}>()"));
         w.Line($"var {instance} = new {model.FullyQualifiedName}({services});");
+        if (model.Handlers.Count > 0)
+        {
+            // Signal, query and update handlers run on this same object.
+            w.Line($"{context}.AttachWorkflow({instance});");
+        }
+
         switch (model.Dispose)
         {
             case DisposeKind.AsyncDisposable:
@@ -443,9 +459,9 @@ internal static class ExecutionEmitter
         var handle = HandleType(method);
         w.Line();
         w.Line(GeneratedCode);
-        w.Line($"private static async {QueueReturnType(method)} {EnqueueName}(global::Currant.ICurrantClient client, byte[] arguments, global::Currant.EnqueueOptions? options)");
+        w.Line($"private static async {QueueReturnType(model)} {EnqueueName}(global::Currant.ICurrantClient client, byte[] arguments, global::Currant.EnqueueOptions? options)");
         w.Indent();
-        w.Line($"=> new {handle}(client, await client.EnqueueAsync({type}.CurrantDefinition, arguments, options).ConfigureAwait(false));");
+        w.Line($"=> new {HandleType(model)}(client, await client.EnqueueAsync({type}.CurrantDefinition, arguments, options).ConfigureAwait(false));");
         w.Unindent();
         w.Line();
         w.Line(GeneratedCode);
@@ -497,11 +513,14 @@ internal static class ExecutionEmitter
             w.Line();
             w.Line($"/// <summary>Enqueues the {kind} with these arguments and this stub's settings (recorded in the history when called from workflow code).</summary>");
             w.Line(QueueStubMarker);
-            w.Line($"public {QueueReturnType(method)} Queue({ParameterList(method)})");
+            w.Line($"public {QueueReturnType(model)} Queue({ParameterList(method)})");
             w.Open();
             w.Open($"if ({InWorkflow})");
             w.Line($"var {bytes} = {type}.{WriteArgumentsName}({SerializerOptionsFor(model, "Queue")}{withArguments});");
-            w.Line($"return {Task}.FromResult(global::Currant.WorkflowStub.Queue{resultType}({definition}, {bytes}, this._options));");
+            w.Line(model.Handlers.Count == 0
+                ? $"return {Task}.FromResult(global::Currant.WorkflowStub.Queue{resultType}({definition}, {bytes}, this._options));"
+                : $"return {Task}.FromResult(new {HandleType(model)}(global::Currant.WorkflowStub.GetClient({Literal(model.TypeName + ".Queue(...)")}), " +
+                  $"global::Currant.WorkflowStub.Queue{resultType}({definition}, {bytes}, this._options).Id));");
             w.Close();
             w.Line();
             w.Line($"var {client} = global::Currant.CurrantClient.Resolve(this._options?.Client);");
@@ -664,7 +683,11 @@ internal static class ExecutionEmitter
     private static string HandleType(MethodModel method)
         => method.HasResult ? $"global::Currant.ExecutionHandle<{method.ResultType}>" : "global::Currant.ExecutionHandle";
 
-    private static string QueueReturnType(MethodModel method) => $"{Task}<{HandleType(method)}>";
+    /// <summary>A workflow with handlers returns its generated handle type from <c>Queue</c>.</summary>
+    private static string HandleType(ExecutionModel model)
+        => model.Handlers.Count > 0 ? model.FullyQualifiedName + "." + HandleTypeName : HandleType(model.Method);
+
+    private static string QueueReturnType(ExecutionModel model) => $"{Task}<{HandleType(model)}>";
 
     private static string QueueManyReturnType(MethodModel method) => $"{Task}<{ReadOnlyListOf}<{HandleType(method)}>>";
 

@@ -95,7 +95,70 @@ internal static class ExecutionParser
                 : RetryModel.From(settings.RetryDelay, settings.RetryBackoff, settings.RetryMaxDelay, settings.HeartbeatTimeout))
         {
             Schedule = kind == ExecutionModelKind.Activity || method.Parameters.Count > 0 ? null : ReadSchedule(type, compilation),
+            Handlers = kind == ExecutionModelKind.Workflow ? ParseHandlers(type, compilation) : EquatableArray<HandlerModel>.Empty,
         };
+    }
+
+    /// <summary>
+    /// The workflow's well-shaped handlers: a handler that breaks a rule, an overloaded handler method and a second
+    /// handler of the same kind and name are skipped (the analyzers report them); a validator that does not fit its
+    /// update is dropped.
+    /// </summary>
+    private static EquatableArray<HandlerModel> ParseHandlers(INamedTypeSymbol type, Compilation compilation)
+    {
+        var shapes = new HandlerShapes(compilation);
+        if (shapes.Signal is null)
+        {
+            return EquatableArray<HandlerModel>.Empty;
+        }
+
+        var found = shapes.HandlersOf(type);
+        if (found.Count == 0)
+        {
+            return EquatableArray<HandlerModel>.Empty;
+        }
+
+        var validators = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (method, kind, attribute) in found)
+        {
+            if (kind == HandlerKind.UpdateValidator && shapes.ProblemWith(method, kind) is null && type.GetMembers(method.Name).Length == 1
+                && HandlerShapes.ValidatedUpdate(attribute) is { } updateName && shapes.FindUpdate(type, updateName) is { } update
+                && HandlerShapes.MismatchWith(method, update) is null && !validators.ContainsKey(updateName))
+            {
+                validators[updateName] = Identifier(method.Name);
+            }
+        }
+
+        var result = new List<HandlerModel>();
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (method, kind, attribute) in found)
+        {
+            if (kind == HandlerKind.UpdateValidator || shapes.ProblemWith(method, kind) is not null || type.GetMembers(method.Name).Length != 1)
+            {
+                continue;
+            }
+
+            var name = HandlerShapes.NameOf(method, attribute);
+            if (!taken.Add(kind + ":" + name))
+            {
+                continue;
+            }
+
+            var returns = shapes.ReturnOf(method, out var resultType);
+            var parameters = new List<ParameterModel>();
+            foreach (var parameter in method.Parameters)
+            {
+                var parameterType = parameter.Type.IsReferenceType && parameter.Type.NullableAnnotation == NullableAnnotation.None
+                    ? parameter.Type.WithNullableAnnotation(NullableAnnotation.Annotated)
+                    : parameter.Type;
+                parameters.Add(new ParameterModel(parameter.Name, Identifier(parameter.Name), parameterType.ToDisplayString(TypeFormat), null, false));
+            }
+
+            result.Add(new HandlerModel(kind, name, Identifier(method.Name), returns, resultType?.ToDisplayString(TypeFormat),
+                new EquatableArray<ParameterModel>(parameters), kind == HandlerKind.Update && validators.TryGetValue(method.Name, out var v) ? v : null));
+        }
+
+        return new EquatableArray<HandlerModel>(result);
     }
 
     /// <summary>The class's <c>[Schedule]</c>, or null (none, or one with a missing expression: CUR2050 reports it).</summary>

@@ -10,7 +10,7 @@ namespace Currant.Analyzers.Model;
 
 /// <summary>
 /// Finds workflow code and what it does wrong. Workflow code is the <c>RunAsync</c> of each [Workflow] class (with its
-/// constructors and instance initializers), its lambdas and local functions, and every method of this compilation
+/// constructors, instance initializers and [Signal]/[Query]/[Update]/[UpdateValidator] handlers), its lambdas and local functions, and every method of this compilation
 /// reachable from there through calls, constructors, property accessors, operators and method groups, plus the
 /// initializers that run because workflow code creates a type or first uses one (see the Initializers part). The walk is
 /// breadth-first from all entry points at once, so each method is visited once (cycles end there) and is reported
@@ -97,6 +97,16 @@ internal sealed partial class WorkflowCodeWalker
             {
                 AddMethod(method, "'" + DisplayNames.EntryMethod(method) + "'", caller: null);
                 workflows.Add(method.ContainingType);
+            }
+        }
+
+        // Signal, query and update handlers and update validators run on the workflow's scheduler: workflow code too.
+        var handlerShapes = new Currant.Shapes.HandlerShapes(_compilation);
+        foreach (var workflow in workflows)
+        {
+            foreach (var (handler, _, _) in handlerShapes.HandlersOf(workflow))
+            {
+                AddMethod(handler, "'" + DisplayNames.Member(handler) + "'", caller: null);
             }
         }
 

@@ -46,4 +46,8 @@ internal sealed record ExecutionModel(
 {
     /// <summary>The class's <c>[Schedule]</c> on a parameterless job or workflow; null otherwise.</summary>
     public ScheduleModel? Schedule { get; init; }
+
+
+    /// <summary>A workflow's [Signal], [Query] and [Update] methods, in declaration order (usually empty).</summary>
+    public EquatableArray<HandlerModel> Handlers { get; init; }
 }

@@ -8,7 +8,7 @@ using Npgsql;
 namespace Currant;
 
 /// <summary>The connection to Currant's Postgres schema: enqueues, reads state, starts workers.</summary>
-public sealed class CurrantClient : ICurrantClient, IAsyncDisposable
+public sealed partial class CurrantClient : ICurrantClient, IAsyncDisposable
 {
     // One wording for arguments and signal payloads.
     private const string NulRefusal =

@@ -1,7 +1,7 @@
 namespace Currant;
 
 /// <summary>A reference to a queued execution whose method returns <typeparamref name="T"/>.</summary>
-public sealed class ExecutionHandle<T> : ExecutionHandle
+public class ExecutionHandle<T> : ExecutionHandle
 {
     /// <summary>Creates a handle bound to a client.</summary>
     public ExecutionHandle(ICurrantClient client, Guid id) : base(client, id)

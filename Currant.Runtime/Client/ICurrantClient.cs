@@ -39,4 +39,22 @@ public interface ICurrantClient
     /// </summary>
     Task<ScheduleInfo> UpsertScheduleAsync(string name, ScheduleSpec spec, ExecutionDefinition definition, byte[] arguments, EnqueueOptions? options, CancellationToken cancellationToken = default)
         => throw new NotSupportedException($"{GetType().Name} does not manage schedules.");
+
+    /// <summary>
+    /// Asks a workflow's [Query] handler <paramref name="name"/> (arguments as UTF-8 JSON: the value for one
+    /// parameter, an array for several) and returns its result JSON. Answered by a live worker of the workflow's
+    /// queue, from memory or by a replay; nothing is recorded. Throws <see cref="InvalidOperationException"/> when no
+    /// live worker serves the queue and <see cref="TimeoutException"/> when none answers in time.
+    /// </summary>
+    Task<byte[]?> QueryAsync(Guid workflowId, string name, byte[]? arguments, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+        => throw new NotSupportedException($"{GetType().Name} does not answer queries.");
+
+    /// <summary>
+    /// Sends an update to a workflow's [Update] handler <paramref name="name"/> and waits for its result JSON. The
+    /// same <paramref name="updateId"/> (default: a new one) always reaches the same update: calling again after a
+    /// disconnect returns its result. Throws <see cref="UpdateRejectedException"/> when the validator rejects it and
+    /// <see cref="ExecutionFailedException"/> when the handler throws.
+    /// </summary>
+    Task<byte[]?> UpdateAsync(Guid workflowId, string name, byte[]? arguments, string? updateId = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+        => throw new NotSupportedException($"{GetType().Name} does not take updates.");
 }

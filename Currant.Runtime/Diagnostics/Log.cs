@@ -95,4 +95,8 @@ internal static partial class Log
 
     [LoggerMessage(93, LogLevel.Warning, "The heartbeat-timeout sweep failed; the next pass tries again")]
     public static partial void HeartbeatSweepFailed(ILogger logger, Exception exception);
+
+    // Interactive workflows (signals, queries, updates): ids 1201-1209.
+    [LoggerMessage(1201, LogLevel.Debug, "Query {QueryId} was not answered by worker {WorkerId}; its caller times out")]
+    public static partial void QueryNotAnswered(ILogger logger, Exception exception, Guid queryId, Guid workerId);
 }

@@ -11,7 +11,7 @@ internal sealed partial class CurrantStore
     /// History (all of it, or only what is newer than <paramref name="since"/>), buffered signals and the wake
     /// counter of a workflow, in one round trip.
     /// </summary>
-    public async Task<WorkflowState> LoadWorkflowAsync(Guid id, HistoryCursor? since, CancellationToken cancellationToken)
+    public async Task<WorkflowState> LoadWorkflowAsync(Guid id, HistoryCursor? since, CancellationToken cancellationToken, bool withUpdates = false)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var batch = new NpgsqlBatch(connection);
@@ -22,7 +22,12 @@ internal sealed partial class CurrantStore
         history.Parameters.AddWithValue("max_order", since?.MaxOrder ?? 0L);
         Add(batch, WorkflowQueries.LoadSignals, id);
         Add(batch, WorkflowQueries.LoadWorkflow, id);
+        if (withUpdates)
+        {
+            Add(batch, InteractionQueries.LoadUpdates, id);
+        }
 
+        var updates = new List<PendingUpdate>();
         var events = new List<HistoryEvent>();
         var signals = new List<BufferedSignal>();
         var wakeCount = 0;
@@ -45,7 +50,15 @@ internal sealed partial class CurrantStore
             (wakeCount, createdAt) = WorkflowQueries.ReadWorkflow(reader);
         }
 
-        return new WorkflowState(events, signals, wakeCount, createdAt, Partial: since is not null);
+        if (withUpdates && await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                updates.Add(InteractionQueries.ReadPendingUpdate(reader));
+            }
+        }
+
+        return new WorkflowState(events, signals, wakeCount, createdAt, Partial: since is not null) { Updates = updates };
     }
 
     /// <summary>
@@ -343,7 +356,7 @@ internal sealed partial class CurrantStore
             children.Parameters.AddWithValue("heartbeat_timeouts", NpgsqlDbType.Array | NpgsqlDbType.Integer, c.Select(x => ToMilliseconds(x.HeartbeatTimeout)).ToArray());
         }
 
-        return (fenced ? 1 : 0) + waits + (commands.Consumed.Count > 0 ? 1 : 0);
+        return (fenced ? 1 : 0) + waits + (commands.Consumed.Count > 0 ? 1 : 0) + AddInteractions(batch, id, commands);
     }
 
     /// <summary>

@@ -51,6 +51,21 @@ internal static class SharedNames
     /// <summary>The timer that ends a signal wait with a TimeoutException.</summary>
     public const string SignalTimeoutTimer = "signal-timeout";
 
+    /// <summary>The timer that ends a <c>Workflow.WaitUntil</c> with a timeout (false).</summary>
+    public const string WaitUntilTimer = "wait-until";
+
+    /// <summary>History kind: a signal delivered to a [Signal] handler (db/0007).</summary>
+    public const string SignalHandledKind = "signal-handled";
+
+    /// <summary>History kind: an update accepted and run by its [Update] handler (db/0007).</summary>
+    public const string UpdateKind = "update";
+
+    /// <summary>History kind: a signal workflow code sent to another workflow.</summary>
+    public const string SignalSentKind = "signal-sent";
+
+    /// <summary>Payload: <c>'&lt;query id&gt; &lt;workflow id&gt; &lt;queue&gt;'</c>. A query waits for a worker of that queue (db/0007).</summary>
+    public const string QueryChannel = "currant_query";
+
     /// <summary>Written by the failover rescue into the rows of a silent worker.</summary>
     public const string WorkerLostError = "Currant.WorkerLostException";
 

@@ -50,4 +50,21 @@ public sealed class ExecutionDefinition
 
     /// <summary>Deserializes the arguments, builds the class and calls its method.</summary>
     public required ExecutionInvoker Invoke { get; init; }
+
+    /// <summary>A workflow's <c>[Signal]</c>, <c>[Query]</c> and <c>[Update]</c> methods (empty for most).</summary>
+    public IReadOnlyList<WorkflowHandler> Handlers { get; init; } = [];
+
+    /// <summary>The handler of <paramref name="kind"/> named <paramref name="name"/>, or null.</summary>
+    public WorkflowHandler? FindHandler(WorkflowHandlerKind kind, string name)
+    {
+        foreach (var handler in Handlers)
+        {
+            if (handler.Kind == kind && string.Equals(handler.Name, name, StringComparison.Ordinal))
+            {
+                return handler;
+            }
+        }
+
+        return null;
+    }
 }

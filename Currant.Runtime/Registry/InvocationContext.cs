@@ -57,6 +57,15 @@ public sealed class InvocationContext
             "Register it in the container given to StartWorker (or AddCurrant when hosted).");
     }
 
+    /// <summary>
+    /// Called by a generated workflow invoker with the instance it created, before it runs: signal, query and update
+    /// handlers run on that same object.
+    /// </summary>
+    public void AttachWorkflow(object workflow) => Workflow = workflow;
+
+    /// <summary>The workflow object <see cref="AttachWorkflow"/> received.</summary>
+    internal object? Workflow { get; private set; }
+
     /// <summary>Serializes a result to UTF-8 JSON.</summary>
     public byte[] SerializeResult<T>(T value) => CurrantJson.Serialize(value, SerializerOptions);
 }

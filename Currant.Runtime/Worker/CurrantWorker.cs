@@ -27,6 +27,7 @@ public sealed class CurrantWorker : IAsyncDisposable
     private readonly WorkflowRunner _workflows;
     private readonly Producer _producer;
     private readonly HeartbeatService _heartbeat;
+    private readonly QueryResponder _queryResponder;
     private readonly IMaintenanceService[] _maintenance;
     private readonly Scheduler _scheduler;
     private readonly CancellationTokenSource _stopClaiming = new();
@@ -63,6 +64,7 @@ public sealed class CurrantWorker : IAsyncDisposable
         dispatch.Workflows = _workflows;
         _jobs.Fuser = _workflows;
         _workflows.Activities = options.ActivitiesInActivation ? _jobs : null;
+        _queryResponder = new QueryResponder(_store, Id, _producer.Serves, _workflows, _logger, _stopLoops.Token);
         _heartbeat = new HeartbeatService(_store, Id, _queues, options, _producer, _completer, _jobs, _logger);
         _maintenance = [new Rescuer(_store, options.HeartbeatInterval, options.HeartbeatTimeout, _logger), new HeartbeatSweeper(_store, options, _logger)];
         _scheduler = new Scheduler(_store, _queues, options, _logger);
@@ -185,6 +187,10 @@ public sealed class CurrantWorker : IAsyncDisposable
         else if (channel == SharedNames.CancelChannel && Guid.TryParse(payload, out var id))
         {
             _jobs.RequestCancel(id);
+        }
+        else if (channel == SharedNames.QueryChannel)
+        {
+            _queryResponder.OnRequest(payload);
         }
     }
 

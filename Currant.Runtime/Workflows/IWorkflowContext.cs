@@ -38,6 +38,12 @@ internal interface IWorkflowContext
     /// <summary>Schedules an activity or child workflow (or returns its recorded outcome) and returns its result JSON.</summary>
     Task<byte[]?> RunAsync(ExecutionDefinition definition, byte[] arguments, EnqueueOptions? options);
 
+    /// <summary>Waits until <paramref name="condition"/> holds (checked after every change of workflow state); false when <paramref name="timeout"/> passes first.</summary>
+    Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan? timeout);
+
+    /// <summary>Sends a signal to another workflow once: recorded, stored with the activation's commit.</summary>
+    Task SignalExternalAsync(Guid workflowId, string name, byte[]? payload);
+
     /// <summary>Enqueues a job or workflow once: replay returns the recorded ids instead of enqueuing again.</summary>
     IReadOnlyList<Guid> Queue(ExecutionDefinition definition, IReadOnlyList<byte[]> arguments, EnqueueOptions? options);
 }

@@ -46,6 +46,16 @@ public static class Workflow
     }
 
     /// <summary>
+    /// Waits until <paramref name="condition"/> holds: it is checked whenever the workflow's state may have changed
+    /// (a signal or update handler ran, an outcome arrived). Returns true when it holds, false when
+    /// <paramref name="timeout"/> (a durable timer) passes first. The condition must only read workflow state.
+    /// </summary>
+    public static Task<bool> WaitUntil(Func<bool> condition, TimeSpan timeout) => Context("Workflow.WaitUntil(...)").WaitUntilAsync(condition, timeout);
+
+    /// <summary>Waits until <paramref name="condition"/> holds, however long that takes (no timer).</summary>
+    public static Task WaitUntil(Func<bool> condition) => Context("Workflow.WaitUntil(...)").WaitUntilAsync(condition, null);
+
+    /// <summary>
     /// Branches safely on a code change: returns <paramref name="maxSupported"/> (and records it) the first time new
     /// code passes this point, the recorded version on replay, and <paramref name="minSupported"/> for histories
     /// that passed this point before the change existed.

@@ -23,7 +23,7 @@ namespace Currant.Workflows;
 /// recorded with the call and committed with the next checkpoint or the activation (one commit per step, no claim,
 /// no wake-up); one that fails with attempts left, or cannot run here, is scheduled the durable way.
 /// </remarks>
-internal sealed class WorkflowInstance : IWorkflowContext
+internal sealed partial class WorkflowInstance : IWorkflowContext
 {
     private readonly WorkflowScheduler _scheduler;
     private readonly Dictionary<int, HistoryEvent> _history = [];
@@ -94,8 +94,8 @@ internal sealed class WorkflowInstance : IWorkflowContext
 
     public Task<byte[]?>? Run => _run;
 
-    /// <summary>True while the code awaits a durable outcome that has not arrived.</summary>
-    public bool IsWaiting => _waiting.Count > 0;
+    /// <summary>True while the code awaits a durable outcome that has not arrived, or a condition (WaitUntil).</summary>
+    public bool IsWaiting => _waiting.Count > 0 || _conditions.Count > 0;
 
     // Commands of the current activation not committed yet.
     public List<NewHistoryRow> NewHistory { get; } = [];
@@ -247,6 +247,8 @@ internal sealed class WorkflowInstance : IWorkflowContext
 
         _signals.Clear();
         _signals.AddRange(state.Signals);
+        _updates.Clear();
+        _updates.AddRange(state.Updates);
     }
 
     /// <summary>
@@ -265,12 +267,18 @@ internal sealed class WorkflowInstance : IWorkflowContext
                 NewHistory.Add(new NewHistoryRow(0, HistoryEvent.StartKind, Definition.Name, HistoryEvent.Completed, null, null, null, _clock));
             }
 
+            _start = start;
             _run = Task.Factory.StartNew(() => Definition.Invoke(start!).AsTask(), CancellationToken.None, TaskCreationOptions.None, _scheduler).Unwrap();
             await DrainAsync().ConfigureAwait(false);
         }
 
+        await DeliverRecordedHandlersAsync().ConfigureAwait(false);
         await DeliverOutcomesAsync().ConfigureAwait(false);
-        await ConsumeSignalsForEarlierWaitsAsync().ConfigureAwait(false);
+        await DeliverRecordedHandlersAsync().ConfigureAwait(false);
+
+        // Signals and updates in arrival order, whether a handler or an earlier WaitForSignal takes them.
+        await DeliverNewHandlersAsync().ConfigureAwait(false);
+        await ConsumeSignalsForEarlierWaitsAsync(null).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -300,15 +308,21 @@ internal sealed class WorkflowInstance : IWorkflowContext
     /// <summary>Hands over the commands not committed yet (to a checkpoint or the activation's commit).</summary>
     public ActivationCommands TakeCommands()
     {
-        if (NewHistory.Count == 0 && NewChildren.Count == 0 && Consumed.Count == 0)
+        if (NewHistory.Count == 0 && NewChildren.Count == 0 && Consumed.Count == 0 && UpdateTransitions.Count == 0 && Outgoing.Count == 0)
         {
             return ActivationCommands.None;
         }
 
-        var commands = new ActivationCommands([.. NewHistory], [.. NewChildren], [.. Consumed]);
+        var commands = new ActivationCommands([.. NewHistory], [.. NewChildren], [.. Consumed])
+        {
+            Updates = CollapseUpdates(UpdateTransitions),
+            Outgoing = [.. Outgoing],
+        };
         NewHistory.Clear();
         NewChildren.Clear();
         Consumed.Clear();
+        UpdateTransitions.Clear();
+        Outgoing.Clear();
         _uncommittedSteps = 0;
         return commands;
     }
@@ -340,7 +354,12 @@ internal sealed class WorkflowInstance : IWorkflowContext
 
     private async Task DrainAsync()
     {
-        await _scheduler.DrainAsync(() => Volatile.Read(ref _outstanding) > 0 && Nondeterminism is null).ConfigureAwait(false);
+        do
+        {
+            await _scheduler.DrainAsync(() => Volatile.Read(ref _outstanding) > 0 && Nondeterminism is null).ConfigureAwait(false);
+        }
+        while (Nondeterminism is null && SettleOneCondition());
+
         if (_run is { IsCompleted: true } && Nondeterminism is null && _run.IsCompletedSuccessfully && _maxHistorySeq >= _nextSeq)
         {
             var extra = _history[_maxHistorySeq];
@@ -381,10 +400,17 @@ internal sealed class WorkflowInstance : IWorkflowContext
                     break;
                 }
 
+                if (_waiting.ContainsKey(e.Seq))
+                {
+                    // Handlers that ran before this outcome arrived, in the first run, run before it here too.
+                    await DeliverRecordedHandlersAsync().ConfigureAwait(false);
+                }
+
                 if (_waiting.Remove(e.Seq, out var waiter))
                 {
                     pending.Remove(e);
                     _delivered.Add(e.Seq);
+                    _deliveries++;
                     _signalWaits.Remove(e.Seq);
                     _clock = WorkflowClock.Later(_clock, e.CompletedAt);
                     waiter.SetResult(e);
@@ -426,7 +452,8 @@ internal sealed class WorkflowInstance : IWorkflowContext
         await fire.ConfigureAwait(false);
     }
 
-    private async Task ConsumeSignalsForEarlierWaitsAsync()
+    /// <summary>Hands buffered signals to waits recorded earlier; only those <paramref name="arrivedFirst"/> accepts, when given.</summary>
+    private async Task ConsumeSignalsForEarlierWaitsAsync(Func<BufferedSignal, bool>? arrivedFirst)
     {
         foreach (var (seq, name) in _signalWaits.OrderBy(w => w.Key).ToArray())
         {
@@ -436,13 +463,14 @@ internal sealed class WorkflowInstance : IWorkflowContext
             }
 
             var signal = _signals.FirstOrDefault(s => s.Name == name);
-            if (signal is null || !_waiting.Remove(seq, out var waiter))
+            if (signal is null || (arrivedFirst is not null && !arrivedFirst(signal)) || !_waiting.Remove(seq, out var waiter))
             {
                 continue;
             }
 
             _signals.Remove(signal);
             _signalWaits.Remove(seq);
+            _deliveries++;
 
             // The wait's outcome arrives with the signal: that is the time the workflow is woken at, here and in replay.
             var at = WorkflowClock.Later(_clock, signal.ArrivedAt);
@@ -494,6 +522,7 @@ internal sealed class WorkflowInstance : IWorkflowContext
             throw new InvalidOperationException($"'{definition.Name}' is a {definition.Kind}; only activities and workflows can be Run from a workflow. Use Queue(...) for jobs.");
         }
 
+        ThrowIfReadOnly(definition.Name + ".Run(...)");
         var seq = _nextSeq++;
         Task<HistoryEvent> outcome;
         if (Recorded(seq, kind, definition.Name) is { } e)
@@ -681,6 +710,7 @@ internal sealed class WorkflowInstance : IWorkflowContext
     public IReadOnlyList<Guid> Queue(ExecutionDefinition definition, IReadOnlyList<byte[]> arguments, EnqueueOptions? options)
     {
         RefuseChildTags(definition, options);
+        ThrowIfReadOnly(definition.Name + ".Queue(...)");
         var seq = _nextSeq++;
         if (Recorded(seq, "queue", definition.Name) is { Result: { } ids })
         {
@@ -709,6 +739,7 @@ internal sealed class WorkflowInstance : IWorkflowContext
 
     public Task SleepAsync(TimeSpan duration)
     {
+        ThrowIfReadOnly("Workflow.Sleep(...)");
         if (duration <= TimeSpan.Zero)
         {
             return Task.CompletedTask;
@@ -735,6 +766,7 @@ internal sealed class WorkflowInstance : IWorkflowContext
     public async Task<T> WaitForSignalAsync<T>(string name, TimeSpan? timeout)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
+        ThrowIfReadOnly("Workflow.WaitForSignal(...)");
         var seq = _nextSeq++;
         HistoryEvent outcome;
         if (Recorded(seq, "signal", name) is { } e)
@@ -799,6 +831,7 @@ internal sealed class WorkflowInstance : IWorkflowContext
     public int GetVersion(string changeId, int minSupported, int maxSupported)
     {
         ArgumentException.ThrowIfNullOrEmpty(changeId);
+        ThrowIfReadOnly("Workflow.GetVersion(...)");
         if (minSupported > maxSupported)
         {
             throw new ArgumentOutOfRangeException(nameof(minSupported), $"GetVersion(\"{changeId}\", {minSupported}, {maxSupported}): min is greater than max.");
@@ -836,6 +869,7 @@ internal sealed class WorkflowInstance : IWorkflowContext
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(step);
+        ThrowIfReadOnly("Workflow.Step(...)");
         var seq = _nextSeq++;
         if (Recorded(seq, "step", name) is { } e)
         {

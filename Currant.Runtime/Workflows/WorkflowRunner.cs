@@ -119,13 +119,14 @@ internal sealed class WorkflowRunner : IExecutionRunner, IActivityFuser
         using var telemetry = CurrantDiagnostics.StartAttempt(row, _logger);
         // A cached instance loads only what is newer than it; anything written elsewhere means a replay from the start.
         var instance = _sticky.TryRemove(row.Id, out var cached) ? cached : null;
+        var withUpdates = definition.Handlers.Any(h => h.Kind == WorkflowHandlerKind.Update);
         var state = instance is null && row.Activation == 1
             ? FirstActivation(row)
-            : await _store.LoadWorkflowAsync(row.Id, instance?.Cursor, CancellationToken.None).ConfigureAwait(false);
+            : await _store.LoadWorkflowAsync(row.Id, instance?.Cursor, CancellationToken.None, withUpdates).ConfigureAwait(false);
         if (instance is not null && !instance.CanResumeWith(state.History))
         {
             instance = null;
-            state = await _store.LoadWorkflowAsync(row.Id, null, CancellationToken.None).ConfigureAwait(false);
+            state = await _store.LoadWorkflowAsync(row.Id, null, CancellationToken.None, withUpdates).ConfigureAwait(false);
         }
 
         instance ??= new WorkflowInstance(row.Id, row.Queue, definition, _client, _logger) { Time = Time };
@@ -281,14 +282,15 @@ internal sealed class WorkflowRunner : IExecutionRunner, IActivityFuser
             next = ExecutionState.Cancelled;
             error = cancel.Error ?? CurrantStore.SerializeError(new ExecutionError(typeof(OperationCanceledException).FullName!, "Cancelled on request.", null, true));
         }
-        else if (instance.Run.IsFaulted || instance.Run.IsCanceled)
+        else if (instance.Run.IsFaulted || instance.Run.IsCanceled || instance.HandlerFailure is not null)
         {
             next = ExecutionState.Failed;
-            var exception = instance.Run.Exception?.InnerException ?? new OperationCanceledException("The workflow was cancelled.");
+            var exception = instance.HandlerFailure ?? instance.Run.Exception?.InnerException ?? new OperationCanceledException("The workflow was cancelled.");
             error = CurrantStore.SerializeError(ExecutionError.From(exception, nonRetryable: true));
             CurrantDiagnostics.RecordException(exception);
         }
-        else if (instance.NewHistory.Count == 0 && instance.NewChildren.Count == 0 && instance.Consumed.Count == 0 && !instance.IsWaiting)
+        else if (instance.NewHistory.Count == 0 && instance.NewChildren.Count == 0 && instance.Consumed.Count == 0
+                 && instance.UpdateTransitions.Count == 0 && instance.Outgoing.Count == 0 && !instance.IsWaiting)
         {
             var reason = new WorkflowBlockedException(
                 $"Workflow '{row.Name}' ({row.Id}) is waiting on something that is not a Currant call (a Task.Delay, a TaskCompletionSource, I/O?). " +
@@ -469,6 +471,51 @@ internal sealed class WorkflowRunner : IExecutionRunner, IActivityFuser
         }
 
         _sticky[id] = instance;
+    }
+
+    /// <summary>True when this worker holds the workflow in memory (it answers queries about it without a replay).</summary>
+    public bool Holds(Guid workflowId) => _sticky.ContainsKey(workflowId);
+
+    /// <summary>
+    /// Answers a query from the instance this worker holds, or else from a fresh replay of the history (read-only:
+    /// nothing is committed, and the replay stops at the first inline step past the history).
+    /// </summary>
+    public async Task<byte[]?> QueryAsync(TakenQuery query, CancellationToken cancellationToken)
+    {
+        if (!ExecutionRegistry.TryGet(query.WorkflowName, out var definition))
+        {
+            throw new InvalidOperationException($"Workflow '{query.WorkflowName}' is not registered in this worker.");
+        }
+
+        if (definition.FindHandler(WorkflowHandlerKind.Query, query.Name) is not { } handler)
+        {
+            throw new InvalidOperationException($"Workflow '{definition.Name}' has no [Query] named '{query.Name}'.");
+        }
+
+        // Taken out of the cache while it answers: an activation that starts meanwhile replays instead of sharing it.
+        if (_sticky.TryRemove(query.WorkflowId, out var cached))
+        {
+            try
+            {
+                return await cached.QueryAsync(handler, query.Args).WaitAsync(DeadlockTimeout * 2, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _sticky.TryAdd(query.WorkflowId, cached);
+            }
+        }
+
+        var state = await _store.LoadWorkflowAsync(query.WorkflowId, null, cancellationToken).ConfigureAwait(false);
+        var replay = new WorkflowInstance(query.WorkflowId, query.Queue, definition, _client, _logger) { Time = Time, ReplayOnly = true };
+        replay.Load(state with { Signals = [] });
+        var start = new InvocationContext(query.WorkflowId, definition.Name, 1, Encoding.UTF8.GetBytes(query.WorkflowArgs), _services, _client.SerializerOptions, CancellationToken.None);
+        await Task.Run(() => replay.ActivateAsync(start), cancellationToken).WaitAsync(DeadlockTimeout * 5, cancellationToken).ConfigureAwait(false);
+        if (replay.Nondeterminism is { } nondeterminism)
+        {
+            throw new InvalidOperationException($"The replay that would answer the '{query.Name}' query failed: {nondeterminism.Message}", nondeterminism);
+        }
+
+        return await replay.QueryAsync(handler, query.Args).WaitAsync(DeadlockTimeout * 2, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Runs the activation on a pool thread and watches it; returns an exception if the code blocked.</summary>

@@ -74,6 +74,13 @@ public static class WorkflowStub
     public static ContinueAsNewException ContinueAsNew(ExecutionDefinition definition, byte[] arguments)
         => Context(definition.Name + ".ContinueAsNew(...)").ContinueAsNew(definition, arguments);
 
+    /// <summary>Signals another workflow from workflow code: recorded, and sent once with the activation's commit.</summary>
+    public static Task SignalAsync(Guid workflowId, string name, byte[]? payload)
+        => Context($"Signal '{name}'").SignalExternalAsync(workflowId, name, payload);
+
+    /// <summary>The client handles re-attached inside workflow code use (the worker's).</summary>
+    public static ICurrantClient GetClient(string stub) => Context(stub).Client;
+
     private static IWorkflowContext Context(string stub)
     {
         if (WorkflowContextAccessor.Current is { } current)

@@ -56,6 +56,16 @@ internal sealed class FakeWorkflowContext(JsonSerializerOptions serializerOption
 
     public Task SleepAsync(TimeSpan duration) => throw NotUsed();
 
+    public Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan? timeout) => throw NotUsed();
+
+    public List<(Guid WorkflowId, string Name, string? Payload)> SignalsSent { get; } = [];
+
+    public Task SignalExternalAsync(Guid workflowId, string name, byte[]? payload)
+    {
+        SignalsSent.Add((workflowId, name, payload is null ? null : System.Text.Encoding.UTF8.GetString(payload)));
+        return Task.CompletedTask;
+    }
+
     public Task<T> WaitForSignalAsync<T>(string name, TimeSpan? timeout) => throw NotUsed();
 
     public int GetVersion(string changeId, int minSupported, int maxSupported) => throw NotUsed();
