@@ -158,6 +158,11 @@ internal static class ExecutionEmitter
             w.Line($"ParameterNames = new string[] {{ {string.Join(", ", model.Method.Parameters.Select(p => Literal(p.Name)))} }},");
         }
 
+        if (model.Method.Parameters.Any(p => p.IsSensitive))
+        {
+            w.Line($"SensitiveParameters = new string[] {{ {string.Join(", ", model.Method.Parameters.Where(p => p.IsSensitive).Select(p => Literal(p.Name)))} }},");
+        }
+
         w.Line($"IsNonRetryable = {nonRetryable},");
         w.Line($"Invoke = {InvokerName},");
         w.Close(";");

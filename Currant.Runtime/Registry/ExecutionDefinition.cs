@@ -33,6 +33,12 @@ public sealed class ExecutionDefinition
     /// <summary>The entry method's parameter names in argument order (without the cancellation token), for error messages.</summary>
     public IReadOnlyList<string> ParameterNames { get; init; } = [];
 
+    /// <summary>
+    /// The parameters marked <c>[Sensitive]</c>: their arguments are stored as given but shown redacted by the
+    /// dashboard and the command line.
+    /// </summary>
+    public IReadOnlyList<string> SensitiveParameters { get; init; } = [];
+
     /// <summary>Returns true for exceptions that must not be retried.</summary>
     public Func<Exception, bool>? IsNonRetryable { get; init; }
 
