@@ -9,8 +9,13 @@ public sealed partial class DashboardBrowser : IDisposable
     private readonly HttpClient _http;
 
     public DashboardBrowser(DashboardHost host, string? user = null, string? roles = null)
+        : this(host.Root, user, roles)
     {
-        _http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = host.Root };
+    }
+
+    public DashboardBrowser(Uri root, string? user = null, string? roles = null)
+    {
+        _http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = root };
         if (user is not null)
         {
             _http.DefaultRequestHeaders.Add("X-Test-User", user);
