@@ -2,4 +2,4 @@ using Currant.Benchmarks;
 using Currant.Cli;
 using Currant.CommandLine;
 
-return await CurrantCommandLine.InvokeAsync(args, [DevServer.Create(), ReplayCommand.Create(), BenchCommand.Create()]);
+return await CurrantCommandLine.InvokeAsync(args, [DevServer.Create(), ReplayCommand.Create(), BenchCommand.Create(), DashboardCommand.Create()]);

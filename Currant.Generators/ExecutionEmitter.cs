@@ -177,6 +177,12 @@ internal static partial class ExecutionEmitter
         }
 
         WriteRetrySettings(w, model.Retry);
+
+        if (model.Method.Parameters.Any(p => p.IsSensitive))
+        {
+            w.Line($"SensitiveParameters = new string[] {{ {string.Join(", ", model.Method.Parameters.Where(p => p.IsSensitive).Select(p => Literal(p.Name)))} }},");
+        }
+
         w.Line($"IsNonRetryable = {nonRetryable},");
         if (model.Handlers.Count > 0)
         {

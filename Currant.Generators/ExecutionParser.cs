@@ -285,6 +285,7 @@ internal static class ExecutionParser
 
         var method = candidates[0];
         var methodWarnings = new SortedSet<string>(StringComparer.Ordinal);
+        var sensitive = shapes.Sensitive;
         if (shapes.ProblemWith(method) is not null || !AddObsoleteWarnings(method, obsolete, methodWarnings))
         {
             return null;
@@ -324,12 +325,16 @@ internal static class ExecutionParser
                 Identifier: Identifier(parameter.Name),
                 Type: parameterType.ToDisplayString(TypeFormat),
                 DefaultValue: defaultValue,
-                IsParams: parameter.IsParams));
+                IsParams: parameter.IsParams,
+                IsSensitive: IsSensitive(parameter, sensitive)));
         }
 
         return new MethodModel(method.Name, returnKind, result?.ToDisplayString(TypeFormat), new EquatableArray<ParameterModel>(parameters), takesToken,
             new EquatableArray<string>(methodWarnings));
     }
+
+    private static bool IsSensitive(IParameterSymbol parameter, INamedTypeSymbol? sensitive)
+        => sensitive is not null && parameter.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, sensitive));
 
     /// <summary>The service types of the chosen constructor's parameters (<see cref="EntryMethodShapes.ConstructorProblem"/> found none).</summary>
     private static List<string> ParseConstructor(INamedTypeSymbol type)

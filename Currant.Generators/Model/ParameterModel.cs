@@ -6,4 +6,5 @@ namespace Currant.Generators.Model;
 /// <param name="Type">The fully qualified type, with nullable annotations.</param>
 /// <param name="DefaultValue">The default value as a C# expression, or null when the parameter has none.</param>
 /// <param name="IsParams">True for a trailing <c>params</c> array.</param>
-internal sealed record ParameterModel(string Name, string Identifier, string Type, string? DefaultValue, bool IsParams);
+/// <param name="IsSensitive">True when the parameter carries <c>[Sensitive]</c>: shown redacted, stored as given.</param>
+internal sealed record ParameterModel(string Name, string Identifier, string Type, string? DefaultValue, bool IsParams, bool IsSensitive = false);

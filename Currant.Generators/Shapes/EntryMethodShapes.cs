@@ -25,7 +25,11 @@ internal sealed class EntryMethodShapes
         _valueTaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
         _cancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
         _setsRequiredMembers = compilation.GetTypeByMetadataName("System.Diagnostics.CodeAnalysis.SetsRequiredMembersAttribute");
+        Sensitive = compilation.GetTypeByMetadataName("Currant.SensitiveAttribute");
     }
+
+    /// <summary><c>Currant.SensitiveAttribute</c>, matched by symbol on parameters.</summary>
+    public INamedTypeSymbol? Sensitive { get; }
 
     public INamedTypeSymbol? CancellationToken => _cancellationToken;
 

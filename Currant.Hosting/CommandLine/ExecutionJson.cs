@@ -62,7 +62,7 @@ internal static class ExecutionJson
             w.WriteNull("activations");
         }
 
-        Raw(w, "arguments", e.Arguments);
+        Raw(w, "arguments", ArgumentRedaction.Redact(e.Name, e.Arguments));
         Raw(w, "result", e.Result);
         if (e.Error is { } error)
         {

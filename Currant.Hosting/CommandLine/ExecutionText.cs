@@ -22,7 +22,7 @@ internal static class ExecutionText
         }
 
         Line("priority", e.Priority);
-        Line("arguments", e.Arguments);
+        Line("arguments", ArgumentRedaction.Redact(e.Name, e.Arguments));
         Line("created", Format(e.CreatedAt));
         Line("scheduled", Format(e.ScheduledAt));
         Line("started", Format(e.StartedAt));

@@ -40,4 +40,16 @@ internal static class ExecutionIds
 
         return ids;
     }
+
+    /// <summary>
+    /// The smallest UUIDv7 of the millisecond <paramref name="at"/> falls in: every id made at or after it compares
+    /// greater or equal (Postgres compares uuids byte by byte), so a time range of ids is a primary-key range.
+    /// </summary>
+    public static Guid Floor(DateTimeOffset at)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        bytes.Clear();
+        BinaryPrimitives.WriteInt64BigEndian(bytes, Math.Max(0, at.ToUnixTimeMilliseconds()) << 16);
+        return new Guid(bytes, bigEndian: true);
+    }
 }

@@ -36,6 +36,12 @@ public sealed class ExecutionDefinition
     /// <summary>The <c>[Schedule]</c> of a parameterless job or workflow, or null: workers of its queue create it at start.</summary>
     public ScheduleSpec? Schedule { get; init; }
 
+    /// <summary>
+    /// The parameters marked <c>[Sensitive]</c>: their arguments are stored as given but shown redacted by the
+    /// dashboard and the command line.
+    /// </summary>
+    public IReadOnlyList<string> SensitiveParameters { get; init; } = [];
+
     /// <summary>Returns true for exceptions that must not be retried.</summary>
     public Func<Exception, bool>? IsNonRetryable { get; init; }
 

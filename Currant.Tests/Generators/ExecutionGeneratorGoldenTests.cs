@@ -223,6 +223,19 @@ public sealed class ExecutionGeneratorGoldenTests
         """);
 
     [Test]
+    public void Generate_WithSensitiveParameters_RecordsThemInTheDefinition() => AssertGolden("Sensitive", "Demo.StoreCard", """
+        using Currant;
+
+        namespace Demo;
+
+        [Job]
+        public partial class StoreCard
+        {
+            public Task ExecuteAsync(string customer, [Sensitive] string cardNumber, [Sensitive] string cvc, int amount) => Task.CompletedTask;
+        }
+        """);
+
+    [Test]
     public void Generate_InsideNestedPartialTypes_ReproducesTheContainers() => AssertGolden("Nested", "Demo.Billing+Jobs+Refund", """
         using Currant;
 

@@ -1,0 +1,160 @@
+using Npgsql;
+
+namespace Currant.Persistence.Queries;
+
+/// <summary>
+/// The SQL of the dashboard (Currant.Dashboard). Every query is bounded: a page reads at most its LIMIT of rows from an
+/// index, and counts stop at a cap (riverui's lesson: an exact count of millions of rows times out a page).
+/// </summary>
+internal static class DashboardQueries
+{
+    // The optional filters of the executions page, shared by the page, its capped count and the bulk actions.
+    // Parameters are bound before planning (Npgsql's unnamed statements), so each `@x IS NULL OR …` folds away and the
+    // planner sees only the filters given. A time range is an id range: ids are UUIDv7, time-ordered
+    // (ExecutionIds.Floor). Timers are the engine's own rows: shown only when asked for by kind.
+    private const string Filter = """
+        (@kind::text IS NULL OR kind = @kind)
+          AND (@kind::text IS NOT NULL OR kind <> 'timer')
+          AND (@name::text IS NULL OR name = @name)
+          AND (@state::text IS NULL OR state = @state)
+          AND (NOT @parked OR (state = 'suspended' AND error IS NOT NULL))
+          AND (@queue::text IS NULL OR queue = @queue)
+          AND (@from_id::uuid IS NULL OR id >= @from_id)
+          AND (@to_id::uuid IS NULL OR id < @to_id)
+          AND (@id::uuid IS NULL OR id = @id)
+          AND (@key::text IS NULL OR idempotency_key = @key)
+        """;
+
+    // Keyset paging, newest first: the primary key walked backwards from the cursor (@before, the last id of the
+    // previous page), executions_name_idx for a name, the claim/running/parked/failed partial indexes for a state,
+    // executions_idempotency_key_idx for a key. Never OFFSET.
+    internal const string Page = $"""
+        SELECT {ExecutionQueries.Columns} FROM currant.executions
+        WHERE {Filter}
+          AND (@before::uuid IS NULL OR id < @before)
+        ORDER BY id DESC
+        LIMIT @limit
+        """;
+
+    // The same filter, counted up to @cap rows at most: the page says "10,000+" rather than scanning millions.
+    internal const string CappedCount = $"""
+        SELECT count(*) FROM (SELECT 1 FROM currant.executions WHERE {Filter} LIMIT @cap) AS c
+        """;
+
+    // The targets of a bulk cancel (@active) or retry (failed or parked), newest first, at most @cap per action.
+    internal const string BulkTargets = $"""
+        SELECT id FROM currant.executions
+        WHERE {Filter}
+          AND CASE WHEN @active THEN state IN ('pending', 'running', 'suspended')
+                   ELSE state = 'failed' OR (state = 'suspended' AND error IS NOT NULL) END
+        ORDER BY id DESC
+        LIMIT @cap
+        """;
+
+    // One row per queue that has pending or running work, a worker, or finished work in the last hour.
+    // * pending queues: a skip scan of executions_claim_idx (one index probe per queue, not one per row);
+    // * pending: counted up to @cap (executions_claim_idx); oldest: the earliest due pending row of the queue;
+    // * running: executions_running_idx (the running rows are at most the workers' slots);
+    // * last hour: executions_finished_idx, range on completed_at.
+    internal const string Queues = """
+        WITH RECURSIVE pending_queues AS (
+            (SELECT queue FROM currant.executions WHERE state = 'pending' ORDER BY queue LIMIT 1)
+            UNION ALL
+            SELECT (SELECT e.queue FROM currant.executions e WHERE e.state = 'pending' AND e.queue > p.queue ORDER BY e.queue LIMIT 1)
+            FROM pending_queues p WHERE p.queue IS NOT NULL
+        ), running AS (
+            SELECT queue, count(*) AS n FROM currant.executions WHERE state = 'running' GROUP BY queue
+        ), hour AS (
+            SELECT queue, count(*) FILTER (WHERE state = 'completed') AS completed, count(*) FILTER (WHERE state = 'failed') AS failed
+            FROM currant.executions
+            WHERE state IN ('completed', 'failed', 'cancelled') AND completed_at > now() - interval '1 hour' AND kind <> 'timer'
+            GROUP BY queue
+        ), queues AS (
+            SELECT queue FROM pending_queues WHERE queue IS NOT NULL
+            UNION SELECT queue FROM running
+            UNION SELECT queue FROM hour
+            UNION SELECT unnest(queues) FROM currant.workers
+        )
+        SELECT q.queue,
+               (SELECT count(*) FROM (SELECT 1 FROM currant.executions e WHERE e.state = 'pending' AND e.queue = q.queue LIMIT @cap) c),
+               COALESCE(r.n, 0),
+               (SELECT now() - min(e.scheduled_at) FROM currant.executions e WHERE e.state = 'pending' AND e.queue = q.queue AND e.scheduled_at <= now()),
+               COALESCE(h.completed, 0),
+               COALESCE(h.failed, 0)
+        FROM queues q
+        LEFT JOIN running r ON r.queue = q.queue
+        LEFT JOIN hour h ON h.queue = q.queue
+        ORDER BY q.queue
+        """;
+
+    /// <summary>One row of <see cref="Queues"/>.</summary>
+    internal static QueueSummary ReadQueue(NpgsqlDataReader r) => new(
+        r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.IsDBNull(3) ? null : r.GetTimeSpan(3), r.GetInt64(4), r.GetInt64(5));
+
+    // The workers table is one row per live (or recently dead) worker process: small. Running counts by
+    // executions_running_idx (worker_id).
+    internal const string Workers = """
+        SELECT w.id, w.hostname, w.pid, w.queues, w.started_at, w.heartbeat_at, now() - w.heartbeat_at,
+               (SELECT count(*) FROM currant.executions e WHERE e.worker_id = w.id AND e.state = 'running')
+        FROM currant.workers w
+        ORDER BY w.started_at, w.id
+        """;
+
+    /// <summary>One row of <see cref="Workers"/>.</summary>
+    internal static WorkerSummary ReadWorker(NpgsqlDataReader r) => new(
+        r.GetGuid(0), r.GetString(1), r.GetInt32(2), r.GetFieldValue<string[]>(3), r.GetFieldValue<DateTimeOffset>(4),
+        r.GetFieldValue<DateTimeOffset>(5), r.GetTimeSpan(6), r.GetInt64(7));
+
+    // Primary key: the execution with what the detail page shows beyond ExecutionInfo.
+    internal const string Detail = $"""
+        SELECT {ExecutionQueries.Columns}, trace_context, timeout_ms, parent_seq
+        FROM currant.executions WHERE id = @id
+        """;
+
+    /// <summary>The row of <see cref="Detail"/>.</summary>
+    internal static ExecutionDetail ReadDetail(NpgsqlDataReader r) => new(
+        ExecutionQueries.ReadInfo(r),
+        r.IsDBNull(20) ? null : r.GetString(20),
+        r.IsDBNull(21) ? null : TimeSpan.FromMilliseconds(r.GetInt32(21)),
+        r.IsDBNull(22) ? null : r.GetInt32(22));
+
+    // executions_parent_idx: what a workflow started (activities, children, timers), in the order it called them.
+    internal const string Children = $"""
+        SELECT {ExecutionQueries.Columns} FROM currant.executions
+        WHERE parent_id = @id
+        ORDER BY parent_seq, id
+        LIMIT @limit
+        """;
+
+    // signals_workflow_idx (db/0012): every signal a workflow received, consumed or waiting, in arrival order.
+    internal const string Signals = """
+        SELECT id, name, payload::text, created_at, consumed_seq
+        FROM currant.signals WHERE workflow_id = @id
+        ORDER BY id
+        LIMIT @limit
+        """;
+
+    /// <summary>One row of <see cref="Signals"/>.</summary>
+    internal static SignalRecord ReadSignal(NpgsqlDataReader r) => new(
+        r.GetInt64(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetFieldValue<DateTimeOffset>(3), r.IsDBNull(4) ? null : r.GetInt32(4));
+
+    // The audit trail: appended by every dashboard action, whatever its outcome.
+    internal const string RecordAction = """
+        INSERT INTO currant.dashboard_actions (actor, action, execution_id, detail, outcome)
+        VALUES (@actor, @action, @execution_id, @detail, @outcome)
+        RETURNING id
+        """;
+
+    // dashboard_actions primary key, newest first, keyset paged like the executions.
+    internal const string Actions = """
+        SELECT id, at, actor, action, execution_id, detail, outcome FROM currant.dashboard_actions
+        WHERE (@before::bigint IS NULL OR id < @before)
+        ORDER BY id DESC
+        LIMIT @limit
+        """;
+
+    /// <summary>One row of <see cref="Actions"/>.</summary>
+    internal static DashboardAction ReadAction(NpgsqlDataReader r) => new(
+        r.GetInt64(0), r.GetFieldValue<DateTimeOffset>(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetGuid(4),
+        r.IsDBNull(5) ? null : r.GetString(5), r.GetString(6));
+}

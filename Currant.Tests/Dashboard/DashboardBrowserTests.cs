@@ -1,0 +1,156 @@
+using System.Collections.Concurrent;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Currant.Tests.Dashboard;
+
+/// <summary>
+/// The dashboard in a real browser: Debian's chromium driven by Playwright (never a downloaded browser). Every test
+/// records every request the page makes and checks that none leaves the dashboard's origin.
+/// </summary>
+public sealed class DashboardBrowserTests : CurrantFixture
+{
+    /// <summary>Debian's chromium (.ci/run installs it when missing).</summary>
+    private const string Chromium = "/usr/bin/chromium";
+
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+
+    [OneTimeSetUp]
+    public async Task LaunchAsync()
+    {
+        if (!File.Exists(Chromium))
+        {
+            Assert.Fail($"{Chromium} is missing: install Debian's chromium (apt-get install -y chromium); these tests never download a browser.");
+        }
+
+        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        _playwright = await Playwright.CreateAsync();
+        // Root in a container has no user namespaces for chromium's sandbox.
+        _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
+    }
+
+    [OneTimeTearDown]
+    public async Task CloseAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.CloseAsync();
+        }
+
+        _playwright?.Dispose();
+    }
+
+    /// <summary>A fresh browser context (its own cookies), signed in as <paramref name="user"/>, recording every request.</summary>
+    private async Task<(IPage Page, ConcurrentQueue<string> Requests)> OpenAsync(string? user = null, string? roles = null)
+    {
+        var headers = new Dictionary<string, string>();
+        if (user is not null)
+        {
+            headers["X-Test-User"] = user;
+        }
+
+        if (roles is not null)
+        {
+            headers["X-Test-Roles"] = roles;
+        }
+
+        var context = await _browser.NewContextAsync(new() { ExtraHTTPHeaders = headers });
+        var requests = new ConcurrentQueue<string>();
+        context.Request += (_, r) => requests.Enqueue(r.Url);
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(30_000);
+        return (page, requests);
+    }
+
+    private static void AssertSameOrigin(DashboardHost host, IEnumerable<string> requests)
+    {
+        var all = requests.ToList();
+        Assert.That(all, Is.Not.Empty);
+        Assert.That(all.Where(u => !u.StartsWith(host.Origin.ToString(), StringComparison.Ordinal)), Is.Empty, "no request leaves the dashboard's origin");
+    }
+
+    [Test]
+    public async Task Overview_UpdatesWithoutReload_WhenAJobIsQueuedAndCompletes()
+    {
+        var queue = NewQueue("live");
+        await using var host = await DashboardHost.StartAsync(Client);
+        var (page, requests) = await OpenAsync();
+        await page.GotoAsync(host.Root.ToString());
+        await Expect(page.Locator("html[data-live-connected]")).ToHaveCountAsync(1);
+        await page.EvaluateAsync("() => { window.loadedOnce = 'yes'; }");
+        await Expect(page.Locator($"tr[data-queue='{queue}']")).ToHaveCountAsync(0);
+
+        var job = await ChargeCardJob.Options(queue: queue, client: Client).Queue("ana", "4111111111111111", 1);
+        await Expect(page.Locator($"tr[data-queue='{queue}'] td.pending")).ToHaveTextAsync("1");
+
+        await using (await StartWorkerAsync(queue))
+        {
+            await job.GetResultAsync(Wait);
+            await Expect(page.Locator($"tr[data-queue='{queue}'] td.completed")).ToHaveTextAsync("1");
+            await Expect(page.Locator($"tr[data-queue='{queue}'] td.pending")).ToHaveTextAsync("0");
+        }
+
+        Assert.That(await page.EvaluateAsync<string>("() => window.loadedOnce"), Is.EqualTo("yes"), "the page was never reloaded");
+        AssertSameOrigin(host, requests);
+        await page.Context.CloseAsync();
+    }
+
+    [Test]
+    public async Task Detail_CancelButton_CancelsThePendingJob()
+    {
+        var queue = NewQueue("click");
+        var job = await ChargeCardJob.Options(queue: queue, client: Client).Queue("bo", "4111111111111111", 2);
+        await using var host = await DashboardHost.StartAsync(Client, o => o.ActionsPolicy = "ops");
+        var (page, requests) = await OpenAsync("olga", "ops");
+        await page.GotoAsync(new Uri(host.Root, $"executions/{job.Id}").ToString());
+        await Expect(page.Locator("#mode")).ToHaveTextAsync("actions enabled");
+        await Expect(page.Locator("#arguments pre")).Not.ToContainTextAsync("4111111111111111");
+
+        await page.ClickAsync("#cancel");
+        await Expect(page.Locator("h1 .state")).ToHaveTextAsync("cancelled");
+        await Expect(page.Locator("#flash")).ToContainTextAsync("Cancel: cancelled");
+        Assert.That(await ScalarAsync<string>("SELECT state FROM currant.executions WHERE id = @id", ("id", job.Id)), Is.EqualTo("cancelled"));
+        AssertSameOrigin(host, requests);
+        await page.Context.CloseAsync();
+    }
+
+    [Test]
+    public async Task Executions_FilterOpenAWorkflowAndSendItASignal_WhileAViewerIsRefused()
+    {
+        var queue = NewQueue("flow");
+        var flow = await WaitsForGo.Options(queue: queue, client: Client).Queue("b1");
+        await using var worker = await StartWorkerAsync(queue);
+        await using var host = await DashboardHost.StartAsync(Client, o => o.ActionsPolicy = "ops");
+
+        var (viewer, viewerRequests) = await OpenAsync("vic");
+        await viewer.GotoAsync(new Uri(host.Root, $"executions/{flow.Id}").ToString());
+        await Expect(viewer.Locator("#signal-form")).ToHaveCountAsync(0);
+        var status = await viewer.EvaluateAsync<int>(
+            "async url => (await fetch(url, { method: 'POST', body: new URLSearchParams({ name: 'go', payload: '\"sneaky\"' }) })).status",
+            new Uri(host.Root, $"executions/{flow.Id}/signal").ToString());
+        Assert.That(status, Is.EqualTo(403), "a viewer's forged post is refused");
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM currant.signals WHERE workflow_id = @id", ("id", flow.Id)), Is.Zero, "and changes nothing");
+        AssertSameOrigin(host, viewerRequests);
+        await viewer.Context.CloseAsync();
+
+        var (page, requests) = await OpenAsync("olga", "ops");
+        await page.GotoAsync(new Uri(host.Root, "executions").ToString());
+        await page.SelectOptionAsync("select[name=kind]", "workflow");
+        await page.FillAsync("input[name=queue]", queue);
+        await page.ClickAsync("#filters button[type=submit]");
+        await Expect(page.Locator("#count")).ToHaveTextAsync("1 matching");
+        await page.ClickAsync($"a[href$='/executions/{flow.Id}']");
+        await Expect(page.Locator("#timeline li[data-kind='step']")).ToHaveCountAsync(1);
+
+        await page.FillAsync("#signal-form input[name=name]", "go");
+        await page.FillAsync("#signal-form textarea[name=payload]", "\"from the browser\"");
+        await page.ClickAsync("#signal-form button");
+        await Expect(page.Locator("#flash")).ToContainTextAsync("signal 'go' stored");
+        Assert.That(await flow.GetResultAsync(Wait), Is.EqualTo("b1-prepared:from the browser"));
+        await page.ReloadAsync();
+        await Expect(page.Locator("#timeline li[data-kind='signal-received']")).ToHaveCountAsync(1);
+        AssertSameOrigin(host, requests);
+        await page.Context.CloseAsync();
+    }
+}
