@@ -32,9 +32,14 @@ namespace Demo
         public static global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle>> QueueMany(global::System.Collections.Generic.IEnumerable<(string message, int count, long big, uint small, ulong huge, byte level, short delta, double ratio, float scale, double missing, decimal price, bool loud, char mark, global::Demo.Channel channel, global::Demo.Channel custom, global::Demo.Audience audience, global::Demo.Channel? fallback, int? limit, global::System.DayOfWeek day, global::System.TimeSpan delay, string? note)> items)
             => global::Demo.Notify.Options().QueueMany(items);
 
+        /// <summary>Creates or updates the schedule <paramref name="name"/> on <c>CurrantClient.Default</c>: the job <see cref="global::Demo.Notify"/> with these arguments at each fire time of <paramref name="cron"/> (a cron expression, or a <see cref="global::Currant.ScheduleSpec"/> with time zone and policies). Returns once the schedule is stored.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        public static global::System.Threading.Tasks.Task<global::Currant.ScheduleInfo> Schedule(string name, global::Currant.ScheduleSpec cron, string message = "Hello, \"world\"\n", int count = 3, long big = -9000000000L, uint small = 7U, ulong huge = 18446744073709551615UL, byte level = 255, short delta = -3, double ratio = 0.1D, float scale = 1.25F, double missing = global::System.Double.NaN, decimal price = 9.99M, bool loud = true, char mark = '\'', global::Demo.Channel channel = global::Demo.Channel.Push, global::Demo.Channel custom = (global::Demo.Channel)(42), global::Demo.Audience audience = (global::Demo.Audience)(3), global::Demo.Channel? fallback = null, int? limit = 5, global::System.DayOfWeek day = global::System.DayOfWeek.Friday, global::System.TimeSpan delay = default, string? note = null)
+            => global::Demo.Notify.Options().Schedule(name, cron, message, count, big, small, huge, level, delta, ratio, scale, missing, price, loud, mark, channel, custom, audience, fallback, limit, day, delay, note);
+
         /// <summary>Per-call settings for <see cref="global::Demo.Notify"/>; a null argument keeps the job's (or the client's) default.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
-        public static global::Demo.Notify.Configured Options(string? queue = null, int? priority = null, global::System.TimeSpan? delay = null, global::System.DateTimeOffset? runAt = null, string? idempotencyKey = null, global::System.TimeSpan? timeout = null, int? retries = null, global::Npgsql.NpgsqlTransaction? transaction = null, global::Currant.ICurrantClient? client = null, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? tags = null)
+        public static global::Demo.Notify.Configured Options(string? queue = null, int? priority = null, global::System.TimeSpan? delay = null, global::System.DateTimeOffset? runAt = null, string? idempotencyKey = null, global::System.TimeSpan? timeout = null, int? retries = null, global::Npgsql.NpgsqlTransaction? transaction = null, global::Currant.ICurrantClient? client = null, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? tags = null, global::Currant.RetryPolicy? retryPolicy = null, global::System.TimeSpan? heartbeatTimeout = null)
             => new global::Demo.Notify.Configured(new global::Currant.EnqueueOptions
             {
                 Queue = queue,
@@ -47,6 +52,8 @@ namespace Demo
                 Transaction = transaction,
                 Client = client,
                 Tags = tags,
+                RetryPolicy = retryPolicy,
+                HeartbeatTimeout = heartbeatTimeout,
             });
 
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
@@ -189,6 +196,18 @@ namespace Demo
 
                 var client = global::Currant.CurrantClient.Resolve(this._options?.Client);
                 return global::Demo.Notify.CurrantEnqueueManyAsync(client, global::Demo.Notify.CurrantWriteEach(client.SerializerOptions, items), this._options);
+            }
+
+            /// <summary>Creates or updates the schedule <paramref name="name"/>: the job with these arguments and this stub's queue, priority, timeout and retries at each fire time of <paramref name="cron"/>. Returns once the schedule is stored.</summary>
+            public global::System.Threading.Tasks.Task<global::Currant.ScheduleInfo> Schedule(string name, global::Currant.ScheduleSpec cron, string message = "Hello, \"world\"\n", int count = 3, long big = -9000000000L, uint small = 7U, ulong huge = 18446744073709551615UL, byte level = 255, short delta = -3, double ratio = 0.1D, float scale = 1.25F, double missing = global::System.Double.NaN, decimal price = 9.99M, bool loud = true, char mark = '\'', global::Demo.Channel channel = global::Demo.Channel.Push, global::Demo.Channel custom = (global::Demo.Channel)(42), global::Demo.Audience audience = (global::Demo.Audience)(3), global::Demo.Channel? fallback = null, int? limit = 5, global::System.DayOfWeek day = global::System.DayOfWeek.Friday, global::System.TimeSpan delay = default, string? note = null)
+            {
+                if (global::Currant.WorkflowStub.IsInWorkflow)
+                {
+                    throw new global::System.InvalidOperationException("Notify.Schedule(...) cannot be called from workflow code: create schedules from ordinary code.");
+                }
+
+                var client = global::Currant.CurrantClient.Resolve(this._options?.Client);
+                return client.UpsertScheduleAsync(name, cron, global::Demo.Notify.CurrantDefinition, global::Demo.Notify.CurrantWriteArguments(client.SerializerOptions, message, count, big, small, huge, level, delta, ratio, scale, missing, price, loud, mark, channel, custom, audience, fallback, limit, day, delay, note), this._options);
             }
         }
     }

@@ -32,9 +32,14 @@ namespace Demo
         public static global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<int>>> QueueMany(global::System.Collections.Generic.IEnumerable<(int count, long total, double ratio, bool dryRun, global::System.Guid batchId, global::System.DateTimeOffset at, decimal amount, string label, char initial)> items)
             => global::Demo.Reconcile.Options().QueueMany(items);
 
+        /// <summary>Creates or updates the schedule <paramref name="name"/> on <c>CurrantClient.Default</c>: the job <see cref="global::Demo.Reconcile"/> with these arguments at each fire time of <paramref name="cron"/> (a cron expression, or a <see cref="global::Currant.ScheduleSpec"/> with time zone and policies). Returns once the schedule is stored.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        public static global::System.Threading.Tasks.Task<global::Currant.ScheduleInfo> Schedule(string name, global::Currant.ScheduleSpec cron, int count, long total, double ratio, bool dryRun, global::System.Guid batchId, global::System.DateTimeOffset at, decimal amount, string label, char initial)
+            => global::Demo.Reconcile.Options().Schedule(name, cron, count, total, ratio, dryRun, batchId, at, amount, label, initial);
+
         /// <summary>Per-call settings for <see cref="global::Demo.Reconcile"/>; a null argument keeps the job's (or the client's) default.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
-        public static global::Demo.Reconcile.Configured Options(string? queue = null, int? priority = null, global::System.TimeSpan? delay = null, global::System.DateTimeOffset? runAt = null, string? idempotencyKey = null, global::System.TimeSpan? timeout = null, int? retries = null, global::Npgsql.NpgsqlTransaction? transaction = null, global::Currant.ICurrantClient? client = null, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? tags = null)
+        public static global::Demo.Reconcile.Configured Options(string? queue = null, int? priority = null, global::System.TimeSpan? delay = null, global::System.DateTimeOffset? runAt = null, string? idempotencyKey = null, global::System.TimeSpan? timeout = null, int? retries = null, global::Npgsql.NpgsqlTransaction? transaction = null, global::Currant.ICurrantClient? client = null, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? tags = null, global::Currant.RetryPolicy? retryPolicy = null, global::System.TimeSpan? heartbeatTimeout = null)
             => new global::Demo.Reconcile.Configured(new global::Currant.EnqueueOptions
             {
                 Queue = queue,
@@ -47,6 +52,8 @@ namespace Demo
                 Transaction = transaction,
                 Client = client,
                 Tags = tags,
+                RetryPolicy = retryPolicy,
+                HeartbeatTimeout = heartbeatTimeout,
             });
 
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
@@ -153,6 +160,18 @@ namespace Demo
 
                 var client = global::Currant.CurrantClient.Resolve(this._options?.Client);
                 return global::Demo.Reconcile.CurrantEnqueueManyAsync(client, global::Demo.Reconcile.CurrantWriteEach(client.SerializerOptions, items), this._options);
+            }
+
+            /// <summary>Creates or updates the schedule <paramref name="name"/>: the job with these arguments and this stub's queue, priority, timeout and retries at each fire time of <paramref name="cron"/>. Returns once the schedule is stored.</summary>
+            public global::System.Threading.Tasks.Task<global::Currant.ScheduleInfo> Schedule(string name, global::Currant.ScheduleSpec cron, int count, long total, double ratio, bool dryRun, global::System.Guid batchId, global::System.DateTimeOffset at, decimal amount, string label, char initial)
+            {
+                if (global::Currant.WorkflowStub.IsInWorkflow)
+                {
+                    throw new global::System.InvalidOperationException("Reconcile.Schedule(...) cannot be called from workflow code: create schedules from ordinary code.");
+                }
+
+                var client = global::Currant.CurrantClient.Resolve(this._options?.Client);
+                return client.UpsertScheduleAsync(name, cron, global::Demo.Reconcile.CurrantDefinition, global::Demo.Reconcile.CurrantWriteArguments(client.SerializerOptions, count, total, ratio, dryRun, batchId, at, amount, label, initial), this._options);
             }
         }
     }

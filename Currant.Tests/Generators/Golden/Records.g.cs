@@ -32,9 +32,14 @@ namespace Demo
         public static global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<global::Demo.InvoiceResult>>> QueueMany(global::System.Collections.Generic.IEnumerable<(global::Demo.Customer customer, global::Demo.Money total)> items)
             => global::Demo.Invoice.Options().QueueMany(items);
 
+        /// <summary>Creates or updates the schedule <paramref name="name"/> on <c>CurrantClient.Default</c>: the job <see cref="global::Demo.Invoice"/> with these arguments at each fire time of <paramref name="cron"/> (a cron expression, or a <see cref="global::Currant.ScheduleSpec"/> with time zone and policies). Returns once the schedule is stored.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        public static global::System.Threading.Tasks.Task<global::Currant.ScheduleInfo> Schedule(string name, global::Currant.ScheduleSpec cron, global::Demo.Customer customer, global::Demo.Money total)
+            => global::Demo.Invoice.Options().Schedule(name, cron, customer, total);
+
         /// <summary>Per-call settings for <see cref="global::Demo.Invoice"/>; a null argument keeps the job's (or the client's) default.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
-        public static global::Demo.Invoice.Configured Options(string? queue = null, int? priority = null, global::System.TimeSpan? delay = null, global::System.DateTimeOffset? runAt = null, string? idempotencyKey = null, global::System.TimeSpan? timeout = null, int? retries = null, global::Npgsql.NpgsqlTransaction? transaction = null, global::Currant.ICurrantClient? client = null, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? tags = null)
+        public static global::Demo.Invoice.Configured Options(string? queue = null, int? priority = null, global::System.TimeSpan? delay = null, global::System.DateTimeOffset? runAt = null, string? idempotencyKey = null, global::System.TimeSpan? timeout = null, int? retries = null, global::Npgsql.NpgsqlTransaction? transaction = null, global::Currant.ICurrantClient? client = null, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? tags = null, global::Currant.RetryPolicy? retryPolicy = null, global::System.TimeSpan? heartbeatTimeout = null)
             => new global::Demo.Invoice.Configured(new global::Currant.EnqueueOptions
             {
                 Queue = queue,
@@ -47,6 +52,8 @@ namespace Demo
                 Transaction = transaction,
                 Client = client,
                 Tags = tags,
+                RetryPolicy = retryPolicy,
+                HeartbeatTimeout = heartbeatTimeout,
             });
 
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
@@ -132,6 +139,18 @@ namespace Demo
 
                 var client = global::Currant.CurrantClient.Resolve(this._options?.Client);
                 return global::Demo.Invoice.CurrantEnqueueManyAsync(client, global::Demo.Invoice.CurrantWriteEach(client.SerializerOptions, items), this._options);
+            }
+
+            /// <summary>Creates or updates the schedule <paramref name="name"/>: the job with these arguments and this stub's queue, priority, timeout and retries at each fire time of <paramref name="cron"/>. Returns once the schedule is stored.</summary>
+            public global::System.Threading.Tasks.Task<global::Currant.ScheduleInfo> Schedule(string name, global::Currant.ScheduleSpec cron, global::Demo.Customer customer, global::Demo.Money total)
+            {
+                if (global::Currant.WorkflowStub.IsInWorkflow)
+                {
+                    throw new global::System.InvalidOperationException("Invoice.Schedule(...) cannot be called from workflow code: create schedules from ordinary code.");
+                }
+
+                var client = global::Currant.CurrantClient.Resolve(this._options?.Client);
+                return client.UpsertScheduleAsync(name, cron, global::Demo.Invoice.CurrantDefinition, global::Demo.Invoice.CurrantWriteArguments(client.SerializerOptions, customer, total), this._options);
             }
         }
     }

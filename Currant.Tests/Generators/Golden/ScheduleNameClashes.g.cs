@@ -44,9 +44,14 @@ namespace Demo
         public static global::System.Threading.Tasks.Task<int> Run(string name, string cron, string client)
             => global::Demo.Digest.Options().Run(name, cron, client);
 
+        /// <summary>Ends this run of <see cref="global::Demo.Digest"/> and starts a fresh one with these arguments and an empty history, under the same business id: <c>throw ContinueAsNew(…)</c>. Only valid in this workflow's code.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        public static global::Currant.ContinueAsNewException ContinueAsNew(string name, string cron, string client)
+            => global::Currant.WorkflowStub.ContinueAsNew(global::Demo.Digest.CurrantDefinition, global::Demo.Digest.CurrantWriteArguments(global::Currant.WorkflowStub.GetSerializerOptions("Digest.ContinueAsNew(...)"), name, cron, client));
+
         /// <summary>Per-call settings for <see cref="global::Demo.Digest"/>; a null argument keeps the workflow's (or the client's) default.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
-        public static global::Demo.Digest.Configured Options(string? queue = null, int? priority = null, global::System.TimeSpan? delay = null, global::System.DateTimeOffset? runAt = null, string? idempotencyKey = null, global::System.TimeSpan? timeout = null, int? retries = null, global::Npgsql.NpgsqlTransaction? transaction = null, global::Currant.ICurrantClient? client = null)
+        public static global::Demo.Digest.Configured Options(string? queue = null, int? priority = null, global::System.TimeSpan? delay = null, global::System.DateTimeOffset? runAt = null, string? idempotencyKey = null, global::System.TimeSpan? timeout = null, int? retries = null, global::Npgsql.NpgsqlTransaction? transaction = null, global::Currant.ICurrantClient? client = null, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? tags = null)
             => new global::Demo.Digest.Configured(new global::Currant.EnqueueOptions
             {
                 Queue = queue,
@@ -58,6 +63,7 @@ namespace Demo
                 Retries = retries,
                 Transaction = transaction,
                 Client = client,
+                Tags = tags,
             });
 
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]

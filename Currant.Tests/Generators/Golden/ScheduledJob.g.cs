@@ -39,7 +39,7 @@ namespace Demo
 
         /// <summary>Per-call settings for <see cref="global::Demo.NightlyReport"/>; a null argument keeps the job's (or the client's) default.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
-        public static global::Demo.NightlyReport.Configured Options(string? queue = null, int? priority = null, global::System.TimeSpan? delay = null, global::System.DateTimeOffset? runAt = null, string? idempotencyKey = null, global::System.TimeSpan? timeout = null, int? retries = null, global::Npgsql.NpgsqlTransaction? transaction = null, global::Currant.ICurrantClient? client = null)
+        public static global::Demo.NightlyReport.Configured Options(string? queue = null, int? priority = null, global::System.TimeSpan? delay = null, global::System.DateTimeOffset? runAt = null, string? idempotencyKey = null, global::System.TimeSpan? timeout = null, int? retries = null, global::Npgsql.NpgsqlTransaction? transaction = null, global::Currant.ICurrantClient? client = null, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? tags = null, global::Currant.RetryPolicy? retryPolicy = null, global::System.TimeSpan? heartbeatTimeout = null)
             => new global::Demo.NightlyReport.Configured(new global::Currant.EnqueueOptions
             {
                 Queue = queue,
@@ -51,6 +51,9 @@ namespace Demo
                 Retries = retries,
                 Transaction = transaction,
                 Client = client,
+                Tags = tags,
+                RetryPolicy = retryPolicy,
+                HeartbeatTimeout = heartbeatTimeout,
             });
 
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]

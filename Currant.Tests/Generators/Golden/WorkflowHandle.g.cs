@@ -43,15 +43,25 @@ namespace Demo
         public static global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<string>>> QueueMany(global::System.Collections.Generic.IEnumerable<(string documentId, int needed)> items)
             => global::Demo.Approval.Options().QueueMany(items);
 
+        /// <summary>Creates or updates the schedule <paramref name="name"/> on <c>CurrantClient.Default</c>: the workflow <see cref="global::Demo.Approval"/> with these arguments at each fire time of <paramref name="cron"/> (a cron expression, or a <see cref="global::Currant.ScheduleSpec"/> with time zone and policies). Returns once the schedule is stored.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        public static global::System.Threading.Tasks.Task<global::Currant.ScheduleInfo> Schedule(string name, global::Currant.ScheduleSpec cron, string documentId, int needed)
+            => global::Demo.Approval.Options().Schedule(name, cron, documentId, needed);
+
         /// <summary>Runs <see cref="global::Demo.Approval"/> as a child of the calling workflow; replay returns the recorded outcome instead of running it again. Only valid in workflow code.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
         [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Run)]
         public static global::System.Threading.Tasks.Task<string> Run(string documentId, int needed)
             => global::Demo.Approval.Options().Run(documentId, needed);
 
+        /// <summary>Ends this run of <see cref="global::Demo.Approval"/> and starts a fresh one with these arguments and an empty history, under the same business id: <c>throw ContinueAsNew(…)</c>. Only valid in this workflow's code.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
+        public static global::Currant.ContinueAsNewException ContinueAsNew(string documentId, int needed)
+            => global::Currant.WorkflowStub.ContinueAsNew(global::Demo.Approval.CurrantDefinition, global::Demo.Approval.CurrantWriteArguments(global::Currant.WorkflowStub.GetSerializerOptions("Approval.ContinueAsNew(...)"), documentId, needed));
+
         /// <summary>Per-call settings for <see cref="global::Demo.Approval"/>; a null argument keeps the workflow's (or the client's) default.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
-        public static global::Demo.Approval.Configured Options(string? queue = null, int? priority = null, global::System.TimeSpan? delay = null, global::System.DateTimeOffset? runAt = null, string? idempotencyKey = null, global::System.TimeSpan? timeout = null, int? retries = null, global::Npgsql.NpgsqlTransaction? transaction = null, global::Currant.ICurrantClient? client = null)
+        public static global::Demo.Approval.Configured Options(string? queue = null, int? priority = null, global::System.TimeSpan? delay = null, global::System.DateTimeOffset? runAt = null, string? idempotencyKey = null, global::System.TimeSpan? timeout = null, int? retries = null, global::Npgsql.NpgsqlTransaction? transaction = null, global::Currant.ICurrantClient? client = null, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? tags = null)
             => new global::Demo.Approval.Configured(new global::Currant.EnqueueOptions
             {
                 Queue = queue,
@@ -63,6 +73,7 @@ namespace Demo
                 Retries = retries,
                 Transaction = transaction,
                 Client = client,
+                Tags = tags,
             });
 
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
@@ -149,6 +160,18 @@ namespace Demo
 
                 var client = global::Currant.CurrantClient.Resolve(this._options?.Client);
                 return global::Demo.Approval.CurrantEnqueueManyAsync(client, global::Demo.Approval.CurrantWriteEach(client.SerializerOptions, items), this._options);
+            }
+
+            /// <summary>Creates or updates the schedule <paramref name="name"/>: the workflow with these arguments and this stub's queue, priority, timeout and retries at each fire time of <paramref name="cron"/>. Returns once the schedule is stored.</summary>
+            public global::System.Threading.Tasks.Task<global::Currant.ScheduleInfo> Schedule(string name, global::Currant.ScheduleSpec cron, string documentId, int needed)
+            {
+                if (global::Currant.WorkflowStub.IsInWorkflow)
+                {
+                    throw new global::System.InvalidOperationException("Approval.Schedule(...) cannot be called from workflow code: create schedules from ordinary code.");
+                }
+
+                var client = global::Currant.CurrantClient.Resolve(this._options?.Client);
+                return client.UpsertScheduleAsync(name, cron, global::Demo.Approval.CurrantDefinition, global::Demo.Approval.CurrantWriteArguments(client.SerializerOptions, documentId, needed), this._options);
             }
 
             /// <summary>Runs the workflow with these arguments and this stub's settings. Only valid in workflow code.</summary>
