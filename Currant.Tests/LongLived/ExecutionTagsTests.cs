@@ -117,6 +117,7 @@ public sealed class ExecutionTagsTests : CurrantFixture
             command.Parameters.AddWithValue(name, NpgsqlTypes.NpgsqlDbType.Text, DBNull.Value);
         }
 
+        command.Parameters.AddWithValue("include_timers", false);
         command.Parameters.AddWithValue("limit", 50);
         var lines = new List<string>();
         await using var reader = await command.ExecuteReaderAsync();
