@@ -169,3 +169,9 @@ BEGIN
     END IF;
 END
 $$;
+
+-- ---------------------------------------------------------------------------------------------------------------
+-- Retention (Maintenance/Cleaner): finished root executions past their retention are deleted with everything they
+-- started, their history and their signals, in small batches. Consumed signals had no index by workflow; this one
+-- keeps each batch's delete of them to an index probe per workflow.
+CREATE INDEX signals_workflow_idx ON currant.signals (workflow_id);

@@ -83,4 +83,10 @@ internal static partial class Log
     // Operations (issue 13): event ids 1301-1319.
     [LoggerMessage(1301, LogLevel.Warning, "Could not register this worker's jobs and workflows for currant.enqueue() at start-up; SQL callers see their names once a worker registers them")]
     public static partial void RegisterDefinitionsFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1302, LogLevel.Information, "Retention deleted {Roots} finished execution(s) past their retention, {Executions} row(s) with their children")]
+    public static partial void CleanedUp(ILogger logger, long roots, long executions);
+
+    [LoggerMessage(1303, LogLevel.Warning, "The retention pass failed; the next pass tries again")]
+    public static partial void CleanupFailed(ILogger logger, Exception exception);
 }

@@ -63,7 +63,9 @@ public sealed class CurrantWorker : IAsyncDisposable
         _jobs.Fuser = _workflows;
         _workflows.Activities = options.ActivitiesInActivation ? _jobs : null;
         _heartbeat = new HeartbeatService(_store, Id, _queues, options, _producer, _completer, _jobs, _logger);
-        _maintenance = [new Rescuer(_store, options.HeartbeatInterval, options.HeartbeatTimeout, _logger)];
+        _maintenance = options.RetainCompleted is null && options.RetainFailed is null
+            ? [new Rescuer(_store, options.HeartbeatInterval, options.HeartbeatTimeout, _logger)]
+            : [new Rescuer(_store, options.HeartbeatInterval, options.HeartbeatTimeout, _logger), new Cleaner(_store, options, _logger)];
     }
 
     /// <summary>This worker's id, as stored in <c>currant.workers</c> and in the rows it holds.</summary>
