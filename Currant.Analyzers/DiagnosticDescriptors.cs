@@ -198,6 +198,20 @@ internal static class DiagnosticDescriptors
         "'{0}' in {1}: a logger held in static state logs again every time the workflow replays; use 'Workflow.Logger', which is silent during replay",
         "Workflow code runs again on every replay. An ILogger (or ILoggerFactory) kept in a static field or property writes each message again each time; Workflow.Logger is the same kind of logger but stays quiet while the workflow replays.");
 
+    // ---- Operations (issue 13): CUR2060-CUR2069, CUR3060-CUR3069.
+
+    public static readonly DiagnosticDescriptor UnknownConcurrencyKey = Create(
+        "CUR2060", DiagnosticCategories.Declaration, DiagnosticSeverity.Error,
+        "ConcurrencyKey must name a parameter of ExecuteAsync",
+        "[Job] class '{0}' sets ConcurrencyKey = \"{1}\", but '{2}' has no parameter of that name (its parameters: {3})",
+        "The per-key concurrency limit reads the argument of the parameter ConcurrencyKey names from each queued execution; a name that matches no parameter (other than the CancellationToken) would limit nothing.");
+
+    public static readonly DiagnosticDescriptor IncompleteConcurrencyLimit = Create(
+        "CUR2061", DiagnosticCategories.Declaration, DiagnosticSeverity.Error,
+        "ConcurrencyKey and MaxConcurrency go together",
+        "[Job] class '{0}': {1}",
+        "[Job(ConcurrencyKey = \"userId\", MaxConcurrency = 1)] limits how many executions with the same value of that parameter run at once. One without the other, or a MaxConcurrency below 1, sets no limit.");
+
     private static DiagnosticDescriptor Create(
         string id, string category, DiagnosticSeverity severity, string title, string message, string description)
         => new(id, title, message, category, severity, isEnabledByDefault: true, description, HelpLinkBase + id + ".md");

@@ -158,6 +158,13 @@ internal static class ExecutionEmitter
             w.Line($"ParameterNames = new string[] {{ {string.Join(", ", model.Method.Parameters.Select(p => Literal(p.Name)))} }},");
         }
 
+        // Only when set, so the definitions of classes without a key read as before.
+        if (model.ConcurrencyKey is { } concurrencyKey)
+        {
+            w.Line($"ConcurrencyKey = {Literal(concurrencyKey)},");
+            w.Line($"MaxConcurrency = {Number(model.MaxConcurrency)},");
+        }
+
         w.Line($"IsNonRetryable = {nonRetryable},");
         w.Line($"Invoke = {InvokerName},");
         w.Close(";");

@@ -72,6 +72,9 @@ internal static class ExecutionParser
         }
 
         var ns = type.ContainingNamespace.IsGlobalNamespace ? null : StripGlobal(type.ContainingNamespace.ToDisplayString(TypeFormat));
+        // Only a valid pair reaches the model; the analyzer reports the others (CUR2060, CUR2061).
+        var concurrencyKey = kind == ExecutionModelKind.Job && settings.MaxConcurrency >= 1 && settings.ConcurrencyKey is { } key
+            && method.Parameters.Any(p => p.Name == key) ? key : null;
         return new ExecutionModel(
             Kind: kind,
             Name: name,
@@ -90,7 +93,9 @@ internal static class ExecutionParser
             Method: method,
             ConstructorParameters: new EquatableArray<string>(constructorParameters),
             Dispose: GetDisposeKind(type, compilation),
-            ObsoleteWarnings: new EquatableArray<string>(typeWarnings));
+            ObsoleteWarnings: new EquatableArray<string>(typeWarnings),
+            ConcurrencyKey: concurrencyKey,
+            MaxConcurrency: concurrencyKey is null ? 0 : settings.MaxConcurrency);
     }
 
     /// <summary>The well-shaped models of every kind, in one value-equal array (so an equal result is not re-validated).</summary>
@@ -306,6 +311,12 @@ internal static class ExecutionParser
                 case "Priority" when value.Value is int priority:
                     settings.Priority = priority;
                     break;
+                case "ConcurrencyKey":
+                    settings.ConcurrencyKey = value.Value as string;
+                    break;
+                case "MaxConcurrency" when value.Value is int maxConcurrency:
+                    settings.MaxConcurrency = maxConcurrency;
+                    break;
                 case "Version" when value.Value is int version:
                     settings.Version = version;
                     break;
@@ -437,6 +448,10 @@ internal static class ExecutionParser
         public int Priority { get; set; }
 
         public int Version { get; set; } = 1;
+
+        public string? ConcurrencyKey { get; set; }
+
+        public int MaxConcurrency { get; set; }
 
         public List<string> NonRetryable { get; } = [];
     }

@@ -21,6 +21,8 @@ namespace Currant.Generators.Model;
 /// <param name="Method">The user's entry method.</param>
 /// <param name="ConstructorParameters">Fully qualified types of the chosen constructor's parameters, resolved from the service provider.</param>
 /// <param name="Dispose">How the invoker releases the instance.</param>
+/// <param name="ConcurrencyKey">The [Job] ConcurrencyKey when it names a parameter and MaxConcurrency is at least 1 (else null: CUR2060/CUR2061).</param>
+/// <param name="MaxConcurrency">The [Job] MaxConcurrency that goes with <paramref name="ConcurrencyKey"/>; 0 without one.</param>
 /// <param name="ObsoleteWarnings">Warning IDs a reference to the class raises when it or a containing type is [Obsolete] (kept to drain stored executions); sorted, usually empty.</param>
 internal sealed record ExecutionModel(
     ExecutionModelKind Kind,
@@ -40,4 +42,6 @@ internal sealed record ExecutionModel(
     MethodModel Method,
     EquatableArray<string> ConstructorParameters,
     DisposeKind Dispose,
-    EquatableArray<string> ObsoleteWarnings);
+    EquatableArray<string> ObsoleteWarnings,
+    string? ConcurrencyKey = null,
+    int MaxConcurrency = 0);

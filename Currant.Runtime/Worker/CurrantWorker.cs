@@ -132,7 +132,7 @@ public sealed class CurrantWorker : IAsyncDisposable
         try
         {
             var rows = definitions.Select(d => _client.BuildRow(d, [], options: null, idempotencyKey: null)).ToArray();
-            await _store.RegisterDefinitionsAsync(rows, definitions.Select(d => d.ParameterNames).ToArray(), cancellationToken).ConfigureAwait(false);
+            await _store.RegisterDefinitionsAsync(rows, definitions, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is Npgsql.NpgsqlException or ArgumentException && !cancellationToken.IsCancellationRequested)
         {
