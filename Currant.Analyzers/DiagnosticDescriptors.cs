@@ -224,6 +224,20 @@ internal static class DiagnosticDescriptors
         "[Schedule] on '{0}': {1}",
         "A [Schedule] enqueues the class with no arguments at each fire time, so it belongs on a [Job] or [Workflow] whose ExecuteAsync/RunAsync takes no parameters (a CancellationToken is fine). For a schedule with arguments, call the generated X.Schedule(name, cron, args...) instead.");
 
+    // ---- Operations (issue 13): CUR2060-CUR2069, CUR3060-CUR3069.
+
+    public static readonly DiagnosticDescriptor UnknownConcurrencyKey = Create(
+        "CUR2060", DiagnosticCategories.Declaration, DiagnosticSeverity.Error,
+        "ConcurrencyKey must name a parameter of ExecuteAsync",
+        "[Job] class '{0}' sets ConcurrencyKey = \"{1}\", but '{2}' has no parameter of that name (its parameters: {3})",
+        "The per-key concurrency limit reads the argument of the parameter ConcurrencyKey names from each queued execution; a name that matches no parameter (other than the CancellationToken) would limit nothing.");
+
+    public static readonly DiagnosticDescriptor IncompleteConcurrencyLimit = Create(
+        "CUR2061", DiagnosticCategories.Declaration, DiagnosticSeverity.Error,
+        "ConcurrencyKey and MaxConcurrency go together",
+        "[Job] class '{0}': {1}",
+        "[Job(ConcurrencyKey = \"userId\", MaxConcurrency = 1)] limits how many executions with the same value of that parameter run at once. One without the other, or a MaxConcurrency below 1, sets no limit.");
+
     private static DiagnosticDescriptor Create(
         string id, string category, DiagnosticSeverity severity, string title, string message, string description)
         => new(id, title, message, category, severity, isEnabledByDefault: true, description, HelpLinkBase + id + ".md");

@@ -23,9 +23,13 @@ internal static class BenchCommand
         var inlineSteps = new CliOption<int?>("--inline-steps") { Description = "Each workflow runs this many no-op Workflow.Step calls instead of activities" };
         var timers = new CliOption<int>("--timers") { Description = $"Delayed jobs (200-500 ms) to enqueue one at a time on an idle worker, measuring start - due; then {TimerBenchmark.SleepWorkflows} workflows one after another that each sleep {TimerBenchmark.SleepFor.TotalSeconds:0} s (0 skips the timers workload)", DefaultValueFactory = () => 0 };
         var json = new CliOption<bool>("--json") { Description = "Print results as JSON only" };
+        var soak = new CliOption<string?>("--soak") { Description = "Instead of the other workloads: a sustained load for this long (e.g. 10m), printing table and index sizes over time" };
+        var rate = new CliOption<int>("--rate") { Description = "With --soak: jobs enqueued per second", DefaultValueFactory = () => 500 };
+        var retain = new CliOption<string?>("--retain") { Description = "With --soak: the worker's retention of finished jobs (default 1m)" };
+        var retentionRows = new CliOption<int>("--retention-rows") { Description = "Instead of the other workloads: insert this many finished jobs, then measure enqueue→start latency while retention deletes them" };
         var command = new CliCommand("bench", "Measure enqueue, throughput and latency. Without a database URL it starts a durable local PostgreSQL.")
         {
-            Options = { jobs, concurrency, workers, queues, payloadSize, compute, workflows, activities, inlineSteps, timers, json },
+            Options = { jobs, concurrency, workers, queues, payloadSize, compute, workflows, activities, inlineSteps, timers, json, soak, rate, retain, retentionRows },
         };
         command.Subcommands.Add(BenchWorkerCommand.Create());
         command.Action = (parse, ct) => CurrantCommandLine.RunAsync(parse, async output =>
@@ -61,6 +65,24 @@ internal static class BenchCommand
                 await using var client = await CurrantClient.ConnectAsync(url, cancellationToken: ct).ConfigureAwait(false);
                 await client.MigrateAsync(ct).ConfigureAwait(false);
                 var server = await ReadSettingsAsync(client, ct).ConfigureAwait(false);
+                if (parse.GetValue(soak) is { } soakFor)
+                {
+                    if (parse.GetValue(rate) < 1)
+                    {
+                        throw new CommandLineException("--rate must be at least 1 job per second.");
+                    }
+
+                    var retention = parse.GetValue(retain) is { } r ? CurrantEnvironment.ParseDuration(r, "--retain") : TimeSpan.FromMinutes(1);
+                    await new SoakBenchmark(client, CurrantEnvironment.ParseDuration(soakFor, "--soak"), parse.GetValue(rate), retention, settings.Concurrency, output).RunAsync(ct).ConfigureAwait(false);
+                    return 0;
+                }
+
+                if (parse.GetValue(retentionRows) is > 0 and var retentionRowCount)
+                {
+                    await new RetentionBenchmark(client, retentionRowCount, settings.Concurrency, output).RunAsync(ct).ConfigureAwait(false);
+                    return 0;
+                }
+
                 if (settings.Queues is { } given)
                 {
                     await JobBenchmark.EnsureUnusedAsync(client, given, ct).ConfigureAwait(false);

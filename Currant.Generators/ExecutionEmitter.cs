@@ -183,6 +183,13 @@ internal static partial class ExecutionEmitter
             w.Line($"SensitiveParameters = new string[] {{ {string.Join(", ", model.Method.Parameters.Where(p => p.IsSensitive).Select(p => Literal(p.Name)))} }},");
         }
 
+        // Only when set, so the definitions of classes without a key read as before.
+        if (model.ConcurrencyKey is { } concurrencyKey)
+        {
+            w.Line($"ConcurrencyKey = {Literal(concurrencyKey)},");
+            w.Line($"MaxConcurrency = {Number(model.MaxConcurrency)},");
+        }
+
         w.Line($"IsNonRetryable = {nonRetryable},");
         if (model.Handlers.Count > 0)
         {

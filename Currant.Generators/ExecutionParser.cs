@@ -72,6 +72,9 @@ internal static class ExecutionParser
         }
 
         var ns = type.ContainingNamespace.IsGlobalNamespace ? null : StripGlobal(type.ContainingNamespace.ToDisplayString(TypeFormat));
+        // Only a valid pair reaches the model; the analyzer reports the others (CUR2060, CUR2061).
+        var concurrencyKey = kind == ExecutionModelKind.Job && settings.MaxConcurrency >= 1 && settings.ConcurrencyKey is { } key
+            && method.Parameters.Any(p => p.Name == key) ? key : null;
         return new ExecutionModel(
             Kind: kind,
             Name: name,
@@ -92,7 +95,9 @@ internal static class ExecutionParser
             Dispose: GetDisposeKind(type, compilation),
             ObsoleteWarnings: new EquatableArray<string>(typeWarnings),
             Retry: kind == ExecutionModelKind.Workflow ? null
-                : RetryModel.From(settings.RetryDelay, settings.RetryBackoff, settings.RetryMaxDelay, settings.HeartbeatTimeout))
+                : RetryModel.From(settings.RetryDelay, settings.RetryBackoff, settings.RetryMaxDelay, settings.HeartbeatTimeout),
+            ConcurrencyKey: concurrencyKey,
+            MaxConcurrency: concurrencyKey is null ? 0 : settings.MaxConcurrency)
         {
             Schedule = kind == ExecutionModelKind.Activity || method.Parameters.Count > 0 ? null : ReadSchedule(type, compilation),
             Handlers = kind == ExecutionModelKind.Workflow ? ParseHandlers(type, compilation) : EquatableArray<HandlerModel>.Empty,
@@ -442,6 +447,12 @@ internal static class ExecutionParser
                 case "Priority" when value.Value is int priority:
                     settings.Priority = priority;
                     break;
+                case "ConcurrencyKey":
+                    settings.ConcurrencyKey = value.Value as string;
+                    break;
+                case "MaxConcurrency" when value.Value is int maxConcurrency:
+                    settings.MaxConcurrency = maxConcurrency;
+                    break;
                 case "Version" when value.Value is int version:
                     settings.Version = version;
                     break;
@@ -573,6 +584,10 @@ internal static class ExecutionParser
         public int Priority { get; set; }
 
         public int Version { get; set; } = 1;
+
+        public string? ConcurrencyKey { get; set; }
+
+        public int MaxConcurrency { get; set; }
 
         public List<string> NonRetryable { get; } = [];
 

@@ -40,4 +40,14 @@ public sealed class JobAttribute : Attribute
 
     /// <summary>Exception types that fail the job at once instead of being retried.</summary>
     public Type[]? NonRetryable { get; set; }
+
+    /// <summary>
+    /// The name of an <c>ExecuteAsync</c> parameter whose value limits concurrency: at most <see cref="MaxConcurrency"/>
+    /// executions with the same value run at once, across all workers (checked at compile time, CUR2060). Enforced by
+    /// the claim: a row whose key is at its limit waits, and others are claimed past it.
+    /// </summary>
+    public string? ConcurrencyKey { get; set; }
+
+    /// <summary>With <see cref="ConcurrencyKey"/>: how many executions per key value may run at once (at least 1).</summary>
+    public int MaxConcurrency { get; set; }
 }

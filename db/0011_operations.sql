@@ -37,6 +37,11 @@ CREATE TABLE currant.definitions (
     max_attempts integer     NOT NULL,
     timeout_ms   integer,
     parameters   text[]      NOT NULL,
+    -- [Job(ConcurrencyKey = "userId", MaxConcurrency = n)]: the 0-based position of that parameter in args, and n.
+    -- The claim reads these: at most n running rows of the job with the same value at that position (a per-key limit
+    -- across all workers, enforced like a queue's limit, below).
+    concurrency_arg integer,
+    concurrency_max integer   CHECK (concurrency_max > 0),
     updated_at   timestamptz NOT NULL DEFAULT now()
 );
 
@@ -169,3 +174,14 @@ BEGIN
     END IF;
 END
 $$;
+
+-- ---------------------------------------------------------------------------------------------------------------
+-- Retention (Maintenance/Cleaner): finished root executions past their retention are deleted with everything they
+-- started, their history and their signals, in small batches. Consumed signals had no index by workflow; this one
+-- keeps each batch's delete of them to an index probe per workflow.
+CREATE INDEX signals_workflow_idx ON currant.signals (workflow_id);
+
+-- Per-key limits are serialized with one advisory lock (WorkerQueries.ClaimTransaction takes it while any definition
+-- has a key): two workers' claims never both count the same key's room. Claims in databases without keyed jobs take
+-- no lock. The running rows of a keyed job are counted by name (running rows are few).
+CREATE INDEX executions_running_name_idx ON currant.executions (name) WHERE state = 'running';

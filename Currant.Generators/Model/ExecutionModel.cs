@@ -22,6 +22,8 @@ namespace Currant.Generators.Model;
 /// <param name="ConstructorParameters">Fully qualified types of the chosen constructor's parameters, resolved from the service provider.</param>
 /// <param name="Dispose">How the invoker releases the instance.</param>
 /// <param name="Retry">The attribute's retry delays and heartbeat timeout (jobs and activities), or null when none is set.</param>
+/// <param name="ConcurrencyKey">The [Job] ConcurrencyKey when it names a parameter and MaxConcurrency is at least 1 (else null: CUR2060/CUR2061).</param>
+/// <param name="MaxConcurrency">The [Job] MaxConcurrency that goes with <paramref name="ConcurrencyKey"/>; 0 without one.</param>
 /// <param name="ObsoleteWarnings">Warning IDs a reference to the class raises when it or a containing type is [Obsolete] (kept to drain stored executions); sorted, usually empty.</param>
 internal sealed record ExecutionModel(
     ExecutionModelKind Kind,
@@ -42,11 +44,12 @@ internal sealed record ExecutionModel(
     EquatableArray<string> ConstructorParameters,
     DisposeKind Dispose,
     EquatableArray<string> ObsoleteWarnings,
-    RetryModel? Retry = null)
+    RetryModel? Retry = null,
+    string? ConcurrencyKey = null,
+    int MaxConcurrency = 0)
 {
     /// <summary>The class's <c>[Schedule]</c> on a parameterless job or workflow; null otherwise.</summary>
     public ScheduleModel? Schedule { get; init; }
-
 
     /// <summary>A workflow's [Signal], [Query] and [Update] methods, in declaration order (usually empty).</summary>
     public EquatableArray<HandlerModel> Handlers { get; init; }

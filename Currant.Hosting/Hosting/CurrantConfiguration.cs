@@ -16,7 +16,7 @@ internal static class CurrantConfiguration
     private static readonly string[] ClientKeys = ["ConnectionString", "MigrateOnStartup", "PollOnly", "ListenConnectionString", "ResultPollInterval", "Defaults", WorkerSection, WorkersSection];
     private static readonly string[] DefaultsKeys = ["Retries", "Timeout", "WorkflowTimeout", "Queue", "MaxPayloadBytes"];
     private static readonly string[] WorkerKeys =
-        ["Queues", "MaxConcurrency", "PollInterval", "HeartbeatInterval", "HeartbeatTimeout", "ShutdownGrace", "RetryBaseDelay", "RetryMaxDelay", "PollOnly"];
+        ["Queues", "MaxConcurrency", "PollInterval", "HeartbeatInterval", "HeartbeatTimeout", "ShutdownGrace", "RetryBaseDelay", "RetryMaxDelay", "PollOnly", "RetainCompleted", "RetainFailed"];
 
     /// <summary>The section a worker reads: <c>Currant:Worker</c>, or <c>Currant:Workers:{name}</c> for a named one.</summary>
     public static string WorkerSectionPath(string name)
@@ -74,7 +74,15 @@ internal static class CurrantConfiguration
         options.RetryBaseDelay = Duration(section, "RetryBaseDelay") ?? options.RetryBaseDelay;
         options.RetryMaxDelay = Duration(section, "RetryMaxDelay") ?? options.RetryMaxDelay;
         options.PollOnly = Bool(section, "PollOnly") ?? options.PollOnly;
+        options.RetainCompleted = Retention(section, "RetainCompleted", options.RetainCompleted);
+        options.RetainFailed = Retention(section, "RetainFailed", options.RetainFailed);
     }
+
+    /// <summary>A retention: a duration, or "forever"/"off" (kept forever); absent keeps <paramref name="current"/>.</summary>
+    private static TimeSpan? Retention(IConfigurationSection section, string key, TimeSpan? current)
+        => section[key] is { } text && (text.Trim().Equals("forever", StringComparison.OrdinalIgnoreCase) || text.Trim().Equals("off", StringComparison.OrdinalIgnoreCase))
+            ? null
+            : Duration(section, key) ?? current;
 
     private static void RejectUnknownKeys(IConfigurationSection section, string[] known)
     {

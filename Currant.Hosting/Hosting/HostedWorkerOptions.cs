@@ -20,6 +20,8 @@ public sealed class HostedWorkerOptions
         RetryBaseDelay = defaults.RetryBaseDelay;
         RetryMaxDelay = defaults.RetryMaxDelay;
         PollOnly = defaults.PollOnly;
+        RetainCompleted = defaults.RetainCompleted;
+        RetainFailed = defaults.RetainFailed;
     }
 
     /// <summary>The queues this worker serves (default: <c>["default"]</c>). In configuration, an array or "a,b".</summary>
@@ -52,6 +54,12 @@ public sealed class HostedWorkerOptions
     /// <summary>Never LISTEN; wake by polling only.</summary>
     public bool PollOnly { get; set; }
 
+    /// <summary>How long completed executions are kept (<c>Currant:Worker:RetainCompleted</c>; null or "forever": always).</summary>
+    public TimeSpan? RetainCompleted { get; set; }
+
+    /// <summary>How long failed and cancelled executions are kept (<c>Currant:Worker:RetainFailed</c>; null or "forever": always).</summary>
+    public TimeSpan? RetainFailed { get; set; }
+
     /// <summary>The <see cref="WorkerOptions"/> these settings describe (validated when the worker starts).</summary>
     public WorkerOptions ToWorkerOptions(TimeProvider? timeProvider = null) => new()
     {
@@ -64,6 +72,8 @@ public sealed class HostedWorkerOptions
         RetryBaseDelay = RetryBaseDelay,
         RetryMaxDelay = RetryMaxDelay,
         PollOnly = PollOnly,
+        RetainCompleted = RetainCompleted,
+        RetainFailed = RetainFailed,
         TimeProvider = timeProvider ?? TimeProvider.System,
     };
 }

@@ -13,6 +13,15 @@ internal static class CurrantEnvironment
         return string.IsNullOrWhiteSpace(value) ? fallback : ParseDuration(value, variable);
     }
 
+    /// <summary>A retention: a duration, or "forever"/"off" (null: keep forever).</summary>
+    public static TimeSpan? GetRetention(string variable, TimeSpan fallback)
+    {
+        var value = Environment.GetEnvironmentVariable(variable);
+        return string.IsNullOrWhiteSpace(value) ? fallback
+            : value.Trim().Equals("forever", StringComparison.OrdinalIgnoreCase) || value.Trim().Equals("off", StringComparison.OrdinalIgnoreCase) ? null
+            : ParseDuration(value, variable);
+    }
+
     public static int GetInt(string variable, int fallback)
     {
         var value = Environment.GetEnvironmentVariable(variable);

@@ -99,4 +99,10 @@ internal static partial class Log
     // Interactive workflows (signals, queries, updates): ids 1201-1209.
     [LoggerMessage(1201, LogLevel.Debug, "Query {QueryId} was not answered by worker {WorkerId}; its caller times out")]
     public static partial void QueryNotAnswered(ILogger logger, Exception exception, Guid queryId, Guid workerId);
+
+    [LoggerMessage(1302, LogLevel.Information, "Retention deleted {Roots} finished execution(s) past their retention, {Executions} row(s) with their children")]
+    public static partial void CleanedUp(ILogger logger, long roots, long executions);
+
+    [LoggerMessage(1303, LogLevel.Warning, "The retention pass failed; the next pass tries again")]
+    public static partial void CleanupFailed(ILogger logger, Exception exception);
 }

@@ -32,7 +32,7 @@ internal sealed partial class CurrantStore
     }
 
     /// <summary>Upserts the definitions <c>currant.enqueue()</c> reads (db/0011), one statement for all of them.</summary>
-    public async Task RegisterDefinitionsAsync(IReadOnlyList<NewExecution> rows, IReadOnlyList<IReadOnlyList<string>> parameters, CancellationToken cancellationToken)
+    public async Task RegisterDefinitionsAsync(IReadOnlyList<NewExecution> rows, IReadOnlyList<ExecutionDefinition> definitions, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(WorkerQueries.RegisterDefinitions);
         var p = command.Parameters;
@@ -43,7 +43,10 @@ internal sealed partial class CurrantStore
         p.AddWithValue("max_attempts", rows.Select(r => r.MaxAttempts).ToArray());
         p.AddWithValue("timeouts", NpgsqlDbType.Array | NpgsqlDbType.Integer, rows.Select(r => ToMilliseconds(r.Timeout)).ToArray());
         p.AddWithValue("parameters", NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
-            parameters.Select(names => System.Text.Json.JsonSerializer.Serialize(names.ToArray(), InternalJsonContext.Default.StringArray)).ToArray());
+            definitions.Select(d => System.Text.Json.JsonSerializer.Serialize(d.ParameterNames.ToArray(), InternalJsonContext.Default.StringArray)).ToArray());
+        var keyed = definitions.Select(d => d.ConcurrencyKey is { } key && d.MaxConcurrency >= 1 && d.ParameterNames.ToList().IndexOf(key) is var i && i >= 0 ? (int?)i : null).ToArray();
+        p.AddWithValue("concurrency_args", NpgsqlDbType.Array | NpgsqlDbType.Integer, keyed);
+        p.AddWithValue("concurrency_maxes", NpgsqlDbType.Array | NpgsqlDbType.Integer, definitions.Select((d, i) => keyed[i] is null ? null : (int?)d.MaxConcurrency).ToArray());
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 }

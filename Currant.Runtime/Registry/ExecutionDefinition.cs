@@ -42,6 +42,12 @@ public sealed class ExecutionDefinition
     /// </summary>
     public IReadOnlyList<string> SensitiveParameters { get; init; } = [];
 
+    /// <summary>The parameter whose value limits concurrency (<see cref="JobAttribute.ConcurrencyKey"/>), or null.</summary>
+    public string? ConcurrencyKey { get; init; }
+
+    /// <summary>Executions per <see cref="ConcurrencyKey"/> value that may run at once; 0 when there is no key.</summary>
+    public int MaxConcurrency { get; init; }
+
     /// <summary>Returns true for exceptions that must not be retried.</summary>
     public Func<Exception, bool>? IsNonRetryable { get; init; }
 

@@ -66,7 +66,9 @@ public sealed class CurrantWorker : IAsyncDisposable
         _workflows.Activities = options.ActivitiesInActivation ? _jobs : null;
         _queryResponder = new QueryResponder(_store, Id, _producer.Serves, _workflows, _logger, _stopLoops.Token);
         _heartbeat = new HeartbeatService(_store, Id, _queues, options, _producer, _completer, _jobs, _logger);
-        _maintenance = [new Rescuer(_store, options.HeartbeatInterval, options.HeartbeatTimeout, _logger), new HeartbeatSweeper(_store, options, _logger)];
+        _maintenance = options.RetainCompleted is null && options.RetainFailed is null
+            ? [new Rescuer(_store, options.HeartbeatInterval, options.HeartbeatTimeout, _logger), new HeartbeatSweeper(_store, options, _logger)]
+            : [new Rescuer(_store, options.HeartbeatInterval, options.HeartbeatTimeout, _logger), new HeartbeatSweeper(_store, options, _logger), new Cleaner(_store, options, _logger)];
         _scheduler = new Scheduler(_store, _queues, options, _logger);
     }
 
@@ -138,7 +140,7 @@ public sealed class CurrantWorker : IAsyncDisposable
         try
         {
             var rows = definitions.Select(d => _client.BuildRow(d, [], options: null, idempotencyKey: null)).ToArray();
-            await _store.RegisterDefinitionsAsync(rows, definitions.Select(d => d.ParameterNames).ToArray(), cancellationToken).ConfigureAwait(false);
+            await _store.RegisterDefinitionsAsync(rows, definitions, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is Npgsql.NpgsqlException or ArgumentException && !cancellationToken.IsCancellationRequested)
         {

@@ -44,6 +44,22 @@ public sealed record WorkerOptions
     /// </summary>
     public bool ActivitiesInActivation { get; init; } = true;
 
+    /// <summary>
+    /// How long a completed execution (with its history, signals and children) is kept before the workers' retention
+    /// pass deletes it (<c>CURRANT_RETAIN_COMPLETED</c>, default 7 days; null or "forever": kept forever). Counted from
+    /// its completion; a child is kept while its root workflow is, and goes with it.
+    /// </summary>
+    public TimeSpan? RetainCompleted { get; init; } = CurrantEnvironment.GetRetention("CURRANT_RETAIN_COMPLETED", TimeSpan.FromDays(7));
+
+    /// <summary>
+    /// How long a failed or cancelled execution is kept (<c>CURRANT_RETAIN_FAILED</c>, default 30 days; null or
+    /// "forever": kept forever). Longer than <see cref="RetainCompleted"/> by default, so failures stay to investigate.
+    /// </summary>
+    public TimeSpan? RetainFailed { get; init; } = CurrantEnvironment.GetRetention("CURRANT_RETAIN_FAILED", TimeSpan.FromDays(30));
+
+    /// <summary>The average time between retention passes, jittered (tests shorten it).</summary>
+    internal TimeSpan RetentionInterval { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The clock for delays and backoff (tests substitute their own).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -67,6 +83,12 @@ public sealed record WorkerOptions
         if (PollInterval <= TimeSpan.Zero || HeartbeatInterval <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(PollInterval), "PollInterval and HeartbeatInterval must be positive.");
+        }
+
+        if (RetainCompleted < TimeSpan.Zero || RetainFailed < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RetainCompleted),
+                "RetainCompleted and RetainFailed cannot be negative; use null to keep finished executions forever.");
         }
 
         if (HeartbeatTimeout <= HeartbeatInterval)

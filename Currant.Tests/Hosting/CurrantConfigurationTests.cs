@@ -190,4 +190,21 @@ public sealed class CurrantConfigurationTests
 
         Assert.That(error.Message, Does.Contain($"{key}='{value}'").And.Contain(message));
     }
+
+    [Test]
+    public async Task WorkerRetention_FromConfiguration_AcceptsDurationsAndForever()
+    {
+        await using var services = (ServiceProvider)Build(new()
+        {
+            ["Currant:Worker:RetainCompleted"] = "48h",
+            ["Currant:Worker:RetainFailed"] = "forever",
+        });
+
+        var options = services.GetRequiredService<IOptionsMonitor<HostedWorkerOptions>>().Get(Options.DefaultName).ToWorkerOptions();
+
+        Assert.That(options.RetainCompleted, Is.EqualTo(TimeSpan.FromHours(48)));
+        Assert.That(options.RetainFailed, Is.Null);
+        Assert.That(new WorkerOptions().RetainCompleted, Is.EqualTo(TimeSpan.FromDays(7)), "on by default");
+        Assert.That(new WorkerOptions().RetainFailed, Is.EqualTo(TimeSpan.FromDays(30)));
+    }
 }

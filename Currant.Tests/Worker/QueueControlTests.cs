@@ -80,6 +80,35 @@ public sealed class QueueControlTests : CurrantFixture
         await Assert.ThrowsAsync<ArgumentException>(async () => await Client.Queues.PauseAsync("has space"));
     }
 
+    [Test]
+    public async Task KeyLimit_HoldsPerKeyAcrossTwoWorkerProcesses_WhileOtherKeysRunAlongside()
+    {
+        var queue = NewQueue("keyed");
+        var run = NewKey();
+        string[] users = ["ana", "bo", "cy"];
+        // Each user's rows one after another in the queue, so a claim must pass over a blocked user's rows to reach
+        // the next user's.
+        await KeyedJob.Options(queue: queue, client: Client).QueueMany(users.SelectMany(u => Enumerable.Range(0, 6).Select(_ => (u, run, 120))));
+
+        await using (var first = WorkerProcess.Start(ConnectionString, queue, concurrency: 8))
+        await using (var second = WorkerProcess.Start(ConnectionString, queue, concurrency: 8))
+        {
+            await first.WaitUntilAsync(async () => await ScalarAsync<long>("SELECT count(*) FROM overlap_log WHERE key LIKE @run AND ended_at IS NOT NULL", ("run", run + ":%")) == 18, TimeSpan.FromSeconds(90));
+        }
+
+        foreach (var user in users)
+        {
+            Assert.That(await MaxOverlapAsync($"{run}:{user}"), Is.EqualTo(1), $"one at a time for {user}");
+        }
+
+        var overall = await ScalarAsync<long>("""
+            SELECT max((SELECT count(*) FROM overlap_log b WHERE b.key LIKE @run AND b.started_at <= a.started_at AND b.ended_at > a.started_at))
+            FROM overlap_log a WHERE a.key LIKE @run
+            """, ("run", run + ":%"));
+        Assert.That(overall, Is.GreaterThan(1), "different users ran side by side");
+        Assert.That(await ScalarAsync<long>("SELECT count(DISTINCT pid) FROM overlap_log WHERE key LIKE @run", ("run", run + ":%")), Is.EqualTo(2), "both workers ran jobs");
+    }
+
     /// <summary>The most job bodies of <paramref name="key"/> that ran at one instant.</summary>
     private Task<long> MaxOverlapAsync(string key) => ScalarAsync<long>("""
         SELECT max((SELECT count(*) FROM overlap_log b WHERE b.key = a.key AND b.started_at <= a.started_at AND b.ended_at > a.started_at))

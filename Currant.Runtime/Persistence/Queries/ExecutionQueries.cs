@@ -87,25 +87,43 @@ internal static class ExecutionQueries
     // this activation, not inside it: an activity that kills its worker then spends attempts instead of looping.
     // Queue controls (db/0011): a paused queue gets LIMIT 0; a limited one at most its room, its limit less its running
     // rows (executions_running_queue_idx), counted after WorkerQueries.ClaimTransaction took the queue's lock.
+    // Per-key limits (db/0011, [Job(ConcurrencyKey, MaxConcurrency)]): a row of a keyed job whose key value is at its
+    // limit is passed over in the scan (so rows of other keys behind it are claimed), and the window in `next` keeps a
+    // batch from taking more rows of one key than its room. Rows of jobs without a key skip both (one primary-key
+    // probe of the tiny definitions table).
     internal const string Claim = $$"""
         WITH locked AS (
-            SELECT c.id, c.priority, c.scheduled_at
+            SELECT c.id, c.priority, c.scheduled_at, c.key, c.room
             FROM unnest(@queues::text[]) AS q(name)
             LEFT JOIN currant.queues cq ON cq.name = q.name
             CROSS JOIN LATERAL (
-                SELECT id, priority, scheduled_at FROM currant.executions
-                WHERE state = 'pending' AND queue = q.name AND scheduled_at <= now()
-                ORDER BY priority DESC, scheduled_at
+                SELECT e.id, e.priority, e.scheduled_at, k.key, k.room
+                FROM currant.executions e
+                LEFT JOIN LATERAL (
+                    SELECT e.name || ':' || (e.args -> d.concurrency_arg)::text AS key,
+                           d.concurrency_max - (SELECT count(*) FROM currant.executions r
+                                                WHERE r.state = 'running' AND r.name = e.name
+                                                  AND r.args -> d.concurrency_arg = e.args -> d.concurrency_arg) AS room
+                    FROM currant.definitions d
+                    WHERE d.name = e.name AND d.concurrency_max IS NOT NULL AND e.kind = 'job'
+                ) AS k ON true
+                WHERE e.state = 'pending' AND e.queue = q.name AND e.scheduled_at <= now() AND (k.room IS NULL OR k.room > 0)
+                ORDER BY e.priority DESC, e.scheduled_at
                 LIMIT CASE
                     WHEN cq.paused THEN 0
                     WHEN cq.max_concurrency IS NULL THEN @limit
                     ELSE LEAST(@limit, GREATEST(0, cq.max_concurrency
                         - (SELECT count(*) FROM currant.executions r WHERE r.queue = q.name AND r.state = 'running')))
                 END
-                FOR UPDATE SKIP LOCKED
+                FOR UPDATE OF e SKIP LOCKED
             ) AS c
         ), next AS (
-            SELECT id FROM locked ORDER BY priority DESC, scheduled_at LIMIT @limit
+            SELECT id FROM (
+                SELECT id, priority, scheduled_at, key, room, row_number() OVER (PARTITION BY key ORDER BY priority DESC, scheduled_at) AS nth
+                FROM locked
+            ) AS l
+            WHERE key IS NULL OR nth <= room
+            ORDER BY priority DESC, scheduled_at LIMIT @limit
         )
         UPDATE currant.executions e
         SET state = 'running', worker_id = @worker_id, started_at = now(),
@@ -178,7 +196,7 @@ internal static class ExecutionQueries
             FROM input i
             WHERE e.id = i.id AND e.worker_id = @worker_id AND e.state = 'running'
               AND CASE WHEN e.kind = 'workflow' THEN e.activations ELSE e.attempt END = i.fence
-            RETURNING e.id, e.state, e.queue, e.scheduled_at
+            RETURNING e.id, e.state, e.queue, e.scheduled_at, e.name
         ), finished AS (
             SELECT pg_notify('{{SharedNames.FinishedChannel}}', string_agg(id::text, ',')) AS n
             FROM (SELECT id, (row_number() OVER ()) / 100 AS chunk FROM done WHERE state IN ('completed', 'failed', 'cancelled')) c
@@ -188,7 +206,8 @@ internal static class ExecutionQueries
             SELECT pg_notify('{{SharedNames.PendingChannel}}', queue) AS n FROM (
                 SELECT DISTINCT queue FROM done
                 WHERE (state = 'pending' AND scheduled_at <= now())
-                   OR queue IN (SELECT name FROM currant.queues WHERE max_concurrency IS NOT NULL)) q
+                   OR queue IN (SELECT name FROM currant.queues WHERE max_concurrency IS NOT NULL)
+                   OR name IN (SELECT name FROM currant.definitions WHERE concurrency_max IS NOT NULL)) q
         ), due AS (
             SELECT currant.notify_due(queue, min(scheduled_at)) AS n FROM done WHERE state = 'pending' AND scheduled_at > now() GROUP BY queue
         )

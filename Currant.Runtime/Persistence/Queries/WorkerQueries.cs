@@ -78,21 +78,27 @@ internal static class WorkerQueries
                     SELECT pg_advisory_xact_lock(k) FROM (
                         SELECT hashtextextended('currant.queue:' || name, 0) AS k FROM currant.queues
                         WHERE name = ANY(@queues::text[]) AND max_concurrency IS NOT NULL
+                        UNION
+                        SELECT hashtextextended('currant.keys', 0) WHERE EXISTS (SELECT 1 FROM currant.definitions WHERE concurrency_max IS NOT NULL)
                         ORDER BY 1) AS keys) AS locks)
         """;
 
     // definitions primary key (db/0011): the jobs and workflows this worker knows, with the settings the .NET client
     // would enqueue them with, so currant.enqueue() in SQL can check and complete a call by name.
     internal const string RegisterDefinitions = """
-        INSERT INTO currant.definitions AS d (name, kind, queue, priority, max_attempts, timeout_ms, parameters)
-        SELECT t.name, t.kind, t.queue, t.priority, t.max_attempts, t.timeout_ms, ARRAY(SELECT jsonb_array_elements_text(t.parameters))
-        FROM unnest(@names::text[], @kinds::text[], @queues::text[], @priorities::int[], @max_attempts::int[], @timeouts::int[], @parameters::jsonb[])
-            AS t(name, kind, queue, priority, max_attempts, timeout_ms, parameters)
+        INSERT INTO currant.definitions AS d (name, kind, queue, priority, max_attempts, timeout_ms, parameters, concurrency_arg, concurrency_max)
+        SELECT t.name, t.kind, t.queue, t.priority, t.max_attempts, t.timeout_ms, ARRAY(SELECT jsonb_array_elements_text(t.parameters)),
+               t.concurrency_arg, t.concurrency_max
+        FROM unnest(@names::text[], @kinds::text[], @queues::text[], @priorities::int[], @max_attempts::int[], @timeouts::int[], @parameters::jsonb[],
+                    @concurrency_args::int[], @concurrency_maxes::int[])
+            AS t(name, kind, queue, priority, max_attempts, timeout_ms, parameters, concurrency_arg, concurrency_max)
         ON CONFLICT (name) DO UPDATE
         SET kind = excluded.kind, queue = excluded.queue, priority = excluded.priority, max_attempts = excluded.max_attempts,
-            timeout_ms = excluded.timeout_ms, parameters = excluded.parameters, updated_at = now()
-        WHERE (d.kind, d.queue, d.priority, d.max_attempts, d.timeout_ms, d.parameters)
-              IS DISTINCT FROM (excluded.kind, excluded.queue, excluded.priority, excluded.max_attempts, excluded.timeout_ms, excluded.parameters)
+            timeout_ms = excluded.timeout_ms, parameters = excluded.parameters, concurrency_arg = excluded.concurrency_arg,
+            concurrency_max = excluded.concurrency_max, updated_at = now()
+        WHERE (d.kind, d.queue, d.priority, d.max_attempts, d.timeout_ms, d.parameters, d.concurrency_arg, d.concurrency_max)
+              IS DISTINCT FROM (excluded.kind, excluded.queue, excluded.priority, excluded.max_attempts, excluded.timeout_ms, excluded.parameters,
+                                excluded.concurrency_arg, excluded.concurrency_max)
         """;
 
     // The database health check: proves a pooled connection opens and the server answers.
