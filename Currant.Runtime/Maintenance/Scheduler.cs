@@ -34,14 +34,14 @@ internal sealed class Scheduler(CurrantStore store, string[] queues, WorkerOptio
     public void WakeIn(TimeSpan delay) => _alarm.WakeIn(delay);
 
     /// <summary>
-    /// Creates or updates the <c>[Schedule]</c> schedules of the registered definitions on this worker's queues and
+    /// Creates or updates the <c>[Schedule]</c> schedules of <paramref name="definitions"/> (the registered ones) on this worker's queues and
     /// deletes the attribute schedules of those queues that no registered definition declares any more. Throws
     /// <see cref="InvalidOperationException"/> naming the class for a schedule that cannot work.
     /// </summary>
-    public async Task DeclareAsync(CurrantClient client, CancellationToken cancellationToken)
+    public async Task DeclareAsync(CurrantClient client, IEnumerable<ExecutionDefinition> definitions, CancellationToken cancellationToken)
     {
         var declared = new List<NewSchedule>();
-        foreach (var definition in ExecutionRegistry.All.OrderBy(d => d.Name, StringComparer.Ordinal))
+        foreach (var definition in definitions.OrderBy(d => d.Name, StringComparer.Ordinal))
         {
             if (definition.Schedule is not { } spec)
             {

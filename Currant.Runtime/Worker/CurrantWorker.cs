@@ -93,8 +93,17 @@ public sealed class CurrantWorker : IAsyncDisposable
         await _heartbeat.BeatAsync(cancellationToken).ConfigureAwait(false);
         await ResumeParkedAsync(cancellationToken).ConfigureAwait(false);
         await RegisterDefinitionsAsync(cancellationToken).ConfigureAwait(false);
-        // [Schedule] attributes: an invalid one stops the start here, with the class named.
-        await _scheduler.DeclareAsync(_client, cancellationToken).ConfigureAwait(false);
+        // [Schedule] attributes: an invalid one stops the start here, with the class named, and takes the worker row
+        // it just wrote along (no loop has started, so nothing else of this worker exists).
+        try
+        {
+            await _scheduler.DeclareAsync(_client, ExecutionRegistry.All, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException)
+        {
+            await _store.DeleteWorkerAsync(Id, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
 
         if (!_options.PollOnly && _client.Listener is { } listener)
         {

@@ -225,6 +225,7 @@ public sealed class CurrantTestEnvironment : IAsyncDisposable
             beats.Parameters.AddWithValue("span", span);
             batch.BatchCommands.Add(beats);
             batch.BatchCommands.Add(new NpgsqlBatchCommand(TestClockQueries.NotifyDue));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(TestClockQueries.NotifySchedulesDue));
             await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 

@@ -38,6 +38,12 @@ internal static class TestClockQueries
         FROM (SELECT DISTINCT queue FROM currant.executions WHERE state = 'pending' AND scheduled_at <= now()) q
         """;
 
+    // Schedules due at the new time: their workers' schedulers wake on currant_due (db/0010, Maintenance/Scheduler)
+    // instead of at the alarm they armed for the old time.
+    internal const string NotifySchedulesDue = """
+        SELECT currant.notify_due(queue, next_run_at) FROM currant.schedules WHERE NOT paused AND next_run_at <= now()
+        """;
+
     // Whether anything can happen without time passing: a row running (an activation, an activity, a job) or due now.
     // Otherwise, how long until the next pending row is due (null: nothing is scheduled).
     internal const string Quiet = """

@@ -251,4 +251,30 @@ public sealed class CurrantSchedulesTests : CurrantFixture
         await Client.Schedules.DeleteAsync("AttributeTick");
         await Client.Schedules.DeleteAsync("ByApi");
     }
+
+    [TestCase("0 25 * * *", "UTC", false, "'0 25 * * *' is not a valid cron expression")]
+    [TestCase("0 3 * * *", "Mars/Olympus", false, "'Mars/Olympus' is not a time zone")]
+    [TestCase("0 3 * * *", "UTC", true, "needs a method without parameters")]
+    public async Task Declare_AScheduleThatCannotWork_FailsNamingTheClassAndStoresNothing(string cron, string zone, bool withParameters, string problem)
+    {
+        // What the analyzers stop at compile time (CUR2050-CUR2052), as a stale build could still register it. Not
+        // put in the process-wide registry: every later worker of the test run would see it.
+        var queue = NewQueue("sched-bad");
+        var name = "Broken" + NewKey();
+        var definition = new ExecutionDefinition
+        {
+            Name = name,
+            Kind = ExecutionKind.Job,
+            Queue = queue,
+            ParameterNames = withParameters ? ["email"] : [],
+            Schedule = new ScheduleSpec(cron) { TimeZone = zone },
+            Invoke = _ => ValueTask.FromResult<byte[]?>(null),
+        };
+        using var scheduler = new Currant.Maintenance.Scheduler(Client.Store, [queue], new WorkerOptions { Queues = [queue] }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => scheduler.DeclareAsync(Client, [ScheduledRecord.CurrantDefinition, definition], CancellationToken.None));
+
+        Assert.That(ex!.Message, Does.StartWith($"[Schedule] on '{name}'").And.Contain(problem));
+        Assert.That(await Client.Schedules.GetAsync(name), Is.Null);
+    }
 }

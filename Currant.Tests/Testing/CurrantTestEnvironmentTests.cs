@@ -34,6 +34,27 @@ public sealed class CurrantTestEnvironmentTests
     }
 
     [Test]
+    public async Task SkipTime_PastADailyScheduleFireTime_EnqueuesOneRunAtOnce()
+    {
+        await using var env = await StartAsync(o => o.AutoSkipTime = false);
+        var key = Guid.NewGuid().ToString("N");
+        var name = "daily-" + key;
+        var info = await Currant.Tests.Schedules.ScheduledRecord.Options(client: env.Client).Schedule(name, "0 3 * * *", key);
+        var wait = Stopwatch.StartNew();
+
+        await env.SkipTimeAsync(TimeSpan.FromDays(3));
+        while (Currant.Tests.Jobs.Probe.Count(key) == 0 && wait.Elapsed < Wait)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.That(Currant.Tests.Jobs.Probe.Count(key), Is.EqualTo(1), "three missed days, caught up as the latest only");
+        Assert.That(wait.Elapsed, Is.LessThan(TimeSpan.FromSeconds(4)), "woken by the skip, not by a poll");
+        var after = await env.Client.Schedules.GetAsync(name);
+        Assert.That(after!.NextRunAt, Is.GreaterThan(info.NextRunAt!.Value.AddDays(2)));
+    }
+
+    [Test]
     public async Task SkipTime_PastASignalTimeout_EndsTheWaitWithTimeout()
     {
         await using var env = await StartAsync(o => o.AutoSkipTime = false);
