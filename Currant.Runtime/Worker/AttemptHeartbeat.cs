@@ -35,6 +35,7 @@ internal sealed class AttemptHeartbeat
     private bool _beaten;
     private bool _dirty;
     private bool _detailsUnwritten;
+    private bool _stopped;
     private Task? _pump;
 
     /// <summary>
@@ -154,7 +155,7 @@ internal sealed class AttemptHeartbeat
             }
 
             _dirty = true;
-            if (_store is null || _pump is not null || _stop.IsCancellationRequested)
+            if (_store is null || _pump is not null || _stopped)
             {
                 return;
             }
@@ -172,6 +173,8 @@ internal sealed class AttemptHeartbeat
         Task? pump;
         lock (_gate)
         {
+            // No pump starts after this: the one running (if any) is the last.
+            _stopped = true;
             pump = _pump;
         }
 
@@ -203,7 +206,7 @@ internal sealed class AttemptHeartbeat
             string? details;
             lock (_gate)
             {
-                if (!_dirty || _stop.IsCancellationRequested)
+                if (!_dirty || _stopped)
                 {
                     _pump = null;
                     return;

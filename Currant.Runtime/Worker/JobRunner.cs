@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text;
 using Currant.Persistence;
 using Microsoft.Extensions.DependencyInjection;
@@ -218,7 +219,9 @@ internal sealed class JobRunner : IExecutionRunner, IActivityExecutor
             {
                 // Lost: a sweep timed the row out already (this outcome is fenced out); say the same thing it did.
                 return Failure(row, new TimeoutException(
-                    $"Attempt {row.Attempt} of '{row.Name}' sent no heartbeat for {row.HeartbeatTimeout} (its HeartbeatTimeout).", ex), nonRetryable: false);
+                    string.Create(CultureInfo.InvariantCulture,
+                        $"Attempt {row.Attempt} of '{row.Name}' sent no heartbeat for {row.HeartbeatTimeout?.TotalSeconds:0.###} s (its HeartbeatTimeout)."),
+                    ex), nonRetryable: false);
             }
 
             var timeout = new TimeoutException($"Attempt {row.Attempt} of '{row.Name}' exceeded its timeout of {row.Timeout}.", ex);

@@ -147,6 +147,13 @@ public partial class SilentFlow
     public Task<string> RunAsync(string key) => SilentStep.Run(key);
 }
 
+/// <summary>Two SilentSteps side by side: both committed in one activation as rows of their own.</summary>
+[Workflow(Queue = "wf")]
+public partial class TwoSilentSteps
+{
+    public async Task<string[]> RunAsync(string key) => await Task.WhenAll(SilentStep.Run(key + "a"), SilentStep.Run(key + "b"));
+}
+
 /// <summary>Workflow code may not heartbeat.</summary>
 [Workflow(Queue = "wf")]
 public partial class HeartbeatingWorkflow

@@ -149,6 +149,20 @@ public sealed class HeartbeatTests : CurrantFixture
     }
 
     [Test]
+    public async Task ActivitiesWithAHeartbeatTimeout_ScheduledTogether_EachKeepTheirTimeoutAndPolicy()
+    {
+        var queue = NewQueue("wf");
+        await using var worker = await StartWorkerAsync(queue);
+
+        var handle = await TwoSilentSteps.Options(queue: queue, client: Client).Queue(NewKey());
+
+        Assert.That(await handle.GetResultAsync(Wait), Is.EqualTo(new[] { "attempt 2 resumed at 42", "attempt 2 resumed at 42" }));
+        Assert.That(await ScalarAsync<long>(
+            "SELECT count(*) FROM currant.executions WHERE parent_id = @id AND heartbeat_timeout_ms = 1000 AND retry_policy = '{\"initialDelay\": 0}' AND attempt = 2",
+            ("id", handle.Id)), Is.EqualTo(2));
+    }
+
+    [Test]
     public async Task ActivityWithAHeartbeatTimeout_GetsItsOwnRow_AndIsTimedOutAndRetriedFromItsDetails()
     {
         var queue = NewQueue("wf");

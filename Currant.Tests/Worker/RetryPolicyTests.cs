@@ -69,6 +69,20 @@ public sealed class RetryPolicyTests : CurrantFixture
     }
 
     [Test]
+    public async Task QueueManyWithIdempotencyKey_StoresThePolicyAndHeartbeatTimeoutOnEveryRow()
+    {
+        var queue = NewQueue();
+        var stub = Greet.Options(queue: queue, client: Client, idempotencyKey: NewKey(),
+            retryPolicy: new RetryPolicy(initialDelay: TimeSpan.FromSeconds(3), backoffCoefficient: 1), heartbeatTimeout: TimeSpan.FromSeconds(12));
+
+        var handles = await stub.QueueMany(["a", "b", "c"]);
+
+        Assert.That(await ScalarAsync<long>(
+            "SELECT count(*) FROM currant.executions WHERE id = ANY(@ids) AND heartbeat_timeout_ms = 12000 AND retry_policy = '{\"backoff\": 1, \"initialDelay\": 3}'",
+            ("ids", handles.Select(h => h.Id).ToArray())), Is.EqualTo(3));
+    }
+
+    [Test]
     public async Task NonRetryableErrorTypes_ByNameOrBaseTypeName_FailTheJobOnTheFirstAttempt()
     {
         var queue = NewQueue();

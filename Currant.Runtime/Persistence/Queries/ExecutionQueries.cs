@@ -244,7 +244,7 @@ internal static class ExecutionQueries
                                     ELSE e.scheduled_at END,
                 error = jsonb_build_object('type', 'System.TimeoutException',
                                            'message', 'Attempt ' || e.attempt || ' of ''' || e.name || ''' sent no heartbeat for '
-                                                      || round(e.heartbeat_timeout_ms / 1000.0, 3) || ' s (its HeartbeatTimeout); last heartbeat: '
+                                                      || (e.heartbeat_timeout_ms / 1000.0)::float8 || ' s (its HeartbeatTimeout); last heartbeat: '
                                                       || COALESCE(to_char(e.heartbeat_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'none') || '.',
                                            'nonRetryable', false),
                 worker_id = NULL
