@@ -23,9 +23,11 @@ internal static class BenchCommand
         var inlineSteps = new CliOption<int?>("--inline-steps") { Description = "Each workflow runs this many no-op Workflow.Step calls instead of activities" };
         var timers = new CliOption<int>("--timers") { Description = $"Delayed jobs (200-500 ms) to enqueue one at a time on an idle worker, measuring start - due; then {TimerBenchmark.SleepWorkflows} workflows one after another that each sleep {TimerBenchmark.SleepFor.TotalSeconds:0} s (0 skips the timers workload)", DefaultValueFactory = () => 0 };
         var json = new CliOption<bool>("--json") { Description = "Print results as JSON only" };
+        var continueAsNew = new CliOption<int>("--continue-as-new") { Description = "Only this: one workflow loops this many iterations (each a 1 ms durable timer, so an activation), continuing as new every --iterations-per-run; prints each run's cost per activation" };
+        var perRun = new CliOption<int>("--iterations-per-run") { Description = $"With --continue-as-new: iterations per run (default {BenchSettings.DefaultIterationsPerRun}; as many as --continue-as-new for one run that never continues)", DefaultValueFactory = () => BenchSettings.DefaultIterationsPerRun };
         var command = new CliCommand("bench", "Measure enqueue, throughput and latency. Without a database URL it starts a durable local PostgreSQL.")
         {
-            Options = { jobs, concurrency, workers, queues, payloadSize, compute, workflows, activities, inlineSteps, timers, json },
+            Options = { jobs, concurrency, workers, queues, payloadSize, compute, workflows, activities, inlineSteps, timers, json, continueAsNew, perRun },
         };
         command.Subcommands.Add(BenchWorkerCommand.Create());
         command.Action = (parse, ct) => CurrantCommandLine.RunAsync(parse, async output =>
@@ -44,6 +46,9 @@ internal static class BenchCommand
                 InlineSteps = parse.GetValue(inlineSteps),
                 Timers = parse.GetValue(timers),
                 Quiet = parse.GetValue(json),
+                ContinueAsNew = parse.GetValue(continueAsNew),
+                IterationsPerRun = parse.GetValue(perRun),
+                OtherWorkloadGiven = parse.WasGiven(jobs) || parse.GetValue(workflows) > 0 || parse.GetValue(timers) > 0 || parse.GetValue(workers) > 0,
             };
             settings.Validate();
 
@@ -61,6 +66,22 @@ internal static class BenchCommand
                 await using var client = await CurrantClient.ConnectAsync(url, cancellationToken: ct).ConfigureAwait(false);
                 await client.MigrateAsync(ct).ConfigureAwait(false);
                 var server = await ReadSettingsAsync(client, ct).ConfigureAwait(false);
+                if (settings.ContinueAsNew > 0)
+                {
+                    var loop = await new ContinueAsNewBenchmark(client, $"benchcan-{Guid.NewGuid():N}"[..23], settings.ContinueAsNew, settings.IterationsPerRun, settings.Concurrency)
+                        .RunAsync(ct).ConfigureAwait(false);
+                    if (settings.Quiet)
+                    {
+                        await output.WriteLineAsync(ContinueAsNewBenchmark.ToJson(loop)).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        ContinueAsNewBenchmark.Print(loop);
+                    }
+
+                    return 0;
+                }
+
                 if (settings.Queues is { } given)
                 {
                     await JobBenchmark.EnsureUnusedAsync(client, given, ct).ConfigureAwait(false);
