@@ -42,6 +42,18 @@ internal sealed record BenchSettings
 
     public bool Quiet { get; init; }
 
+    /// <summary><c>--continue-as-new N</c>: the loop's iterations (0: not this workload).</summary>
+    public int ContinueAsNew { get; init; }
+
+    /// <summary><c>--iterations-per-run</c>: iterations of the loop per run before it continues as new.</summary>
+    public int IterationsPerRun { get; init; } = DefaultIterationsPerRun;
+
+    /// <summary>500 iterations per run, as issue 12's target loop continues.</summary>
+    public const int DefaultIterationsPerRun = 500;
+
+    /// <summary>Another workload was asked for (the continue-as-new workload runs alone).</summary>
+    public bool OtherWorkloadGiven { get; init; }
+
     public void Validate()
     {
         if (Jobs < 0 || Workflows < 0)
@@ -52,6 +64,16 @@ internal sealed record BenchSettings
         if (Timers < 0)
         {
             throw new CommandLineException($"--timers must be >= 0 (got {Timers}).");
+        }
+
+        if (ContinueAsNew < 0 || IterationsPerRun < 1)
+        {
+            throw new CommandLineException($"--continue-as-new must be >= 0 and --iterations-per-run >= 1 (got {ContinueAsNew} and {IterationsPerRun}).");
+        }
+
+        if (ContinueAsNew > 0 && OtherWorkloadGiven)
+        {
+            throw new CommandLineException("--continue-as-new runs alone, in this process: leave out --jobs, --workflows, --timers and --workers.");
         }
 
         if (Concurrency < 1)

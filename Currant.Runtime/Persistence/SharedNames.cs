@@ -80,4 +80,13 @@ internal static class SharedNames
 
     /// <summary>A parked workflow: its code blocked its thread.</summary>
     public const string WorkflowBlockedError = "Currant.WorkflowBlockedException";
+
+    /// <summary>The history row of a cancel request a workflow's code sees (db/0008, currant.cancel_tree).</summary>
+    public const string CancelHistoryKind = "cancel";
+
+    /// <summary>
+    /// The sequence number of <see cref="CancelHistoryKind"/>: outside the steps (counting up from 1) and the versions
+    /// (counting down from -1). db/0008 writes it as a literal.
+    /// </summary>
+    public const int CancelSeq = -2_000_000_000;
 }

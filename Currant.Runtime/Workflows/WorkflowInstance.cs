@@ -126,7 +126,7 @@ internal sealed partial class WorkflowInstance : IWorkflowContext
     /// The history row of a cancellation request (db/0008): outside the range of steps (positive) and versions
     /// (counting down from -1), delivered by its arrival order like an outcome.
     /// </summary>
-    public const int CancelSeq = -2_000_000_000;
+    public const int CancelSeq = Persistence.SharedNames.CancelSeq;
 
     /// <summary>True once the code read <see cref="CancellationToken"/>: cancelling it then runs its clean-up (db/0008).</summary>
     public bool HandlesCancel { get; private set; }

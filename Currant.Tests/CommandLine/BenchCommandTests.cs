@@ -27,12 +27,27 @@ public sealed class BenchCommandTests : CurrantFixture
     [TestCase("--activities-per-workflow must be >= 1 (got -1)", "--workflows", "10", "--activities-per-workflow", "-1")]
     [TestCase("--timers must be >= 0 (got -1)", "--timers", "-1")]
     [TestCase("--inline-steps shapes the workflows workload, which runs only with --workflows N", "--inline-steps", "5")]
+    [TestCase("--continue-as-new runs alone, in this process", "--continue-as-new", "100", "--workflows", "10")]
+    [TestCase("--continue-as-new must be >= 0 and --iterations-per-run >= 1 (got 100 and 0)", "--continue-as-new", "100", "--iterations-per-run", "0")]
     public async Task Bench_WithABadFlag_SaysWhatIsWrongBeforeTouchingTheDatabase(string message, params string[] args)
     {
         var (code, output) = await BenchAsync([.. args, "--database-url", NoServer]);
 
         Assert.That(code, Is.EqualTo(1));
         Assert.That(output, Does.Contain("error: " + message));
+    }
+
+    [Test]
+    public async Task Bench_WithContinueAsNew_ReportsEachRunOfTheChain()
+    {
+        var (code, output) = await BenchAsync("--continue-as-new", "7", "--iterations-per-run", "3", "--json", "--database-url", ConnectionString);
+
+        Assert.That(code, Is.Zero, output);
+        using var json = JsonDocument.Parse(output);
+        var runs = json.RootElement.GetProperty("runs").EnumerateArray().ToArray();
+        Assert.That(runs.Select(r => r.GetProperty("historyRows").GetInt64()), Is.EqualTo(new long[] { 4, 4, 2 }), "a start row and one timer per iteration, 3 + 3 + 1");
+        Assert.That(runs.Select(r => r.GetProperty("activations").GetInt32()), Is.EqualTo(new[] { 4, 4, 2 }), "one activation per timer, plus the start");
+        Assert.That(runs.Select(r => r.GetProperty("msPerActivation").GetDouble()), Is.All.Positive);
     }
 
     [TestCase("--activities-per-workflow", "activities", 3, 0)]

@@ -89,6 +89,8 @@ public sealed class GeneratedWorkflowRuntimeTests
 
             public static Task RunShip(string orderId) => Ship.Run(orderId);
 
+            public static Exception ContinueOrder(string orderId, int amount, string token) => ProcessOrder.ContinueAsNew(orderId, amount, new Card(token));
+
             public static Task<ExecutionHandle<int>> QueueAudit(ICurrantClient client, string what) => Audit.Options(client: client).Queue(what);
 
             public static Task<IReadOnlyList<ExecutionHandle>> QueueManyShip(ICurrantClient client, string[] orderIds)
@@ -315,6 +317,24 @@ public sealed class GeneratedWorkflowRuntimeTests
             Assert.That(Encoding.UTF8.GetString(arguments), Is.EqualTo("""["hi"]"""));
             Assert.That(options, Is.EqualTo(new EnqueueOptions { Timeout = TimeSpan.FromMinutes(5) }));
         });
+    }
+
+    [Test]
+    public void ContinueAsNew_InsideAWorkflow_HandsItsDefinitionAndArgumentsToTheWorkflow()
+    {
+        var workflow = new FakeWorkflowContext(WorkflowJson, new RecordingClient());
+
+        Exception continued;
+        using (workflow.Enter())
+        {
+            continued = (Exception)Call("ContinueOrder", "o-9", 70, "visa");
+        }
+
+        Assert.That(continued, Is.TypeOf<ContinueAsNewException>());
+        Assert.That(((ContinueAsNewException)continued).WorkflowName, Is.EqualTo("wf.order"));
+        var (definition, arguments) = workflow.Continued.Single();
+        Assert.That(definition, Is.SameAs(Definition("wf.order")));
+        Assert.That(Encoding.UTF8.GetString(arguments), Is.EqualTo("""["o-9",70,{"card_token":"visa"}]"""), "RunAsync's parameters, written with the workflow's serializer");
     }
 
     [Test]

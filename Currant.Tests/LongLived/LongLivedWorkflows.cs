@@ -84,6 +84,31 @@ public partial class CleansUpOnCancel
     }
 }
 
+/// <summary>
+/// Waits for "start", then runs a slow activity inside its activation: a cancel that arrives meanwhile is recorded,
+/// and delivered once the activation has committed and the workflow waits again.
+/// </summary>
+[Workflow(Queue = "wf")]
+public partial class CancelledWhileRunning
+{
+    public async Task<string> RunAsync(string key, int workMillis)
+    {
+        var token = Workflow.CancellationToken;
+        await Workflow.WaitForSignal<string>("start");
+        try
+        {
+            await Echo.Run(key, "work", workMillis);
+            await Workflow.WaitForSignal<string>("never");
+            return "finished";
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            await Echo.Run(key, "cleanup", 0);
+            throw;
+        }
+    }
+}
+
 /// <summary>Reads the token but swallows the cancellation and waits again: only a second cancel ends it.</summary>
 [Workflow(Queue = "wf")]
 public partial class IgnoresCancel

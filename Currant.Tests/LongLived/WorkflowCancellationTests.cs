@@ -56,6 +56,25 @@ public sealed class WorkflowCancellationTests : CurrantFixture
     }
 
     [Test]
+    public async Task Cancel_WhileAnActivationRuns_IsDeliveredWhenTheWorkflowWaitsAgain()
+    {
+        var queue = NewQueue("cancel");
+        var key = NewKey();
+        await using var worker = await StartWorkerAsync(queue);
+        var handle = await CancelledWhileRunning.Options(queue: queue, client: Client).Queue(key, 1500);
+        await WaitForSuspendedAsync(handle.Id);
+        await handle.SignalAsync("start", "go");
+        await WaitUntilAsync(() => Probe.Of(key).Any(e => e.Note == "start:work"));
+
+        Assert.That(await handle.CancelAsync(), Is.True);
+        Assert.That((await handle.GetStatusAsync()).State, Is.EqualTo(ExecutionState.Running), "recorded, not ended");
+
+        await Assert.ThrowsAsync<ExecutionCancelledException>(async () => await handle.GetResultAsync(Wait));
+        Assert.That(Probe.Of(key).Select(e => e.Note), Is.EqualTo(new[] { "start:work", "end:work", "start:cleanup", "end:cleanup" }),
+            "the running activity finished, then the clean-up ran");
+    }
+
+    [Test]
     public async Task Cancel_ASecondTime_EndsAWorkflowThatIgnoresTheFirst()
     {
         var queue = NewQueue("cancel");

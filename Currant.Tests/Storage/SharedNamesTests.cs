@@ -13,8 +13,13 @@ public sealed class SharedNamesTests
     [TestCase(SharedNames.DueChannel)]
     [TestCase(SharedNames.WorkflowTimeoutTimer)]
     [TestCase(SharedNames.SignalTimeoutTimer)]
+    [TestCase(SharedNames.CancelHistoryKind)]
     public void Migrations_SpellEachSharedNameAsTheCodeDoes(string name)
         => Assert.That(Migrations, Does.Contain($"'{name}'"), $"db/*.sql should use '{name}' exactly as Persistence/SharedNames.cs does");
+
+    [Test]
+    public void Migrations_WriteTheCancelRequestAtTheSeqTheEngineReads()
+        => Assert.That(Migrations, Does.Contain($"SELECT e.id, {SharedNames.CancelSeq.ToString(System.Globalization.CultureInfo.InvariantCulture)}, '{SharedNames.CancelHistoryKind}'"));
 
     [TestCase("emails 300", "emails", 300)]
     [TestCase("tenant:7.reports-eu_1 0", "tenant:7.reports-eu_1", 0)]
