@@ -154,6 +154,32 @@ internal static class DiagnosticDescriptors
         "[{0}] {1} = {2} on '{3}' {4}",
         "RetryDelay and RetryMaxDelay are seconds between attempts (RetryMaxDelay not below RetryDelay), RetryBackoff multiplies each further delay and is at least 1 (1 polls at a constant pace), HeartbeatTimeout is seconds and 0 means none. The source generator leaves an invalid value out, so the worker's default would apply silently.");
 
+    // ---- Workflow handlers ([Signal], [Query], [Update], [UpdateValidator]), issue 12.
+
+    public static readonly DiagnosticDescriptor ReadOnlyHandlerChangesState = Create(
+        "CUR1020", DiagnosticCategories.Determinism, DiagnosticSeverity.Warning,
+        "Queries and update validators must only read workflow state",
+        "The {0} {1}: a query or validator runs without being recorded (on a cached instance or a throwaway replay), so it must only read the workflow's state",
+        "A query is answered from whatever instance a worker holds, or from a replay thrown away afterwards, and is never recorded; an update validator runs before the update is recorded and leaves no trace when it rejects. A write there changes the workflow on one worker and not on a replay, and a Workflow.* call, a Run/Queue stub or a signal would record or wait where nothing may be recorded. Read fields and return; change state in a [Signal] or [Update] method.");
+
+    public static readonly DiagnosticDescriptor HandlerShape = Create(
+        "CUR2020", DiagnosticCategories.Declaration, DiagnosticSeverity.Error,
+        "Workflow handler has an unsupported shape",
+        "[{0}] method '{1}': {2}",
+        "Signal, query and update handlers are instance methods of a [Workflow] class, called by name with JSON arguments: a [Signal] returns void or Task, a [Query] returns a value (never a task: it answers at once), an [Update] returns anything, an [UpdateValidator] returns void and throws to reject. Parameters are passed by value and no CancellationToken is taken. The source generator skips a handler that breaks a rule.");
+
+    public static readonly DiagnosticDescriptor ValidatorMismatch = Create(
+        "CUR2021", DiagnosticCategories.Declaration, DiagnosticSeverity.Error,
+        "Update validator does not fit its update",
+        "[UpdateValidator] '{0}' {1}",
+        "An [UpdateValidator(nameof(X))] method receives the same arguments as the [Update] method X of the same workflow: it must name an [Update] method and take the same parameter types in the same order. The source generator ignores a validator that does not fit, so the update would run unvalidated.");
+
+    public static readonly DiagnosticDescriptor DuplicateHandler = Create(
+        "CUR2022", DiagnosticCategories.Declaration, DiagnosticSeverity.Error,
+        "Workflow handler name is not unique",
+        "[{0}] method '{1}': {2}",
+        "Signals, queries and updates reach their handler by name, so a workflow has at most one handler of each kind per name (the method name, or the attribute's Name), and a handler method is not overloaded. The source generator keeps only the first and skips overloaded ones.");
+
     // ---- CUR3xxx: API usage.
 
     public static readonly DiagnosticDescriptor RunOutsideWorkflow = Create(

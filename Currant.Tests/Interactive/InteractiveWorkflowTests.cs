@@ -153,6 +153,46 @@ public sealed class InteractiveWorkflowTests : CurrantFixture
         await h.CancelAsync();
     }
 
+    [Test]
+    public async Task Updates_AfterAWorkerRestart_RunOnTheReplayedState()
+    {
+        var queue = NewQueue("replay");
+        var h = await InteractiveSlowUpdates.Options(queue: queue, client: Client).Queue();
+        await using (var first = await StartWorkerAsync(queue))
+        {
+            Assert.That(await h.Updates.AddSlowly(1), Is.EqualTo(2));
+            Assert.That(await h.Updates.AddSlowly(2), Is.EqualTo(6));
+        }
+
+        await using var second = await StartWorkerAsync(queue);
+        Assert.That(await h.Updates.AddSlowly(3), Is.EqualTo(12), "the fresh worker replayed both earlier updates first");
+        Assert.That(await h.Queries.Total(), Is.EqualTo(12));
+        await h.Signals.Finish();
+        Assert.That(await h.GetResultAsync(Wait), Is.EqualTo(12));
+        Assert.That(await ScalarAsync<object>("SELECT error FROM currant.executions WHERE id = @id", ("id", h.Id)), Is.EqualTo(DBNull.Value), "never parked");
+    }
+
+    [Test]
+    public async Task WorkflowReplayer_OfAHistoryWithHandledSignalsAndUpdates_FindsItCompatible()
+    {
+        var queue = NewQueue("approvals");
+        var h = await InteractiveApproval.Options(queue: queue, client: Client).Queue("doc-5", 5, 600);
+        await using (var worker = await StartWorkerAsync(queue))
+        {
+            await h.Signals.Approve("ana");
+            Assert.That(await h.Updates.AddApprover("bo"), Is.EqualTo(2));
+            await h.Signals.Approve("cy");
+            await WaitUntilAsync(async () => await ScalarAsync<long>(
+                "SELECT count(*) FROM currant.history WHERE workflow_id = @id AND kind = 'signal-handled'", ("id", h.Id)) == 2);
+            await WaitForStateAsync(h.Id, "suspended");
+        }
+
+        var report = await Currant.Testing.WorkflowReplayer.ReplayDatabaseAsync(ConnectionString, new Currant.Testing.ReplayFilter { Id = h.Id });
+        Assert.That(report.Succeeded, Is.True, report.ToString());
+        Assert.That(report.Workflows, Has.Count.EqualTo(1));
+        await h.CancelAsync();
+    }
+
     private async Task<long> HistoryRowsAsync(Guid id)
         => await ScalarAsync<long>("SELECT count(*) FROM currant.history WHERE workflow_id = @id", ("id", id));
 
