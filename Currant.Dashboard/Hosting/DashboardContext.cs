@@ -36,7 +36,8 @@ internal sealed class DashboardContext(CurrantDashboardOptions options, string p
         {
             var authorization = http.RequestServices.GetService<IAuthorizationService>() ?? throw new InvalidOperationException(
                 $"The Currant dashboard's ActionsPolicy '{policy}' needs authorization: call services.AddAuthorization(…) (or services.AddCurrantDashboard()).");
-            return (await authorization.AuthorizeAsync(http.User, policy).ConfigureAwait(false)).Succeeded;
+            // The request is the resource, so a policy can look at it (a loopback-only policy, a header set by a proxy).
+            return (await authorization.AuthorizeAsync(http.User, http, policy).ConfigureAwait(false)).Succeeded;
         }
 
         return options.AllowActionsWithoutPolicy;

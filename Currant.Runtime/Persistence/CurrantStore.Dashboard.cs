@@ -133,7 +133,8 @@ internal sealed partial class CurrantStore
         return await ReadAllAsync(command, static r => r.GetGuid(0), cancellationToken).ConfigureAwait(false);
     }
 
-    private static void AddFilter(NpgsqlParameterCollection p, DashboardFilter filter)
+    /// <summary>Binds a <see cref="DashboardFilter"/> to the parameters of DashboardQueries (its plan test binds them the same way).</summary>
+    internal static void AddFilter(NpgsqlParameterCollection p, DashboardFilter filter)
     {
         p.AddWithValue("kind", NpgsqlDbType.Text, filter.Kind?.ToDb() ?? (object)DBNull.Value);
         p.AddWithValue("name", NpgsqlDbType.Text, filter.Name ?? (object)DBNull.Value);

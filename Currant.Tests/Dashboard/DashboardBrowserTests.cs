@@ -63,6 +63,19 @@ public sealed class DashboardBrowserTests : CurrantFixture
         return (page, requests);
     }
 
+    /// <summary>
+    /// With CURRANT_DASHBOARD_SCREENSHOTS set to a folder, saves the page there (how docs/images/dashboard-*.png are
+    /// made); otherwise does nothing.
+    /// </summary>
+    private static async Task ScreenshotAsync(IPage page, string name)
+    {
+        if (Environment.GetEnvironmentVariable("CURRANT_DASHBOARD_SCREENSHOTS") is { Length: > 0 } folder)
+        {
+            await page.SetViewportSizeAsync(1280, 800);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(folder, $"dashboard-{name}.png"), FullPage = true });
+        }
+    }
+
     private static void AssertSameOrigin(DashboardHost host, IEnumerable<string> requests)
     {
         var all = requests.ToList();
@@ -89,6 +102,7 @@ public sealed class DashboardBrowserTests : CurrantFixture
             await job.GetResultAsync(Wait);
             await Expect(page.Locator($"tr[data-queue='{queue}'] td.completed")).ToHaveTextAsync("1");
             await Expect(page.Locator($"tr[data-queue='{queue}'] td.pending")).ToHaveTextAsync("0");
+            await ScreenshotAsync(page, "overview");
         }
 
         Assert.That(await page.EvaluateAsync<string>("() => window.loadedOnce"), Is.EqualTo("yes"), "the page was never reloaded");
@@ -106,6 +120,7 @@ public sealed class DashboardBrowserTests : CurrantFixture
         await page.GotoAsync(new Uri(host.Root, $"executions/{job.Id}").ToString());
         await Expect(page.Locator("#mode")).ToHaveTextAsync("actions enabled");
         await Expect(page.Locator("#arguments pre")).Not.ToContainTextAsync("4111111111111111");
+        await ScreenshotAsync(page, "execution");
 
         await page.ClickAsync("#cancel");
         await Expect(page.Locator("h1 .state")).ToHaveTextAsync("cancelled");
@@ -140,6 +155,7 @@ public sealed class DashboardBrowserTests : CurrantFixture
         await page.FillAsync("input[name=queue]", queue);
         await page.ClickAsync("#filters button[type=submit]");
         await Expect(page.Locator("#count")).ToHaveTextAsync("1 matching");
+        await ScreenshotAsync(page, "executions");
         await page.ClickAsync($"a[href$='/executions/{flow.Id}']");
         await Expect(page.Locator("#timeline li[data-kind='step']")).ToHaveCountAsync(1);
 
@@ -150,6 +166,9 @@ public sealed class DashboardBrowserTests : CurrantFixture
         Assert.That(await flow.GetResultAsync(Wait), Is.EqualTo("b1-prepared:from the browser"));
         await page.ReloadAsync();
         await Expect(page.Locator("#timeline li[data-kind='signal-received']")).ToHaveCountAsync(1);
+        await ScreenshotAsync(page, "timeline");
+        await page.GotoAsync(new Uri(host.Root, "actions").ToString());
+        await ScreenshotAsync(page, "actions");
         AssertSameOrigin(host, requests);
         await page.Context.CloseAsync();
     }
