@@ -29,7 +29,6 @@ internal sealed class AttemptHeartbeat
     private readonly ILogger _logger;
     private readonly Action<ExecutionBeat> _lost;
     private readonly CancellationTokenSource? _watchdog;
-    private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
     private string? _details;
     private bool _beaten;
@@ -37,6 +36,9 @@ internal sealed class AttemptHeartbeat
     private bool _detailsUnwritten;
     private bool _stopped;
     private Task? _pump;
+
+    // Made with the first pump: an attempt that never heartbeats allocates nothing for it.
+    private CancellationTokenSource? _stop;
 
     /// <summary>
     /// <paramref name="store"/>: null for an attempt inside its workflow's activation (nothing is written).
@@ -160,7 +162,9 @@ internal sealed class AttemptHeartbeat
                 return;
             }
 
-            _pump = Task.Run(PumpAsync);
+            _stop ??= new CancellationTokenSource();
+            var stop = _stop.Token;
+            _pump = Task.Run(() => PumpAsync(stop));
         }
     }
 
@@ -171,14 +175,20 @@ internal sealed class AttemptHeartbeat
     public async Task StopAsync(bool flushDetails)
     {
         Task? pump;
+        CancellationTokenSource? stop;
         lock (_gate)
         {
             // No pump starts after this: the one running (if any) is the last.
             _stopped = true;
             pump = _pump;
+            stop = _stop;
         }
 
-        await _stop.CancelAsync().ConfigureAwait(false);
+        if (stop is not null)
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+        }
+
         if (pump is not null)
         {
             await pump.ConfigureAwait(false);
@@ -196,10 +206,10 @@ internal sealed class AttemptHeartbeat
             await WriteAsync(details, CancellationToken.None).ConfigureAwait(false);
         }
 
-        _stop.Dispose();
+        stop?.Dispose();
     }
 
-    private async Task PumpAsync()
+    private async Task PumpAsync(CancellationToken stop)
     {
         while (true)
         {
@@ -217,10 +227,10 @@ internal sealed class AttemptHeartbeat
                 _detailsUnwritten = false;
             }
 
-            await WriteAsync(details, _stop.Token).ConfigureAwait(false);
+            await WriteAsync(details, stop).ConfigureAwait(false);
             try
             {
-                await Task.Delay(Throttle, _options.TimeProvider, _stop.Token).ConfigureAwait(false);
+                await Task.Delay(Throttle, _options.TimeProvider, stop).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
