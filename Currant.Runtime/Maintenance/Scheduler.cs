@@ -124,8 +124,10 @@ internal sealed class Scheduler(CurrantStore store, string[] queues, WorkerOptio
             {
                 break;
             }
-            catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException or InvalidOperationException)
+            catch (Exception ex) when (!stop.IsCancellationRequested)
             {
+                // Whatever went wrong (the database away, a row another version wrote), the loop must live on: the
+                // next poll tries again.
                 ScheduleLog.PassFailed(logger, ex, _queueList);
             }
 
