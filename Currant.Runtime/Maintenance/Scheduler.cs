@@ -30,6 +30,9 @@ internal sealed class Scheduler(CurrantStore store, string[] queues, WorkerOptio
     private readonly ConcurrentDictionary<string, ScheduleCalendar> _calendars = new(StringComparer.Ordinal);
     private readonly string _queueList = string.Join(",", queues);
 
+    /// <summary>The [Schedule] schedules a start could not store (the database was unreachable); the loop stores them.</summary>
+    private IReadOnlyList<NewSchedule>? _undeclared;
+
     /// <summary>A schedule of these queues becomes due after <paramref name="delay"/>.</summary>
     public void WakeIn(TimeSpan delay) => _alarm.WakeIn(delay);
 
@@ -70,6 +73,21 @@ internal sealed class Scheduler(CurrantStore store, string[] queues, WorkerOptio
             }
         }
 
+        try
+        {
+            await StoreDeclaredAsync(declared, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ConnectionFailures.IsConnectionLoss(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            // The database went away right after the first heartbeat: start anyway (the worker rides out outages)
+            // and store them from the loop once it is back.
+            _undeclared = declared;
+            ScheduleLog.DeclareDeferred(logger, ex, _queueList);
+        }
+    }
+
+    private async Task StoreDeclaredAsync(IReadOnlyList<NewSchedule> declared, CancellationToken cancellationToken)
+    {
         var (stored, deleted) = await store.UpsertSchedulesAsync(declared, deleteUndeclaredIn: queues, cancellationToken).ConfigureAwait(false);
         if (stored.Count > 0)
         {
@@ -91,6 +109,12 @@ internal sealed class Scheduler(CurrantStore store, string[] queues, WorkerOptio
             var poll = slowPoll;
             try
             {
+                if (_undeclared is { } pending)
+                {
+                    await StoreDeclaredAsync(pending, stop).ConfigureAwait(false);
+                    _undeclared = null;
+                }
+
                 var (nextDue, anyBuffered) = await store.NextScheduleDueAsync(queues, stop).ConfigureAwait(false);
                 if (anyBuffered)
                 {
