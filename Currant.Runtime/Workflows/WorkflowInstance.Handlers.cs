@@ -173,8 +173,21 @@ internal sealed partial class WorkflowInstance
     /// <summary>Hands signals with a [Signal] handler and requested updates to their handlers, in arrival order.</summary>
     private async Task DeliverNewHandlersAsync()
     {
-        if (Definition.Handlers.Count == 0 || ReplayOnly || WorkflowObject is null || _run is null or { IsCompleted: true })
+        if (ReplayOnly || _run is null or { IsCompleted: true })
         {
+            return;
+        }
+
+        if (WorkflowObject is null)
+        {
+            // No handlers (the generator attaches the object only when there are): every update is rejected.
+            foreach (var update in _updates)
+            {
+                UpdateTransitions.Add(new UpdateTransition(update.UpdateId, UpdateTransition.Rejected, null, null, Error(new InvalidOperationException(
+                    $"Workflow '{Definition.Name}' has no [Update] named '{update.Name}'."))));
+            }
+
+            _updates.Clear();
             return;
         }
 

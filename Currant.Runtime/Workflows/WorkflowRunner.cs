@@ -119,14 +119,15 @@ internal sealed class WorkflowRunner : IExecutionRunner, IActivityFuser
         using var telemetry = CurrantDiagnostics.StartAttempt(row, _logger);
         // A cached instance loads only what is newer than it; anything written elsewhere means a replay from the start.
         var instance = _sticky.TryRemove(row.Id, out var cached) ? cached : null;
-        var withUpdates = definition.Handlers.Any(h => h.Kind == WorkflowHandlerKind.Update);
+        // Every workflow reads its requested updates (an index scan of an empty partial index for most): one without
+        // [Update] methods rejects them, so no caller waits forever.
         var state = instance is null && row.Activation == 1
             ? FirstActivation(row)
-            : await _store.LoadWorkflowAsync(row.Id, instance?.Cursor, CancellationToken.None, withUpdates).ConfigureAwait(false);
+            : await _store.LoadWorkflowAsync(row.Id, instance?.Cursor, CancellationToken.None, withUpdates: true).ConfigureAwait(false);
         if (instance is not null && !instance.CanResumeWith(state.History))
         {
             instance = null;
-            state = await _store.LoadWorkflowAsync(row.Id, null, CancellationToken.None, withUpdates).ConfigureAwait(false);
+            state = await _store.LoadWorkflowAsync(row.Id, null, CancellationToken.None, withUpdates: true).ConfigureAwait(false);
         }
 
         instance ??= new WorkflowInstance(row.Id, row.Queue, definition, _client, _logger) { Time = Time };

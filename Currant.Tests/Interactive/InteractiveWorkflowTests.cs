@@ -193,6 +193,20 @@ public sealed class InteractiveWorkflowTests : CurrantFixture
         await h.CancelAsync();
     }
 
+    [Test]
+    public async Task Update_ToAWorkflowWithoutUpdateMethods_IsRejectedAndTheWorkflowGoesOn()
+    {
+        var queue = NewQueue("plain");
+        await using var worker = await StartWorkerAsync(queue);
+        var h = await Currant.Tests.Workflows.TwoSignals.Options(queue: queue, client: Client).Queue();
+        await h.SignalAsync("number", 1);
+
+        var rejected = (await Assert.ThrowsAsync<UpdateRejectedException>(async () => await Client.UpdateAsync(h.Id, "Anything", null, timeout: Wait)))!;
+        Assert.That(rejected.Message, Does.Contain("has no [Update] named 'Anything'"));
+        await h.SignalAsync("number", 2);
+        Assert.That(await h.GetResultAsync(Wait), Is.EqualTo("1,2"));
+    }
+
     private async Task<long> HistoryRowsAsync(Guid id)
         => await ScalarAsync<long>("SELECT count(*) FROM currant.history WHERE workflow_id = @id", ("id", id));
 
