@@ -224,6 +224,12 @@ internal static class DiagnosticDescriptors
         "'{0}' in {1}: a step body runs once as ordinary code, outside the workflow, where Workflow.* and the Run/Queue stubs do not work; call it from the workflow code before or after the step",
         "Workflow.Step runs its body once on a thread-pool thread and records the result; the body is not workflow code. Workflow.* members and the generated Run(...) stubs throw there, and a Queue(...) there is not recorded by the workflow. Call them in the workflow code around the step: pass what the step needs in, return what the workflow needs out.");
 
+    public static readonly DiagnosticDescriptor ContinueAsNewNotThrown = Create(
+        "CUR3030", DiagnosticCategories.Usage, DiagnosticSeverity.Error,
+        "ContinueAsNew(...) must be thrown",
+        "'{0}' only makes the exception that continues the workflow; its result is discarded here, so the run goes on. Write 'throw {0}'",
+        "The generated ContinueAsNew(...) of a workflow returns a ContinueAsNewException; the run ends and the next starts only when workflow code throws it. Called as a statement, it does nothing.");
+
     public static readonly DiagnosticDescriptor StaticLogger = Create(
         "CUR3008", DiagnosticCategories.Usage, DiagnosticSeverity.Warning,
         "Workflow code must log through Workflow.Logger",

@@ -96,7 +96,7 @@ public sealed class ContinueAsNewTests : CurrantFixture
     [Test]
     public void ContinueAsNew_OutsideAWorkflow_IsAClearError()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => CountingLoop.ContinueAsNew(1, 1, 0));
+        var error = Assert.Throws<InvalidOperationException>(() => _ = CountingLoop.ContinueAsNew(1, 1, 0));
         Assert.That(error!.Message, Does.Contain("CountingLoop.ContinueAsNew(...)").And.Contain("workflow"));
     }
 
