@@ -178,8 +178,9 @@ $$;
 -- ---------------------------------------------------------------------------------------------------------------
 -- Retention (Maintenance/Cleaner): finished root executions past their retention are deleted with everything they
 -- started, their history and their signals, in small batches. Consumed signals had no index by workflow; this one
--- keeps each batch's delete of them to an index probe per workflow.
-CREATE INDEX signals_workflow_idx ON currant.signals (workflow_id);
+-- keeps each batch's delete of them to an index probe per workflow; with id it also gives the dashboard's timeline
+-- a workflow's signals in arrival order.
+CREATE INDEX signals_workflow_idx ON currant.signals (workflow_id, id);
 
 -- Per-key limits are serialized with one advisory lock (WorkerQueries.ClaimTransaction takes it while any definition
 -- has a key): two workers' claims never both count the same key's room. Claims in databases without keyed jobs take

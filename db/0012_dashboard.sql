@@ -24,5 +24,5 @@ CREATE INDEX executions_name_idx ON currant.executions (name, id);
 
 CREATE INDEX executions_failed_idx ON currant.executions (id) WHERE state = 'failed';
 
--- The signals a workflow received, in arrival order, for its timeline (signals_buffered_idx holds only the unconsumed).
-CREATE INDEX signals_workflow_idx ON currant.signals (workflow_id, id);
+-- The signals a workflow received, in arrival order, for its timeline: signals_workflow_idx (db/0011), which the
+-- retention pass shares (signals_buffered_idx holds only the unconsumed).

@@ -60,6 +60,36 @@ public sealed class RetentionTests : CurrantFixture
     }
 
     [Test]
+    public async Task DeleteFinished_KeepsARunThatContinuedAsNew_WhileTheLastRunOfItsChainIsKept()
+    {
+        var queue = NewQueue("wf");
+        Guid first;
+        await using (await StartWorkerAsync(queue))
+        {
+            var relay = await Currant.Tests.LongLived.SignalRelay.Options(queue: queue, client: Client).Queue(0, "");
+            first = relay.Id;
+            await relay.SignalAsync("item", "a");
+            // The first run continued as new; the second waits for its own signal.
+            await WaitUntilAsync(async () => await CountAsync("id = @id AND continued_to IS NOT NULL AND state = 'completed'", first) == 1);
+            await AgeAsync(TimeSpan.FromDays(30), first);
+
+            var (roots, _) = await Client.Store.DeleteFinishedAsync(TimeSpan.FromHours(1), TimeSpan.FromHours(1), 100, CancellationToken.None);
+            Assert.That(roots, Is.Zero, "the chain's last run is live: the old run stays, so the first id still reaches it");
+
+            await relay.SignalAsync("item", "b");
+            Assert.That(await relay.GetResultAsync(Wait), Is.EqualTo("ab"));
+        }
+
+        var last = await ScalarAsync<Guid>("SELECT currant.latest_run(@id)", ("id", first));
+        await Client.Store.DeleteFinishedAsync(TimeSpan.FromHours(1), TimeSpan.FromHours(1), 100, CancellationToken.None);
+        Assert.That(await CountAsync("id = @id", first), Is.EqualTo(1), "the last run finished just now: within retention");
+
+        await AgeAsync(TimeSpan.FromDays(30), last);
+        await Client.Store.DeleteFinishedAsync(TimeSpan.FromHours(1), TimeSpan.FromHours(1), 100, CancellationToken.None);
+        Assert.That(await CountAsync("id = ANY(@ids)", new[] { first, last }), Is.Zero, "both runs past retention: the chain goes");
+    }
+
+    [Test]
     public async Task DeleteFinished_WithoutRetention_KeepsEverything()
     {
         var queue = NewQueue();

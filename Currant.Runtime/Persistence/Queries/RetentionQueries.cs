@@ -4,7 +4,7 @@ namespace Currant.Persistence.Queries;
 internal static class RetentionQueries
 {
     // One batch, one short transaction. Roots only: a finished root past its retention goes with every execution it
-    // started (executions_parent_idx, recursively), their history (primary key) and signals (signals_workflow_idx),
+    // started (executions_parent_idx, recursively), their history (primary key), signals (signals_workflow_idx) and updates (primary key),
     // so the children of a live workflow stay while it lives, and nothing is left pointing at a deleted row.
     // executions_finished_idx orders the candidates oldest first; the range on completed_at (the shorter retention)
     // keeps the scan to rows that may qualify. SKIP LOCKED: workers running the pass at once take disjoint roots, and
@@ -17,6 +17,12 @@ internal static class RetentionQueries
             WHERE state IN ('completed', 'failed', 'cancelled') AND parent_id IS NULL
               AND completed_at < now() - LEAST(@retain_completed::interval, @retain_failed::interval)
               AND completed_at < now() - CASE WHEN state = 'completed' THEN @retain_completed::interval ELSE @retain_failed::interval END
+              -- A run that continued as new (db/0008) goes only once the last run of its chain is past retention
+              -- too: the caller's handle and signals reach the last run through it.
+              AND (continued_to IS NULL OR EXISTS (
+                  SELECT 1 FROM currant.executions l
+                  WHERE l.id = currant.latest_run(continued_to) AND l.state IN ('completed', 'failed', 'cancelled')
+                    AND l.completed_at < now() - CASE WHEN l.state = 'completed' THEN @retain_completed::interval ELSE @retain_failed::interval END))
             ORDER BY completed_at
             LIMIT @batch
             FOR UPDATE SKIP LOCKED
@@ -28,6 +34,8 @@ internal static class RetentionQueries
             DELETE FROM currant.history h USING tree t WHERE h.workflow_id = t.id
         ), signals AS (
             DELETE FROM currant.signals s USING tree t WHERE s.workflow_id = t.id
+        ), updates AS (
+            DELETE FROM currant.updates u USING tree t WHERE u.workflow_id = t.id
         ), deleted AS (
             DELETE FROM currant.executions e USING tree t WHERE e.id = t.id RETURNING e.parent_id IS NULL AS root
         )
