@@ -77,7 +77,8 @@ public sealed class RetentionTests : CurrantFixture
             Assert.That(await CountAsync("id = @id", first), Is.EqualTo(1), "the chain's last run is live: the old run stays, so the first id still reaches it");
 
             await relay.SignalAsync("item", "b");
-            Assert.That(await relay.GetResultAsync(Wait), Is.EqualTo("ab"));
+            await relay.SignalAsync("item", "c");
+            Assert.That(await relay.GetResultAsync(Wait), Is.EqualTo("abc"), "run 1 takes two signals, sent to the first id");
         }
 
         var last = await ScalarAsync<Guid>("SELECT currant.latest_run(@id)", ("id", first));

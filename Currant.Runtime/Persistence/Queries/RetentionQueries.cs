@@ -13,16 +13,17 @@ internal static class RetentionQueries
     // @retain_completed, @retain_failed (failed and cancelled), @batch.
     internal const string DeleteFinished = """
         WITH RECURSIVE roots AS (
-            SELECT id FROM currant.executions
+            SELECT id FROM currant.executions r
             WHERE state IN ('completed', 'failed', 'cancelled') AND parent_id IS NULL
               AND completed_at < now() - LEAST(@retain_completed::interval, @retain_failed::interval)
               AND completed_at < now() - CASE WHEN state = 'completed' THEN @retain_completed::interval ELSE @retain_failed::interval END
-              -- A run that continued as new (db/0008) goes only once the last run of its chain is past retention
-              -- too: the caller's handle and signals reach the last run through it.
-              AND (continued_to IS NULL OR EXISTS (
+              -- A run that continued as new (db/0008) stays while the last run of its chain is live or within its
+              -- retention: the caller's handle and signals reach the last run through it.
+              AND (continued_to IS NULL OR NOT EXISTS (
                   SELECT 1 FROM currant.executions l
-                  WHERE l.id = currant.latest_run(continued_to) AND l.state IN ('completed', 'failed', 'cancelled')
-                    AND l.completed_at < now() - CASE WHEN l.state = 'completed' THEN @retain_completed::interval ELSE @retain_failed::interval END))
+                  WHERE l.id = currant.latest_run(r.continued_to)
+                    AND (l.state NOT IN ('completed', 'failed', 'cancelled')
+                         OR l.completed_at >= now() - CASE WHEN l.state = 'completed' THEN @retain_completed::interval ELSE @retain_failed::interval END)))
             ORDER BY completed_at
             LIMIT @batch
             FOR UPDATE SKIP LOCKED
