@@ -12,16 +12,33 @@ namespace Currant.Persistence;
 /// <remarks>
 /// Each claim carries <see cref="ExecutionQueries.NextDue"/> in the same batch (no extra round trip; one implicit
 /// transaction, so the two see the same now()): the producer arms its alarm with it.
+/// The session sends the plain claim (<see cref="ExecutionQueries.Claim"/>) until the batch's first statement says a
+/// queue control or a per-key limit applies (<see cref="WorkerQueries.ControlsApply"/>), then the limited one
+/// (<see cref="ExecutionQueries.ClaimLimited"/>) until it says none does: queues without controls never pay for
+/// counting room. When the plain claim came back empty because a control had just been set, it claims again at once.
 /// </remarks>
 internal sealed class ClaimSession(NpgsqlDataSource dataSource) : IAsyncDisposable
 {
     private NpgsqlConnection? _connection;
+    private bool _limited;
 
     /// <summary>
     /// Claims up to <paramref name="limit"/> due executions of <paramref name="queues"/> for one attempt each, and
     /// reads when the next of their rows that is not due yet will be.
     /// </summary>
     public async Task<ClaimResult> ClaimAsync(Guid workerId, string[] queues, int limit, CancellationToken cancellationToken)
+    {
+        var limited = _limited;
+        var result = await ClaimOnceAsync(workerId, queues, limit, limited, cancellationToken).ConfigureAwait(false);
+        if (!limited && _limited && result.Rows.Count == 0)
+        {
+            result = await ClaimOnceAsync(workerId, queues, limit, limited: true, cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    private async Task<ClaimResult> ClaimOnceAsync(Guid workerId, string[] queues, int limit, bool limited, CancellationToken cancellationToken)
     {
         try
         {
@@ -33,7 +50,7 @@ internal sealed class ClaimSession(NpgsqlDataSource dataSource) : IAsyncDisposab
                 BatchCommands =
                 {
                     new NpgsqlBatchCommand(WorkerQueries.ClaimTransaction) { Parameters = { new NpgsqlParameter<string[]>("queues", queues) } },
-                    new NpgsqlBatchCommand(ExecutionQueries.Claim)
+                    new NpgsqlBatchCommand(limited ? ExecutionQueries.ClaimLimited : ExecutionQueries.Claim)
                     {
                         Parameters =
                         {
@@ -47,6 +64,11 @@ internal sealed class ClaimSession(NpgsqlDataSource dataSource) : IAsyncDisposab
             };
             var claimed = new List<ClaimedExecution>(limit);
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                _limited = reader.GetBoolean(3);
+            }
+
             await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {

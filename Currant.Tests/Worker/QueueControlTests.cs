@@ -34,6 +34,26 @@ public sealed class QueueControlTests : CurrantFixture
     }
 
     [Test]
+    public async Task Pause_TakesHoldOfAWorkerAlreadyClaimingFromTheQueue_AndResumeReleasesIt()
+    {
+        // The worker has claimed from the queue before any control existed (the plain claim, db/0013); the pause
+        // must stop its next claims all the same.
+        var queue = NewQueue();
+        await using var worker = await StartWorkerAsync(queue);
+        Assert.That((await (await Greet.Options(queue: queue, client: Client).Queue("before")).GetResultAsync(Wait)).Text, Is.EqualTo("Hello, before!"));
+
+        await Client.Queues.PauseAsync(queue);
+        var handle = await Greet.Options(queue: queue, client: Client).Queue("during");
+        await Task.Delay(1_000); // the enqueue's NOTIFY and several poll intervals (0.2 s) have passed
+        Assert.That((await handle.GetStatusAsync()).State, Is.EqualTo(ExecutionState.Pending));
+
+        await Client.Queues.ResumeAsync(queue);
+        Assert.That((await handle.GetResultAsync(Wait)).Text, Is.EqualTo("Hello, during!"));
+        var after = await Greet.Options(queue: queue, client: Client).Queue("after");
+        Assert.That((await after.GetResultAsync(Wait)).Text, Is.EqualTo("Hello, after!"));
+    }
+
+    [Test]
     public async Task QueueLimit_HoldsAcrossTwoWorkerProcesses()
     {
         var queue = NewQueue("overlap");

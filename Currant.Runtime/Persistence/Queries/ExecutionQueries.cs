@@ -85,13 +85,35 @@ internal static class ExecutionQueries
     // token), not an attempt (db/0005_workflow_activations.sql).
     // A workflow the rescuer handed back (its error says the worker was lost) runs its activities the durable way on
     // this activation, not inside it: an activity that kills its worker then spends attempts instead of looping.
+    // Rows of queues without controls (WorkerQueries.ControlsApply false, checked again here as a one-time filter, so
+    // a control set after the producer last looked stops this claim: it then claims nothing and the producer switches
+    // to ClaimLimited): no room to count, nothing to lock, the plain ordered index scan.
+    internal const string Claim = $$"""
+        WITH locked AS (
+            SELECT c.id, c.priority, c.scheduled_at
+            FROM unnest(@queues::text[]) AS q(name)
+            CROSS JOIN LATERAL (
+                SELECT id, priority, scheduled_at FROM currant.executions
+                WHERE state = 'pending' AND queue = q.name AND scheduled_at <= now()
+                ORDER BY priority DESC, scheduled_at
+                LIMIT @limit
+                FOR UPDATE SKIP LOCKED
+            ) AS c
+            WHERE NOT {{WorkerQueries.ControlsApply}}
+        ), next AS (
+            SELECT id FROM locked ORDER BY priority DESC, scheduled_at LIMIT @limit
+        )
+        {{ClaimUpdate}}
+        """;
+
+    // The claim while queue controls or per-key limits apply (WorkerQueries.ControlsApply).
     // Queue controls (db/0011): a paused queue gets LIMIT 0; a limited one at most its room, its limit less its running
-    // rows (executions_running_queue_idx), counted after WorkerQueries.ClaimTransaction took the queue's lock.
+    // rows (executions_running_idx, db/0013), counted after WorkerQueries.ClaimTransaction took the queue's lock.
     // Per-key limits (db/0011, [Job(ConcurrencyKey, MaxConcurrency)]): a row of a keyed job whose key value is at its
     // limit is passed over in the scan (so rows of other keys behind it are claimed), and the window in `next` keeps a
     // batch from taking more rows of one key than its room. Rows of jobs without a key skip both (one primary-key
     // probe of the tiny definitions table).
-    internal const string Claim = $$"""
+    internal const string ClaimLimited = $$"""
         WITH locked AS (
             SELECT c.id, c.priority, c.scheduled_at, c.key, c.room
             FROM unnest(@queues::text[]) AS q(name)
@@ -125,6 +147,11 @@ internal static class ExecutionQueries
             WHERE key IS NULL OR nth <= room
             ORDER BY priority DESC, scheduled_at LIMIT @limit
         )
+        {{ClaimUpdate}}
+        """;
+
+    // The end of both claims: `next` holds the ids to take, one attempt each (a workflow's claim counts an activation).
+    private const string ClaimUpdate = $$"""
         UPDATE currant.executions e
         SET state = 'running', worker_id = @worker_id, started_at = now(),
             attempt = CASE WHEN e.kind = 'workflow' THEN GREATEST(e.attempt, 1) ELSE e.attempt + 1 END,

@@ -22,7 +22,7 @@ internal static class QueueQueries
         """;
 
     // The queues an operator has set, and every queue with pending or running work (executions_claim_idx and
-    // executions_running_queue_idx cover the two states; a large backlog makes this an operator's query, not a hot one).
+    // executions_running_idx cover the two states; a large backlog makes this an operator's query, not a hot one).
     internal const string List = """
         WITH work AS (
             SELECT queue, count(*) FILTER (WHERE state = 'pending') AS pending, count(*) FILTER (WHERE state = 'running') AS running

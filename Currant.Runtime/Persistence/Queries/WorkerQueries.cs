@@ -69,10 +69,12 @@ internal static class WorkerQueries
         "SELECT set_config('synchronous_commit', 'off', true), set_config('plan_cache_mode', 'force_generic_plan', true)";
 
     // RelaxedTransaction for a claim, plus a transaction-scoped advisory lock per limited queue of the claim (queues
-    // primary key; in the order of the lock keys, so two claims never deadlock). Sent as its own statement before the
+    // primary key; in the order of the lock keys, so two claims never deadlock), and whether any control applies to
+    // the claim (a paused or limited queue among @queues, or any job with a per-key limit): the producer then sends the
+    // limited claim (ExecutionQueries.ClaimLimited) instead of the plain one. Sent as its own statement before the
     // claim in the same batch (one implicit transaction): the claim statement takes its snapshot after the locks are
     // granted, so it counts every running row that a claim committed before it (db/0011_operations.sql).
-    internal const string ClaimTransaction = """
+    internal const string ClaimTransaction = $$"""
         SELECT set_config('synchronous_commit', 'off', true), set_config('plan_cache_mode', 'force_generic_plan', true),
                (SELECT count(*) FROM (
                     SELECT pg_advisory_xact_lock(k) FROM (
@@ -80,7 +82,15 @@ internal static class WorkerQueries
                         WHERE name = ANY(@queues::text[]) AND max_concurrency IS NOT NULL
                         UNION
                         SELECT hashtextextended('currant.keys', 0) WHERE EXISTS (SELECT 1 FROM currant.definitions WHERE concurrency_max IS NOT NULL)
-                        ORDER BY 1) AS keys) AS locks)
+                        ORDER BY 1) AS keys) AS locks),
+               {{ControlsApply}}
+        """;
+
+    // True when a queue control or a per-key limit applies to a claim of @queues (queues primary key; definitions is
+    // one row per job and workflow name). ExecutionQueries.Claim runs only while this is false.
+    internal const string ControlsApply = """
+        (EXISTS (SELECT 1 FROM currant.queues WHERE name = ANY(@queues::text[]) AND (paused OR max_concurrency IS NOT NULL))
+         OR EXISTS (SELECT 1 FROM currant.definitions WHERE concurrency_max IS NOT NULL))
         """;
 
     // definitions primary key (db/0011): the jobs and workflows this worker knows, with the settings the .NET client
