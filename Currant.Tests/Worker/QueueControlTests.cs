@@ -1,4 +1,5 @@
 using Currant.Tests.Jobs;
+using Npgsql;
 
 namespace Currant.Tests.Worker;
 
@@ -34,22 +35,35 @@ public sealed class QueueControlTests : CurrantFixture
     }
 
     [Test]
-    public async Task Pause_TakesHoldOfAWorkerAlreadyClaimingFromTheQueue_AndResumeReleasesIt()
+    public async Task Pause_TakesHoldOfAWorkerOnThePlainClaim_AndResumeReleasesIt()
     {
-        // The worker has claimed from the queue before any control existed (the plain claim, db/0013); the pause
-        // must stop its next claims all the same.
+        // A database without controls or per-key limits, so the worker claims with the plain claim (db/0013); the
+        // pause must stop its next claims all the same. This assembly's keyed jobs are registered by every worker
+        // that starts: their limits are taken out again before the first claim that counts.
+        var database = await TestDatabase.CreateDatabaseAsync("plainclaim");
+        var fixtureClient = CurrantClient.Default;
+        await using var client = await CurrantClient.ConnectAsync(database);
+        CurrantClient.Default = fixtureClient; // this fixture's jobs run with its own client (ConnectAsync made this one the default)
+        await client.MigrateAsync();
         var queue = NewQueue();
-        await using var worker = await StartWorkerAsync(queue);
-        Assert.That((await (await Greet.Options(queue: queue, client: Client).Queue("before")).GetResultAsync(Wait)).Text, Is.EqualTo("Hello, before!"));
+        await using var worker = await client.StartWorkerAsync(new WorkerOptions { Queues = [queue], PollInterval = TimeSpan.FromMilliseconds(200), ShutdownGrace = TimeSpan.FromSeconds(5) });
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            await using var unkey = new NpgsqlCommand("UPDATE currant.definitions SET concurrency_arg = NULL, concurrency_max = NULL", connection);
+            await unkey.ExecuteNonQueryAsync();
+        }
 
-        await Client.Queues.PauseAsync(queue);
-        var handle = await Greet.Options(queue: queue, client: Client).Queue("during");
+        Assert.That((await (await Greet.Options(queue: queue, client: client).Queue("before")).GetResultAsync(Wait)).Text, Is.EqualTo("Hello, before!"));
+
+        await client.Queues.PauseAsync(queue);
+        var handle = await Greet.Options(queue: queue, client: client).Queue("during");
         await Task.Delay(1_000); // the enqueue's NOTIFY and several poll intervals (0.2 s) have passed
         Assert.That((await handle.GetStatusAsync()).State, Is.EqualTo(ExecutionState.Pending));
 
-        await Client.Queues.ResumeAsync(queue);
+        await client.Queues.ResumeAsync(queue);
         Assert.That((await handle.GetResultAsync(Wait)).Text, Is.EqualTo("Hello, during!"));
-        var after = await Greet.Options(queue: queue, client: Client).Queue("after");
+        var after = await Greet.Options(queue: queue, client: client).Queue("after");
         Assert.That((await after.GetResultAsync(Wait)).Text, Is.EqualTo("Hello, after!"));
     }
 
