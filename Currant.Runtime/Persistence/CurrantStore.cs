@@ -369,12 +369,20 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
     /// <summary>Writes one attempt's heartbeat (and its details unless null), fenced by worker and attempt.</summary>
     public async Task<ExecutionBeat> HeartbeatExecutionAsync(Guid id, Guid workerId, int attempt, string? details, CancellationToken cancellationToken)
     {
-        await using var command = _relaxed.CreateCommand(ExecutionQueries.HeartbeatExecution);
+        // RelaxedTransaction first, as for the worker's own heartbeat: its commit does not wait for the WAL flush. A
+        // database crash can lose the last fraction of a second of heartbeats; the next attempt then resumes from
+        // slightly older details (heartbeats are progress hints, as in Temporal, not results).
+        await using var batch = _relaxed.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(WorkerQueries.RelaxedTransaction));
+        var command = new NpgsqlBatchCommand(ExecutionQueries.HeartbeatExecution);
         command.Parameters.Add(new NpgsqlParameter<Guid>() { TypedValue = id });
         command.Parameters.Add(new NpgsqlParameter<Guid>() { TypedValue = workerId });
         command.Parameters.Add(new NpgsqlParameter<int>() { TypedValue = attempt });
         command.Parameters.Add(new NpgsqlParameter<string?>() { NpgsqlDbType = NpgsqlDbType.Jsonb, TypedValue = details });
-        var cancel = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        batch.BatchCommands.Add(command);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        object? cancel = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? reader.GetBoolean(0) : null;
         return cancel switch
         {
             true => ExecutionBeat.CancelRequested,
