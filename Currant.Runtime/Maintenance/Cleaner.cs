@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Currant.Persistence;
 using Microsoft.Extensions.Logging;
 
@@ -7,7 +8,9 @@ namespace Currant.Maintenance;
 /// Retention without a leader: every worker now and then deletes finished executions past
 /// <see cref="WorkerOptions.RetainCompleted"/> / <see cref="WorkerOptions.RetainFailed"/>, with their history and
 /// signals (River's job cleaner, Oban's pruner). Small batches, each its own short transaction, locked with SKIP LOCKED,
-/// so passes on many workers share the work and never hold up a claim.
+/// so passes on many workers share the work and never hold up a claim. After each batch the pass rests as long as the
+/// batch took, so a large backlog is deleted at most half the time and the claims and completions of the same server
+/// get the other half.
 /// </summary>
 internal sealed class Cleaner(CurrantStore store, WorkerOptions options, ILogger logger) : IMaintenanceService
 {
@@ -26,6 +29,7 @@ internal sealed class Cleaner(CurrantStore store, WorkerOptions options, ILogger
         {
             for (var i = 0; i < MaxBatchesPerPass; i++)
             {
+                var started = Stopwatch.GetTimestamp();
                 var (batchRoots, batchExecutions) = await store.DeleteFinishedAsync(options.RetainCompleted, options.RetainFailed, BatchSize, cancellationToken).ConfigureAwait(false);
                 roots += batchRoots;
                 executions += batchExecutions;
@@ -33,6 +37,8 @@ internal sealed class Cleaner(CurrantStore store, WorkerOptions options, ILogger
                 {
                     break;
                 }
+
+                await Task.Delay(Stopwatch.GetElapsedTime(started), cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -1,4 +1,5 @@
 using Currant.Persistence.Queries;
+using Npgsql;
 using NpgsqlTypes;
 
 namespace Currant.Persistence;
@@ -11,12 +12,18 @@ internal sealed partial class CurrantStore
     /// </summary>
     public async Task<(long Roots, long Executions)> DeleteFinishedAsync(TimeSpan? retainCompleted, TimeSpan? retainFailed, int batch, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(RetentionQueries.DeleteFinished);
+        // Its commit does not wait for the WAL flush (RetentionQueries.UnflushedCommit): a batch a database crash loses
+        // is deleted again by the next pass, and claims and completions do not queue behind retention's flushes.
+        await using var command = dataSource.CreateBatch();
+        command.BatchCommands.Add(new NpgsqlBatchCommand(RetentionQueries.UnflushedCommit));
+        var delete = new NpgsqlBatchCommand(RetentionQueries.DeleteFinished);
         // NULL intervals make every comparison NULL: that kind of row is never a candidate.
-        command.Parameters.AddWithValue("retain_completed", NpgsqlDbType.Interval, retainCompleted ?? (object)DBNull.Value);
-        command.Parameters.AddWithValue("retain_failed", NpgsqlDbType.Interval, retainFailed ?? (object)DBNull.Value);
-        command.Parameters.AddWithValue("batch", batch);
+        delete.Parameters.AddWithValue("retain_completed", NpgsqlDbType.Interval, retainCompleted ?? (object)DBNull.Value);
+        delete.Parameters.AddWithValue("retain_failed", NpgsqlDbType.Interval, retainFailed ?? (object)DBNull.Value);
+        delete.Parameters.AddWithValue("batch", batch);
+        command.BatchCommands.Add(delete);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         return (reader.GetInt64(0), reader.GetInt64(1));
     }

@@ -3,6 +3,11 @@ namespace Currant.Persistence.Queries;
 /// <summary>The SQL of the retention pass (Maintenance/Cleaner, db/0011).</summary>
 internal static class RetentionQueries
 {
+    // Sent before DeleteFinished in one batch (one implicit transaction): that transaction's commit does not wait for
+    // the WAL flush. Only synchronous_commit, not WorkerQueries.RelaxedTransaction's generic plans: the delete's plan
+    // depends on the retention intervals.
+    internal const string UnflushedCommit = "SELECT set_config('synchronous_commit', 'off', true)";
+
     // One batch, one short transaction. Roots only: a finished root past its retention goes with every execution it
     // started (executions_parent_idx, recursively), their history (primary key), signals (signals_workflow_idx) and updates (primary key),
     // so the children of a live workflow stay while it lives, and nothing is left pointing at a deleted row.
