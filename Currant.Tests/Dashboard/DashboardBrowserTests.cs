@@ -172,4 +172,90 @@ public sealed class DashboardBrowserTests : CurrantFixture
         AssertSameOrigin(host, requests);
         await page.Context.CloseAsync();
     }
+
+    [Test]
+    public async Task Schedules_TriggerNowAndPause_FromTheBrowser()
+    {
+        var queue = NewQueue("sched");
+        var name = "nightly-charge-" + NewKey()[..8];
+        await ChargeCardJob.Options(queue: queue, client: Client).Schedule(name, new ScheduleSpec("0 3 * * *") { TimeZone = "Europe/Berlin" }, "ana", "4111111111111111", 12);
+        await using var host = await DashboardHost.StartAsync(Client, o => o.ActionsPolicy = "ops");
+        var (page, requests) = await OpenAsync("olga", "ops");
+        await page.GotoAsync(new Uri(host.Root, "schedules").ToString());
+        var row = page.Locator($"tr[data-schedule='{name}']");
+        await Expect(row.Locator("td.next")).Not.ToHaveTextAsync("-");
+        await ScreenshotAsync(page, "schedules");
+
+        await row.Locator("#trigger").ClickAsync();
+        await Expect(page.Locator("#flash")).ToContainTextAsync("Trigger: run ");
+        await Expect(page.Locator("#runs tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#runs tbody tr td").Nth(1)).ToHaveTextAsync("triggered");
+        await Expect(page.Locator("#arguments pre")).Not.ToContainTextAsync("4111111111111111");
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM currant.executions WHERE idempotency_key LIKE @k", ("k", $"schedule:{name}:trigger:%")), Is.EqualTo(1));
+
+        await page.ClickAsync("#actions #pause");
+        await Expect(page.Locator("#flash")).ToContainTextAsync("Pause: paused");
+        await Expect(page.Locator("h1 .state")).ToHaveTextAsync("paused");
+        Assert.That(await ScalarAsync<bool>("SELECT paused FROM currant.schedules WHERE name = @n", ("n", name)), Is.True);
+        await ScreenshotAsync(page, "schedule");
+        AssertSameOrigin(host, requests);
+        await page.Context.CloseAsync();
+    }
+
+    [Test]
+    public async Task Queues_PauseAndSetALimit_FromTheBrowser_WhileAViewerIsRefused()
+    {
+        var queue = NewQueue("payments");
+        await ChargeCardJob.Options(queue: queue, client: Client).QueueMany([("ana", "4111111111111111", 1), ("bo", "4111111111111111", 2)]);
+        await using var host = await DashboardHost.StartAsync(Client, o => o.ActionsPolicy = "ops");
+
+        var (viewer, viewerRequests) = await OpenAsync("vic");
+        await viewer.GotoAsync(new Uri(host.Root, "queues").ToString());
+        await Expect(viewer.Locator($"tr[data-queue='{queue}'] td.pending")).ToHaveTextAsync("2");
+        await Expect(viewer.Locator("#pause")).ToHaveCountAsync(0);
+        var status = await viewer.EvaluateAsync<int>(
+            "async url => (await fetch(url, { method: 'POST', body: new URLSearchParams({ queue: '" + queue + "' }) })).status",
+            new Uri(host.Root, "queues/pause").ToString());
+        Assert.That(status, Is.EqualTo(403), "a viewer's forged post is refused");
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM currant.queues WHERE name = @q", ("q", queue)), Is.Zero, "and changes nothing");
+        AssertSameOrigin(host, viewerRequests);
+        await viewer.Context.CloseAsync();
+
+        var (page, requests) = await OpenAsync("olga", "ops");
+        await page.GotoAsync(new Uri(host.Root, "queues").ToString());
+        var row = page.Locator($"tr[data-queue='{queue}']");
+        await row.Locator("#pause").ClickAsync();
+        await Expect(page.Locator("#flash")).ToContainTextAsync("paused");
+        await Expect(row.Locator(".state")).ToHaveTextAsync("paused");
+        await row.Locator("input[name=limit]").FillAsync("2");
+        await row.Locator("#set-limit").ClickAsync();
+        await Expect(page.Locator("#flash")).ToContainTextAsync("limit set to 2");
+        await Expect(row.Locator("td.limit")).ToHaveTextAsync("2");
+        var info = (await Client.Queues.ListAsync()).Single(q => q.Name == queue);
+        Assert.That((info.Paused, info.MaxConcurrency), Is.EqualTo((true, (int?)2)));
+        await ScreenshotAsync(page, "queues");
+        AssertSameOrigin(host, requests);
+        await page.Context.CloseAsync();
+    }
+
+    [Test]
+    public async Task Detail_ReloadsByItself_WhenTheExecutionCompletes()
+    {
+        var queue = NewQueue("watch");
+        var job = await ChargeCardJob.Options(queue: queue, client: Client).Queue("cy", "4111111111111111", 3);
+        await using var host = await DashboardHost.StartAsync(Client);
+        var (page, requests) = await OpenAsync();
+        await page.GotoAsync(new Uri(host.Root, $"executions/{job.Id}").ToString());
+        await Expect(page.Locator("html[data-live-connected]")).ToHaveCountAsync(1);
+        await Expect(page.Locator("h1 .state")).ToHaveTextAsync("pending");
+        await using (await StartWorkerAsync(queue))
+        {
+            await job.GetResultAsync(Wait);
+            await Expect(page.Locator("h1 .state")).ToHaveTextAsync("completed");
+            await Expect(page.Locator("#result pre")).ToContainTextAsync("cy:1111:3");
+        }
+
+        AssertSameOrigin(host, requests);
+        await page.Context.CloseAsync();
+    }
 }
