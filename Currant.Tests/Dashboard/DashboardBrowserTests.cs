@@ -258,4 +258,26 @@ public sealed class DashboardBrowserTests : CurrantFixture
         AssertSameOrigin(host, requests);
         await page.Context.CloseAsync();
     }
+
+    [Test]
+    public async Task Executions_FilterByTagInTheForm()
+    {
+        var queue = NewQueue("tagform");
+        var key = NewKey();
+        var tagged = await ChargeCardJob.Options(queue: queue, client: Client, tags: new Dictionary<string, string> { ["customer"] = key }).Queue("ana", "4111111111111111", 1);
+        await ChargeCardJob.Options(queue: queue, client: Client).Queue("bo", "4111111111111111", 2);
+        await using var host = await DashboardHost.StartAsync(Client);
+        var (page, requests) = await OpenAsync();
+        await page.GotoAsync(new Uri(host.Root, "executions").ToString());
+        await page.FillAsync("input[name=queue]", queue);
+        await page.FillAsync("input[name=tag]", $"customer={key}");
+        await page.ClickAsync("#filters button[type=submit]");
+        await Expect(page.Locator("#count")).ToHaveTextAsync("1 matching");
+        await Expect(page.Locator($"tr[data-id='{tagged.Id}']")).ToHaveCountAsync(1);
+        await page.FillAsync("input[name=tag]", "no-equals-sign");
+        await page.ClickAsync("#filters button[type=submit]");
+        await Expect(page.Locator("p.error")).ToContainTextAsync("is not a tag: write key=value");
+        AssertSameOrigin(host, requests);
+        await page.Context.CloseAsync();
+    }
 }
