@@ -280,4 +280,25 @@ public sealed class DashboardBrowserTests : CurrantFixture
         AssertSameOrigin(host, requests);
         await page.Context.CloseAsync();
     }
+
+    [Test]
+    public async Task Detail_KeepsWhatIsTyped_AndSaysTheExecutionChanged()
+    {
+        var queue = NewQueue("typing");
+        var flow = await WaitsForGo.Options(queue: queue, client: Client).Queue("t1");
+        await using var host = await DashboardHost.StartAsync(Client, o => o.ActionsPolicy = "ops");
+        var (page, requests) = await OpenAsync("olga", "ops");
+        await page.GotoAsync(new Uri(host.Root, $"executions/{flow.Id}").ToString());
+        await Expect(page.Locator("html[data-live-connected]")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#watch")).ToBeHiddenAsync();
+        await page.FillAsync("#signal-form input[name=name]", "half-typed");
+
+        Assert.That(await Client.CancelAsync(flow.Id), Is.True);
+        await Expect(page.Locator("#watch")).ToBeVisibleAsync();
+        Assert.That(await page.InputValueAsync("#signal-form input[name=name]"), Is.EqualTo("half-typed"), "not reloaded under the user's typing");
+        await page.ClickAsync("#watch a");
+        await Expect(page.Locator("h1 .state")).ToHaveTextAsync("cancelled");
+        AssertSameOrigin(host, requests);
+        await page.Context.CloseAsync();
+    }
 }
