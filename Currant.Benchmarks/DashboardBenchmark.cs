@@ -18,7 +18,7 @@ namespace Currant.Benchmarks;
 /// <summary>
 /// <c>currant bench --dashboard-rows 1000000</c>: fills the table with that many finished executions (spread over 30
 /// days, 20 names, 5 queues; 1% failed, 2% cancelled, a quarter with an idempotency key, one in a thousand tagged),
-/// a little live work, three schedules with 2,000 runs each, a workflow with a timeline, and 1,000 audit rows; then
+/// a little live work, ten old rows of a rare name in a rare queue, three schedules with 2,000 runs each, a workflow with a timeline, and 1,000 audit rows; then
 /// runs EXPLAIN (ANALYZE, BUFFERS) of every query each dashboard page sends (the median of 5 runs after a warm-up),
 /// and times each page over HTTP from an in-process Kestrel (20 loads after 3 warm-ups). A second run against the
 /// same database reuses the rows it finds (fills only what is missing).
@@ -67,6 +67,9 @@ internal sealed partial class DashboardBenchmark(CurrantClient client, int rows,
         SELECT '00000000-0000-7000-8000-00000000da5b', s, 'step', 'step-' || s, 'completed', '"done"', now() FROM generate_series(1, 50) AS s;
         INSERT INTO currant.signals (workflow_id, name, payload)
         SELECT '00000000-0000-7000-8000-00000000da5b', 'go', to_jsonb(s) FROM generate_series(1, 10) AS s;
+        INSERT INTO currant.executions (id, kind, name, queue, state, args, created_at, completed_at)
+        SELECT currant.uuid_v7(), 'job', 'DashRareJob', 'dashq-rare', 'completed', '[]', now() - interval '20 days', now() - interval '20 days'
+        FROM generate_series(1, 10);
         INSERT INTO currant.dashboard_actions (actor, action, execution_id, detail, outcome)
         SELECT 'bench', 'cancel', NULL, NULL, 'cancelled' FROM generate_series(1, 1000);
         """;
@@ -143,6 +146,8 @@ internal sealed partial class DashboardBenchmark(CurrantClient client, int rows,
             ("tag", new DashboardFilter { Tags = new Dictionary<string, string> { ["customer"] = "c7" } }),
             ("name + state failed", new DashboardFilter { Name = "DashJob7", State = ExecutionState.Failed }),
             ("queue", new DashboardFilter { Queue = "dashq2" }),
+            ("rare name (10 rows, 20 days old)", new DashboardFilter { Name = "DashRareJob" }),
+            ("rare queue (10 rows, 20 days old)", new DashboardFilter { Queue = "dashq-rare" }),
         };
         foreach (var (label, filter) in filters)
         {
@@ -241,7 +246,7 @@ internal sealed partial class DashboardBenchmark(CurrantClient client, int rows,
         string[] pages =
         [
             "", "executions", "executions?name=DashJob7", "executions?state=failed", "executions?queue=dashq1&state=pending",
-            "executions?tag=customer%3Dc7", "executions?q=dash-order-400", $"executions?from={hourAgo}", $"executions?name=DashJob7&before={middle}",
+            "executions?tag=customer%3Dc7", "executions?q=dash-order-400", "executions?queue=dashq-rare", $"executions?from={hourAgo}", $"executions?name=DashJob7&before={middle}",
             $"executions/{Workflow}", "schedules", "schedule?name=dash-nightly-1", "queues", "actions",
         ];
         await output.WriteLineAsync("\n| page (GET /currant/…) | median ms | p95 ms | max ms | bytes |").ConfigureAwait(false);

@@ -164,7 +164,8 @@ public sealed class DashboardBrowserTests : CurrantFixture
         await page.ClickAsync("#signal-form button");
         await Expect(page.Locator("#flash")).ToContainTextAsync("signal 'go' stored");
         Assert.That(await flow.GetResultAsync(Wait), Is.EqualTo("b1-prepared:from the browser"));
-        await page.ReloadAsync();
+        // No reload by the test: the page reloads itself when the workflow changes (a reload here would race it).
+        await Expect(page.Locator("h1 .state")).ToHaveTextAsync("completed");
         await Expect(page.Locator("#timeline li[data-kind='signal-received']")).ToHaveCountAsync(1);
         await ScreenshotAsync(page, "timeline");
         await page.GotoAsync(new Uri(host.Root, "actions").ToString());

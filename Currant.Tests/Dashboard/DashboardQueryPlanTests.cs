@@ -31,6 +31,8 @@ public sealed class DashboardQueryPlanTests : CurrantFixture
             FROM generate_series(1, 200) AS i;
             INSERT INTO currant.executions (id, kind, name, queue, state, args, completed_at)
             SELECT gen_random_uuid(), 'job', 'RareJob', 'q0', 'completed', '[]', now() FROM generate_series(1, 10);
+            INSERT INTO currant.executions (id, kind, name, queue, state, args, completed_at)
+            SELECT gen_random_uuid(), 'job', 'Job1', 'rare-queue', 'completed', '[]', now() FROM generate_series(1, 10);
             UPDATE currant.executions SET tags = jsonb_build_object('customer', 'c' || (attempt + extract(epoch FROM created_at)::bigint % 500))
             WHERE name = 'Job3';
             INSERT INTO currant.executions (id, kind, name, queue, state, args, created_at, completed_at, idempotency_key)
@@ -71,6 +73,8 @@ public sealed class DashboardQueryPlanTests : CurrantFixture
         ["key"] = new DashboardFilter { IdempotencyKey = "order-1" },
         ["id"] = new DashboardFilter { Id = Guid.NewGuid() },
         ["last hour"] = new DashboardFilter { From = DateTimeOffset.UtcNow.AddHours(-1) },
+        ["rare queue"] = new DashboardFilter { Queue = "rare-queue" },
+        ["rare queue, jobs"] = new DashboardFilter { Queue = "rare-queue", Kind = ExecutionKind.Job },
         ["tag"] = new DashboardFilter { Tags = new Dictionary<string, string> { ["customer"] = "c7" } },
     };
 
@@ -92,6 +96,12 @@ public sealed class DashboardQueryPlanTests : CurrantFixture
         {
             // Not the primary key walked backwards through 200,000 rows looking for 51 of that name (db/0012).
             Assert.That(plan, Does.Contain("executions_name_idx"), plan);
+        }
+
+        if (filterName.StartsWith("rare queue", StringComparison.Ordinal))
+        {
+            // Not the primary key walked through every finished row looking for the queue's few (db/0014).
+            Assert.That(plan, Does.Contain("executions_queue_idx"), plan);
         }
     }
 

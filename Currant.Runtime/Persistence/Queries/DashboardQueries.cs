@@ -28,7 +28,8 @@ internal static class DashboardQueries
 
     // Keyset paging, newest first: the primary key walked backwards from the cursor (@before, the last id of the
     // previous page), executions_name_idx for a name, the claim/running/parked/failed partial indexes for a state,
-    // executions_idempotency_key_idx for a key. Never OFFSET.
+    // executions_idempotency_key_idx for a key, executions_queue_idx (db/0014) for a queue, executions_tags_idx (GIN)
+    // for tags. Never OFFSET.
     internal const string Page = $"""
         SELECT {ExecutionQueries.Columns} FROM currant.executions
         WHERE {Filter}
