@@ -27,11 +27,12 @@ internal static class BenchCommand
         var rate = new CliOption<int>("--rate") { Description = "With --soak: jobs enqueued per second", DefaultValueFactory = () => 500 };
         var retain = new CliOption<string?>("--retain") { Description = "With --soak: the worker's retention of finished jobs (default 1m)" };
         var retentionRows = new CliOption<int>("--retention-rows") { Description = "Instead of the other workloads: insert this many finished jobs, then measure enqueue→start latency while retention deletes them" };
+        var dashboardRows = new CliOption<int>("--dashboard-rows") { Description = "Instead of the other workloads: fill the table with this many finished executions (kept for the next run), then EXPLAIN (ANALYZE, BUFFERS) every dashboard query and time every page over HTTP" };
         var continueAsNew = new CliOption<int>("--continue-as-new") { Description = "Only this: one workflow loops this many iterations (each a 1 ms durable timer, so an activation), continuing as new every --iterations-per-run; prints each run's cost per activation" };
         var perRun = new CliOption<int>("--iterations-per-run") { Description = $"With --continue-as-new: iterations per run (default {BenchSettings.DefaultIterationsPerRun}; as many as --continue-as-new for one run that never continues)", DefaultValueFactory = () => BenchSettings.DefaultIterationsPerRun };
         var command = new CliCommand("bench", "Measure enqueue, throughput and latency. Without a database URL it starts a durable local PostgreSQL.")
         {
-            Options = { jobs, concurrency, workers, queues, payloadSize, compute, workflows, activities, inlineSteps, timers, json, soak, rate, retain, retentionRows, continueAsNew, perRun },
+            Options = { jobs, concurrency, workers, queues, payloadSize, compute, workflows, activities, inlineSteps, timers, json, soak, rate, retain, retentionRows, continueAsNew, perRun, dashboardRows },
         };
         command.Subcommands.Add(BenchWorkerCommand.Create());
         command.Action = (parse, ct) => CurrantCommandLine.RunAsync(parse, async output =>
@@ -85,6 +86,12 @@ internal static class BenchCommand
                 if (parse.GetValue(retentionRows) is > 0 and var retentionRowCount)
                 {
                     await new RetentionBenchmark(client, retentionRowCount, settings.Concurrency, output).RunAsync(ct).ConfigureAwait(false);
+                    return 0;
+                }
+
+                if (parse.GetValue(dashboardRows) is > 0 and var dashboardRowCount)
+                {
+                    await new DashboardBenchmark(client, dashboardRowCount, output).RunAsync(ct).ConfigureAwait(false);
                     return 0;
                 }
 

@@ -26,6 +26,147 @@ internal static class ActionEndpoints
         group.MapPost("/executions/{id}/signal", http => SingleAsync(http, dashboard, RouteValue(http, "id"), "signal"));
         group.MapPost("/executions/bulk-cancel", http => BulkAsync(http, dashboard, "bulk-cancel"));
         group.MapPost("/executions/bulk-retry", http => BulkAsync(http, dashboard, "bulk-retry"));
+        group.MapPost("/schedules/trigger", http => ScheduleAsync(http, dashboard, "trigger"));
+        group.MapPost("/schedules/pause", http => ScheduleAsync(http, dashboard, "pause"));
+        group.MapPost("/schedules/resume", http => ScheduleAsync(http, dashboard, "resume"));
+        group.MapPost("/queues/pause", http => QueueAsync(http, dashboard, "pause"));
+        group.MapPost("/queues/resume", http => QueueAsync(http, dashboard, "resume"));
+        group.MapPost("/queues/limit", http => QueueAsync(http, dashboard, "limit"));
+    }
+
+    /// <summary>
+    /// Trigger now (one run, paused or not; the fire times are unchanged), pause or resume a schedule named by the
+    /// form's <c>name</c>. Recorded as schedule-trigger / schedule-pause / schedule-resume with the schedule's name (and
+    /// the triggered run's id); then back to the schedule's page.
+    /// </summary>
+    private static async Task ScheduleAsync(HttpContext http, DashboardContext dashboard, string action)
+    {
+        if (!await AdmitAsync(http, dashboard).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var ct = http.RequestAborted;
+        var basePath = dashboard.BasePath(http);
+        var form = await http.Request.ReadFormAsync(ct).ConfigureAwait(false);
+        var name = form["name"].ToString();
+        var recorded = "schedule-" + action;
+        Guid? run = null;
+        var (status, outcome) = (StatusCodes.Status200OK, "");
+        var schedule = name.Length == 0 ? null : await dashboard.Client.Schedules.GetAsync(name, ct).ConfigureAwait(false);
+        if (schedule is null)
+        {
+            (status, outcome) = (StatusCodes.Status404NotFound, name.Length == 0 ? "refused: no schedule named (the form's 'name' is empty)" : $"refused: no schedule is named '{name}'");
+        }
+        else
+        {
+            switch (action)
+            {
+                case "trigger":
+                    try
+                    {
+                        run = await dashboard.Client.Schedules.TriggerAsync(name, ct).ConfigureAwait(false);
+                        outcome = $"run {run} enqueued";
+                    }
+                    catch (InvalidOperationException ex)
+                    {
+                        // Deleted between the read and the trigger.
+                        (status, outcome) = (StatusCodes.Status404NotFound, "refused: " + ex.Message);
+                    }
+
+                    break;
+                case "pause":
+                    (status, outcome) = schedule.Paused
+                        ? (StatusCodes.Status409Conflict, "refused: already paused")
+                        : await dashboard.Client.Schedules.PauseAsync(name, ct).ConfigureAwait(false)
+                            ? (StatusCodes.Status200OK, "paused (a trigger still enqueues a run)")
+                            : (StatusCodes.Status404NotFound, $"refused: no schedule is named '{name}'");
+                    break;
+                case "resume":
+                    (status, outcome) = !schedule.Paused
+                        ? (StatusCodes.Status409Conflict, "refused: not paused")
+                        : await dashboard.Client.Schedules.ResumeAsync(name, ct).ConfigureAwait(false)
+                            ? (StatusCodes.Status200OK, "resumed from its next fire time after now (missed fire times are not caught up)")
+                            : (StatusCodes.Status404NotFound, $"refused: no schedule is named '{name}'");
+                    break;
+            }
+        }
+
+        await dashboard.Store.RecordActionAsync(DashboardContext.Actor(http), recorded, run, "schedule " + name, outcome, ct).ConfigureAwait(false);
+        if (status == StatusCodes.Status200OK)
+        {
+            http.Response.Redirect($"{SchedulesPage.Link(basePath, name)}&done={Uri.EscapeDataString($"{Capitalize(action)}: {outcome}")}");
+            http.Response.StatusCode = StatusCodes.Status303SeeOther;
+            return;
+        }
+
+        await PageResponse.ProblemAsync(http, basePath, true, status, "Not done", $"{Capitalize(action)} schedule '{name}': {outcome}.").ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Pause, resume, or set (an empty limit removes) the concurrency limit of the queue named by the form's
+    /// <c>queue</c>, through client.Queues (the same checks as the API and the CLI). Recorded as queue-pause /
+    /// queue-resume / queue-limit; then back to the queues page.
+    /// </summary>
+    private static async Task QueueAsync(HttpContext http, DashboardContext dashboard, string action)
+    {
+        if (!await AdmitAsync(http, dashboard).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var ct = http.RequestAborted;
+        var basePath = dashboard.BasePath(http);
+        var form = await http.Request.ReadFormAsync(ct).ConfigureAwait(false);
+        var queue = form["queue"].ToString();
+        var (status, outcome) = (StatusCodes.Status200OK, "");
+        try
+        {
+            switch (action)
+            {
+                case "pause":
+                    await dashboard.Client.Queues.PauseAsync(queue, ct).ConfigureAwait(false);
+                    outcome = "paused (workers stop claiming from it; what runs finishes)";
+                    break;
+                case "resume":
+                    await dashboard.Client.Queues.ResumeAsync(queue, ct).ConfigureAwait(false);
+                    outcome = "resumed";
+                    break;
+                case "limit":
+                    var text = form["limit"].ToString().Trim();
+                    if (text.Length == 0)
+                    {
+                        await dashboard.Client.Queues.SetLimitAsync(queue, null, ct).ConfigureAwait(false);
+                        outcome = "limit removed";
+                    }
+                    else if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var limit) || limit < 1)
+                    {
+                        (status, outcome) = (StatusCodes.Status400BadRequest, $"refused: '{text}' is not a limit (a whole number, at least 1; empty removes the limit)");
+                    }
+                    else
+                    {
+                        await dashboard.Client.Queues.SetLimitAsync(queue, limit, ct).ConfigureAwait(false);
+                        outcome = $"limit set to {limit}";
+                    }
+
+                    break;
+            }
+        }
+        catch (ArgumentException ex)
+        {
+            (status, outcome) = (StatusCodes.Status400BadRequest, "refused: " + ex.Message.Split(" (Parameter", 2)[0]);
+        }
+
+        var recorded = "queue-" + action;
+        await dashboard.Store.RecordActionAsync(DashboardContext.Actor(http), recorded, null, "queue " + queue, outcome, ct).ConfigureAwait(false);
+        if (status == StatusCodes.Status200OK)
+        {
+            http.Response.Redirect($"{basePath}/queues?done={Uri.EscapeDataString($"{Capitalize(recorded)} {queue}: {outcome}")}");
+            http.Response.StatusCode = StatusCodes.Status303SeeOther;
+            return;
+        }
+
+        await PageResponse.ProblemAsync(http, basePath, true, status, "Not done", $"{Capitalize(recorded)} '{queue}': {outcome}.").ConfigureAwait(false);
     }
 
     /// <summary>False (and the refusal written) unless this request may act.</summary>

@@ -25,7 +25,73 @@ internal static class DashboardEndpoints
         group.MapGet("/executions/{id}", http => ExecutionAsync(http, dashboard, RouteValue(http, "id")));
         group.MapGet("/actions", http => AuditAsync(http, dashboard));
         group.MapGet("/assets/{file}", http => EmbeddedAssets.ServeAsync(http, RouteValue(http, "file")));
+        group.MapGet("/schedules", http => SchedulesAsync(http, dashboard));
+        group.MapGet("/schedule", http => ScheduleAsync(http, dashboard));
+        group.MapGet("/queues", http => QueuesAsync(http, dashboard));
+        group.MapGet("/executions/{id}/version", http => ExecutionVersionAsync(http, dashboard, RouteValue(http, "id")));
     }
+
+    private static async Task SchedulesAsync(HttpContext http, DashboardContext dashboard)
+    {
+        var ct = http.RequestAborted;
+        var canAct = await dashboard.CanActAsync(http).ConfigureAwait(false);
+        var tokens = canAct ? http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http) : null;
+        var schedules = await dashboard.Store.ListSchedulesAsync(ct).ConfigureAwait(false);
+        var model = new SchedulesPage.Model(schedules, canAct, tokens, Done(http));
+        await PageResponse.HtmlAsync(http, SchedulesPage.Render(dashboard.BasePath(http), model)).ConfigureAwait(false);
+    }
+
+    private static async Task ScheduleAsync(HttpContext http, DashboardContext dashboard)
+    {
+        const int Runs = 25;
+        var ct = http.RequestAborted;
+        var basePath = dashboard.BasePath(http);
+        var canAct = await dashboard.CanActAsync(http).ConfigureAwait(false);
+        var name = http.Request.Query["name"].ToString();
+        if (name.Length == 0)
+        {
+            await PageResponse.ProblemAsync(http, basePath, canAct, StatusCodes.Status400BadRequest, "No schedule named", "Give the schedule's name: schedule?name=….").ConfigureAwait(false);
+            return;
+        }
+
+        if (await dashboard.Store.GetScheduleAsync(name, ct).ConfigureAwait(false) is not { } schedule)
+        {
+            await PageResponse.ProblemAsync(http, basePath, canAct, StatusCodes.Status404NotFound, "No such schedule", $"No schedule is named '{name}'.").ConfigureAwait(false);
+            return;
+        }
+
+        var runs = await dashboard.Store.GetScheduleRunsAsync(schedule.Name, schedule.Target, Runs, ct).ConfigureAwait(false);
+        var tokens = canAct ? http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http) : null;
+        var model = new SchedulePage.Model(schedule, runs, Runs, canAct, tokens, Done(http));
+        await PageResponse.HtmlAsync(http, SchedulePage.Render(basePath, model)).ConfigureAwait(false);
+    }
+
+    private static async Task QueuesAsync(HttpContext http, DashboardContext dashboard)
+    {
+        var ct = http.RequestAborted;
+        var canAct = await dashboard.CanActAsync(http).ConfigureAwait(false);
+        var tokens = canAct ? http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http) : null;
+        var queues = await dashboard.Store.GetQueueControlsAsync(dashboard.CountCap, ct).ConfigureAwait(false);
+        var model = new QueuesPage.Model(queues, dashboard.CountCap, canAct, tokens, Done(http));
+        await PageResponse.HtmlAsync(http, QueuesPage.Render(dashboard.BasePath(http), model)).ConfigureAwait(false);
+    }
+
+    /// <summary>The execution's version (what its page shows changing) as plain text; the detail page's script polls it on each event.</summary>
+    private static async Task ExecutionVersionAsync(HttpContext http, DashboardContext dashboard, string text)
+    {
+        PageResponse.Secure(http.Response);
+        http.Response.Headers.CacheControl = "no-store";
+        http.Response.ContentType = "text/plain; charset=utf-8";
+        if (!Guid.TryParse(text, out var id) || await dashboard.Store.GetExecutionVersionAsync(id, http.RequestAborted).ConfigureAwait(false) is not { } version)
+        {
+            http.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        await http.Response.WriteAsync(version, http.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static string? Done(HttpContext http) => http.Request.Query["done"].ToString() is { Length: > 0 } done ? done : null;
 
     private static async Task OverviewAsync(HttpContext http, DashboardContext dashboard)
     {
@@ -110,7 +176,8 @@ internal static class DashboardEndpoints
         var children = await dashboard.Store.GetChildrenAsync(id, Limit, ct).ConfigureAwait(false);
         var tokens = canAct ? http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http) : null;
         string? message = http.Request.Query["done"].ToString() is { Length: > 0 } done ? done : null;
-        var model = new ExecutionPage.Model(detail, history, signals, children, canAct, tokens, message);
+        var version = await dashboard.Store.GetExecutionVersionAsync(id, ct).ConfigureAwait(false);
+        var model = new ExecutionPage.Model(detail, history, signals, children, canAct, tokens, message, version);
         await PageResponse.HtmlAsync(http, ExecutionPage.Render(basePath, model)).ConfigureAwait(false);
     }
 

@@ -14,7 +14,7 @@ internal static partial class ExecutionPage
 {
     public sealed record Model(
         ExecutionDetail Detail, IReadOnlyList<HistoryRow> History, IReadOnlyList<SignalRecord> Signals, IReadOnlyList<ExecutionInfo> Children,
-        bool CanAct, AntiforgeryTokenSet? Tokens, string? Message);
+        bool CanAct, AntiforgeryTokenSet? Tokens, string? Message, string? Version = null);
 
     public static string Render(string basePath, Model m)
     {
@@ -27,6 +27,14 @@ internal static partial class ExecutionPage
             if (m.Message is { } message)
             {
                 h.Element("p", message, ("class", "flash"), ("role", "status"), ("id", "flash"));
+            }
+
+            if (m.Version is { } version)
+            {
+                // Live refresh: on each server-sent event the script fetches the version and reloads the page when it
+                // changed (or, while a form holds input, says so instead of wiping it).
+                h.Open("p", ("id", "watch"), ("class", "changed"), ("data-watch", $"{basePath}/executions/{e.Id}/version"), ("data-version", version), ("hidden", "hidden"))
+                    .Text("This execution changed since the page loaded. ").Link($"{basePath}/executions/{e.Id}", "Reload").Close("p");
             }
 
             if (m.CanAct && m.Tokens is { } tokens)

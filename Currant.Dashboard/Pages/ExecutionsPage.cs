@@ -83,6 +83,12 @@ internal static class ExecutionsPage
         Input(h, "q", "id or idempotency key", query("q").ToString());
         Input(h, "from", "from (UTC, ISO 8601)", query("from").ToString());
         Input(h, "to", "to (UTC, ISO 8601)", query("to").ToString());
+        var tags = query("tag").Where(t => !string.IsNullOrEmpty(t)).ToList();
+        foreach (var tag in tags.Count == 0 ? [""] : tags)
+        {
+            Input(h, "tag", "tag key=value", tag!);
+        }
+
         h.Raw("<button type=\"submit\">Filter</button>");
         h.Close("form");
     }
@@ -93,9 +99,12 @@ internal static class ExecutionsPage
         h.Open("input", ("type", "hidden"), ("name", tokens.FormFieldName), ("value", tokens.RequestToken));
         foreach (var field in FilterForm.Fields)
         {
-            if (query(field).ToString() is { Length: > 0 } value)
+            foreach (var value in query(field))
             {
-                h.Open("input", ("type", "hidden"), ("name", field), ("value", value));
+                if (value is { Length: > 0 })
+                {
+                    h.Open("input", ("type", "hidden"), ("name", field), ("value", value));
+                }
             }
         }
 

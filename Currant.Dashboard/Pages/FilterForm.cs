@@ -6,11 +6,12 @@ namespace Currant.Dashboard.Pages;
 
 /// <summary>
 /// The executions filter as the page's query string (and the bulk actions' form) carries it: kind, name, state,
-/// queue, q (an id or an idempotency key), from, to (UTC unless an offset is given).
+/// queue, q (an id or an idempotency key), from, to (UTC unless an offset is given), tag (<c>key=value</c>; the field may
+/// repeat, and an execution must hold every tag given).
 /// </summary>
 internal static class FilterForm
 {
-    public static readonly string[] Fields = ["kind", "name", "state", "queue", "q", "from", "to"];
+    public static readonly string[] Fields = ["kind", "name", "state", "queue", "q", "from", "to", "tag"];
 
     /// <summary>The filter, or an error naming the field and what it accepts (the page answers 400 with it).</summary>
     public static DashboardFilter Parse(Func<string, StringValues> get, out string? error)
@@ -88,6 +89,33 @@ internal static class FilterForm
             }
         }
 
+        Dictionary<string, string>? tags = null;
+        foreach (var text in get("tag"))
+        {
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                continue;
+            }
+
+            KeyValuePair<string, string> tag;
+            try
+            {
+                tag = ExecutionTags.Parse(text.Trim());
+            }
+            catch (ArgumentException ex)
+            {
+                error = $"tag: {ex.Message.Split(" (Parameter", 2)[0]}";
+                return new DashboardFilter();
+            }
+
+            tags ??= new Dictionary<string, string>(StringComparer.Ordinal);
+            if (!tags.TryAdd(tag.Key, tag.Value))
+            {
+                error = $"tag: the key '{tag.Key}' is given twice; an execution holds one value per key.";
+                return new DashboardFilter();
+            }
+        }
+
         return new DashboardFilter
         {
             Kind = kind,
@@ -99,13 +127,14 @@ internal static class FilterForm
             To = to,
             Id = id,
             IdempotencyKey = key,
+            Tags = tags,
         };
     }
 
     /// <summary>The query string of the fields that are set (for links that keep the filter).</summary>
     public static string Query(Func<string, StringValues> get, params (string Name, string? Value)[] extra)
     {
-        var parts = Fields.Select(f => (f, get(f).ToString())).Concat(extra.Select(e => (e.Name, e.Value ?? "")))
+        var parts = Fields.SelectMany(f => get(f).Select(v => (f, v ?? ""))).Concat(extra.Select(e => (e.Name, e.Value ?? "")))
             .Where(p => p.Item2.Length > 0)
             .Select(p => Uri.EscapeDataString(p.Item1) + "=" + Uri.EscapeDataString(p.Item2));
         return string.Join("&", parts);

@@ -10,6 +10,8 @@ internal static class Navigation
     [
         ("", "Overview"),
         ("/executions", "Executions"),
+        ("/schedules", "Schedules"),
+        ("/queues", "Queues"),
         ("/actions", "Actions"),
     ];
 }

@@ -133,6 +133,32 @@ internal sealed partial class CurrantStore
         return await ReadAllAsync(command, static r => r.GetGuid(0), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Every queue with a setting, work or a worker: its pause, limit, pending (up to <paramref name="countCap"/>) and running.</summary>
+    public async Task<IReadOnlyList<QueueControl>> GetQueueControlsAsync(int countCap, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(DashboardQueries.QueueControls);
+        command.Parameters.AddWithValue("cap", countCap);
+        return await ReadAllAsync(command, DashboardQueries.ReadQueueControl, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The newest runs (fire times and triggers) of the schedule <paramref name="name"/>, which enqueues <paramref name="target"/>.</summary>
+    public async Task<IReadOnlyList<ExecutionInfo>> GetScheduleRunsAsync(string name, string target, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(DashboardQueries.ScheduleRuns);
+        command.Parameters.AddWithValue("target", target);
+        command.Parameters.AddWithValue("prefix", $"schedule:{name}:");
+        command.Parameters.AddWithValue("limit", limit);
+        return await ReadAllAsync(command, ExecutionQueries.ReadInfo, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>What the execution's detail page shows changing, as one string; null when no execution has the id.</summary>
+    public async Task<string?> GetExecutionVersionAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(DashboardQueries.ExecutionVersion);
+        command.Parameters.AddWithValue("id", id);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+    }
+
     /// <summary>Binds a <see cref="DashboardFilter"/> to the parameters of DashboardQueries (its plan test binds them the same way).</summary>
     internal static void AddFilter(NpgsqlParameterCollection p, DashboardFilter filter)
     {
@@ -145,6 +171,7 @@ internal sealed partial class CurrantStore
         p.AddWithValue("to_id", NpgsqlDbType.Uuid, filter.To is { } to ? ExecutionIds.Floor(to) : DBNull.Value);
         p.AddWithValue("id", NpgsqlDbType.Uuid, filter.Id ?? (object)DBNull.Value);
         p.AddWithValue("key", NpgsqlDbType.Text, filter.IdempotencyKey ?? (object)DBNull.Value);
+        p.AddWithValue("tags", NpgsqlDbType.Jsonb, filter.Tags is { Count: > 0 } tags ? ExecutionTags.ToJson(tags)! : DBNull.Value);
     }
 
     private static async Task<List<T>> ReadAllAsync<T>(NpgsqlCommand command, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)

@@ -23,4 +23,7 @@ internal sealed record DashboardFilter
     public Guid? Id { get; init; }
 
     public string? IdempotencyKey { get; init; }
+
+    /// <summary>Only executions holding every one of these tags (executions_tags_idx); null or empty: any.</summary>
+    public IReadOnlyDictionary<string, string>? Tags { get; init; }
 }

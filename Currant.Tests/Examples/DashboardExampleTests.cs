@@ -42,7 +42,34 @@ public sealed class DashboardExampleTests
         Assert.That(signal.StatusCode, Is.EqualTo(HttpStatusCode.SeeOther));
         var done = await client.WaitForCompletionAsync(refund, Wait);
         Assert.That(done.Result, Does.StartWith("\"refunded 1200 cents to ana"));
+
+        // The worker created DailyReport's schedule; trigger it from the Schedules page, then pause the payments queue.
+        var schedule = await WaitForScheduleAsync(client, "reports");
+        Assert.That(await browser.GetPageAsync("schedules"), Does.Contain($"data-schedule=\"{schedule.Name}\"").And.Contain("0 6 * * *").And.Contain("Europe/Berlin"));
+        using var trigger = await browser.PostAsync("schedules/trigger", [new("name", schedule.Name)], tokenFrom: "schedules");
+        Assert.That(trigger.StatusCode, Is.EqualTo(HttpStatusCode.SeeOther));
+        var run = (await client.ListAsync(new ExecutionFilter { Name = schedule.Target })).Single();
+        Assert.That((await client.WaitForCompletionAsync(run.Id, Wait)).Result, Does.StartWith("\"report for "));
+        Assert.That(await browser.GetPageAsync($"schedule?name={Uri.EscapeDataString(schedule.Name)}"), Does.Contain(run.Id.ToString()).And.Contain("triggered"));
+
+        using var pause = await browser.PostAsync("queues/pause", [new("queue", "payments")], tokenFrom: "queues");
+        Assert.That(pause.StatusCode, Is.EqualTo(HttpStatusCode.SeeOther));
+        Assert.That((await client.Queues.ListAsync()).Single(q => q.Name == "payments").Paused, Is.True);
         Assert.That(await app.TerminateAsync(Wait), Is.Zero, app.Output);
+    }
+
+    private static async Task<ScheduleInfo> WaitForScheduleAsync(CurrantClient client, string queue)
+    {
+        using var timeout = new CancellationTokenSource(Wait);
+        while (true)
+        {
+            if ((await client.Schedules.ListAsync(timeout.Token)).FirstOrDefault(s => s.Queue == queue) is { } schedule)
+            {
+                return schedule;
+            }
+
+            await Task.Delay(50, timeout.Token);
+        }
     }
 
     private static async Task WaitForStateAsync(CurrantClient client, Guid id, ExecutionState state)

@@ -23,3 +23,13 @@ public partial class RefundApproval
         return decision == "approve" ? $"refunded {cents} cents to {customer} ({history})" : $"refund to {customer} declined";
     }
 }
+
+/// <summary>
+/// A scheduled job: the worker creates its schedule at start. The dashboard's Schedules page shows it (next and last
+/// fire) and can trigger it now or pause it.
+/// </summary>
+[Job(Queue = "reports"), Schedule("0 6 * * *", TimeZone = "Europe/Berlin")]
+public partial class DailyReport
+{
+    public Task<string> ExecuteAsync(CancellationToken ct) => Task.FromResult($"report for {DateTime.UtcNow:yyyy-MM-dd}");
+}

@@ -23,11 +23,13 @@ internal static class DashboardQueries
           AND (@to_id::uuid IS NULL OR id < @to_id)
           AND (@id::uuid IS NULL OR id = @id)
           AND (@key::text IS NULL OR idempotency_key = @key)
+          AND (@tags::jsonb IS NULL OR tags @> @tags)
         """;
 
     // Keyset paging, newest first: the primary key walked backwards from the cursor (@before, the last id of the
     // previous page), executions_name_idx for a name, the claim/running/parked/failed partial indexes for a state,
-    // executions_idempotency_key_idx for a key. Never OFFSET.
+    // executions_idempotency_key_idx for a key, executions_queue_idx (db/0014) for a queue, executions_tags_idx (GIN)
+    // for tags. Never OFFSET.
     internal const string Page = $"""
         SELECT {ExecutionQueries.Columns} FROM currant.executions
         WHERE {Filter}
@@ -51,12 +53,9 @@ internal static class DashboardQueries
         LIMIT @cap
         """;
 
-    // One row per queue that has pending or running work, a worker, or finished work in the last hour.
-    // * pending queues: a skip scan of executions_claim_idx (one index probe per queue, not one per row);
-    // * pending: counted up to @cap (executions_claim_idx); oldest: the earliest due pending row of the queue;
-    // * running: executions_running_idx (the running rows are at most the workers' slots);
-    // * last hour: executions_finished_idx, range on completed_at.
-    internal const string Queues = """
+    // The overview's and the queues page's start: the queues with pending rows, by a skip scan of executions_claim_idx
+    // (one index probe per queue, not one per row), and the running rows per queue (executions_running_queue_idx).
+    private const string QueuesWithWork = """
         WITH RECURSIVE pending_queues AS (
             (SELECT queue FROM currant.executions WHERE state = 'pending' ORDER BY queue LIMIT 1)
             UNION ALL
@@ -64,7 +63,16 @@ internal static class DashboardQueries
             FROM pending_queues p WHERE p.queue IS NOT NULL
         ), running AS (
             SELECT queue, count(*) AS n FROM currant.executions WHERE state = 'running' GROUP BY queue
-        ), hour AS (
+        )
+        """;
+
+    // One row per queue that has pending or running work, a worker, or finished work in the last hour.
+    // * pending queues: a skip scan of executions_claim_idx (one index probe per queue, not one per row);
+    // * pending: counted up to @cap (executions_claim_idx); oldest: the earliest due pending row of the queue;
+    // * running: executions_running_idx (the running rows are at most the workers' slots);
+    // * last hour: executions_finished_idx, range on completed_at.
+    internal const string Queues = $"""
+        {QueuesWithWork}, hour AS (
             SELECT queue, count(*) FILTER (WHERE state = 'completed') AS completed, count(*) FILTER (WHERE state = 'failed') AS failed
             FROM currant.executions
             WHERE state IN ('completed', 'failed', 'cancelled') AND completed_at > now() - interval '1 hour' AND kind <> 'timer'
@@ -157,4 +165,59 @@ internal static class DashboardQueries
     internal static DashboardAction ReadAction(NpgsqlDataReader r) => new(
         r.GetInt64(0), r.GetFieldValue<DateTimeOffset>(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetGuid(4),
         r.IsDBNull(5) ? null : r.GetString(5), r.GetString(6));
+
+    // The queues page: every queue with a setting (currant.queues), pending or running work, or a worker; its
+    // pause and limit, pending (counted up to @cap through executions_claim_idx, found by the overview's skip scan)
+    // and running (executions_running_queue_idx, db/0011). Unlike QueueQueries.List (the CLI's), no count is exact
+    // past the cap, so a backlog of millions costs the page nothing.
+    internal const string QueueControls = $"""
+        {QueuesWithWork}, queues AS (
+            SELECT queue FROM pending_queues WHERE queue IS NOT NULL
+            UNION SELECT queue FROM running
+            UNION SELECT name FROM currant.queues
+            UNION SELECT unnest(queues) FROM currant.workers
+        )
+        SELECT q.queue, COALESCE(c.paused, false), c.max_concurrency,
+               (SELECT count(*) FROM (SELECT 1 FROM currant.executions e WHERE e.state = 'pending' AND e.queue = q.queue LIMIT @cap) x),
+               COALESCE(r.n, 0), c.updated_at
+        FROM queues q
+        LEFT JOIN currant.queues c ON c.name = q.queue
+        LEFT JOIN running r ON r.queue = q.queue
+        ORDER BY q.queue
+        """;
+
+    /// <summary>One row of <see cref="QueueControls"/>.</summary>
+    internal static QueueControl ReadQueueControl(NpgsqlDataReader r) => new(
+        r.GetString(0), r.GetBoolean(1), r.IsDBNull(2) ? null : r.GetInt32(2), r.GetInt64(3), r.GetInt64(4),
+        r.IsDBNull(5) ? null : r.GetFieldValue<DateTimeOffset>(5));
+
+    // A schedule's recent runs, newest first: executions_schedule_runs_idx (db/0014: (name, id) of the rows whose key
+    // starts with 'schedule:', the predicate written exactly as there), walked backwards from the newest scheduled run
+    // of the schedule's target, reading at most 1,000 index entries (the inner LIMIT: the planner cannot estimate the
+    // key patterns, so they stay outside it and never steer it to read every run and sort). The key names the schedule
+    // (ScheduleNames.RunKey: `schedule:<name>:<fire time>`, a trigger `schedule:<name>:trigger:<id>`); the pattern
+    // after the prefix keeps schedule 'a' from listing the runs of schedule 'a:b'. So the page shows this schedule's
+    // runs among its target's newest 1,000 scheduled runs (all of them unless several schedules share one target).
+    internal const string ScheduleRuns = $$"""
+        SELECT {{ExecutionQueries.Columns}} FROM (
+            SELECT * FROM currant.executions
+            WHERE name = @target AND left(idempotency_key, 9) = 'schedule:'
+            ORDER BY id DESC
+            LIMIT 1000
+        ) AS runs
+        WHERE left(idempotency_key, length(@prefix)) = @prefix
+          AND substr(idempotency_key, length(@prefix) + 1) ~ '^([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z|trigger:[0-9a-f-]{36})$'
+        ORDER BY id DESC
+        LIMIT @limit
+        """;
+
+    // Primary keys: what an execution's detail page shows changing (its state, attempt, cancel request and times, its
+    // history's steps and their outcomes, the signals it received), as one string. The page's script compares it on
+    // each server-sent event and reloads only when it differs.
+    internal const string ExecutionVersion = """
+        SELECT concat_ws('|', e.state, e.attempt, e.cancel_requested, e.activations, e.scheduled_at, e.started_at, e.completed_at,
+                         (SELECT count(*) || '.' || count(h.completed_at) FROM currant.history h WHERE h.workflow_id = e.id),
+                         (SELECT max(s.id) || '.' || count(s.consumed_seq) FROM currant.signals s WHERE s.workflow_id = e.id))
+        FROM currant.executions e WHERE e.id = @id
+        """;
 }
