@@ -12,17 +12,15 @@ internal static class ScheduleCommands
         var command = new CliCommand("schedules", "List, pause, resume, trigger or delete schedules ([Schedule] attributes and X.Schedule(...)).");
         command.Subcommands.Add(ListCommand(host));
         command.Subcommands.Add(NamedCommand(host, "pause", "Stop a schedule from firing until it is resumed (a trigger still runs it).",
-            async (client, name, output, ct) => await client.Schedules.PauseAsync(name, ct).ConfigureAwait(false)
-                ? $"Schedule '{name}' paused." : null));
+            async (client, name, ct) => await client.Schedules.PauseAsync(name, ct).ConfigureAwait(false) ? new Outcome("paused", null) : null));
         command.Subcommands.Add(NamedCommand(host, "resume", "Let a paused schedule fire again from its next fire time (times passed while paused are not caught up).",
-            async (client, name, output, ct) => await client.Schedules.ResumeAsync(name, ct).ConfigureAwait(false)
-                ? $"Schedule '{name}' resumed." : null));
+            async (client, name, ct) => await client.Schedules.ResumeAsync(name, ct).ConfigureAwait(false) ? new Outcome("resumed", null) : null));
         command.Subcommands.Add(NamedCommand(host, "trigger", "Enqueue one run of a schedule now (paused or not); prints the run's id.",
-            async (client, name, output, ct) =>
+            async (client, name, ct) =>
             {
                 try
                 {
-                    return $"Schedule '{name}' triggered: run {await client.Schedules.TriggerAsync(name, ct).ConfigureAwait(false)}.";
+                    return new Outcome("triggered", await client.Schedules.TriggerAsync(name, ct).ConfigureAwait(false));
                 }
                 catch (InvalidOperationException)
                 {
@@ -30,8 +28,7 @@ internal static class ScheduleCommands
                 }
             }));
         command.Subcommands.Add(NamedCommand(host, "delete", "Delete a schedule (its runs stay; a [Schedule] attribute's comes back when a worker of its queue starts).",
-            async (client, name, output, ct) => await client.Schedules.DeleteAsync(name, ct).ConfigureAwait(false)
-                ? $"Schedule '{name}' deleted." : null));
+            async (client, name, ct) => await client.Schedules.DeleteAsync(name, ct).ConfigureAwait(false) ? new Outcome("deleted", null) : null));
         return command;
     }
 
@@ -49,21 +46,51 @@ internal static class ScheduleCommands
         return command;
     }
 
-    /// <summary>A command on one schedule: <paramref name="act"/> returns what to print, or null when no schedule has the name.</summary>
-    private static CliCommand NamedCommand(IServiceProvider? host, string verb, string description, Func<CurrantClient, string, TextWriter, CancellationToken, Task<string?>> act)
+    /// <summary>What a command did to a schedule (<c>paused</c>, <c>resumed</c>, <c>triggered</c> with the run's id, <c>deleted</c>).</summary>
+    private sealed record Outcome(string Action, Guid? RunId);
+
+    /// <summary>A command on one schedule: <paramref name="act"/> returns what it did, or null when no schedule has the name.</summary>
+    private static CliCommand NamedCommand(IServiceProvider? host, string verb, string description, Func<CurrantClient, string, CancellationToken, Task<Outcome?>> act)
     {
         var name = new CliArgument<string>("name") { Description = "Schedule name (see 'schedules list')" };
-        var command = new CliCommand(verb, description) { Arguments = { name } };
+        var json = new CliOption<bool>("--json") { Description = "Print JSON: {\"schedule\", \"action\", \"runId\"}" };
+        var command = new CliCommand(verb, description) { Arguments = { name }, Options = { json } };
         command.Action = (parse, ct) => CurrantCommandLine.RunAsync(parse, async output =>
         {
             var scheduleName = parse.GetValue(name)!;
             await using var client = await CurrantCommandLine.ConnectAsync(parse, host, ct).ConfigureAwait(false);
-            var message = await act(client, scheduleName, output, ct).ConfigureAwait(false)
+            var outcome = await act(client, scheduleName, ct).ConfigureAwait(false)
                 ?? throw new CommandLineException($"No schedule is named '{scheduleName}'. 'schedules list' shows them.");
-            await output.WriteLineAsync(message).ConfigureAwait(false);
+            await output.WriteLineAsync(parse.GetValue(json) ? Json(scheduleName, outcome) : Text(scheduleName, outcome)).ConfigureAwait(false);
             return 0;
         });
         return command;
+    }
+
+    private static string Text(string name, Outcome outcome)
+        => outcome.RunId is { } run ? $"Schedule '{name}' {outcome.Action}: run {run}." : $"Schedule '{name}' {outcome.Action}.";
+
+    private static string Json(string name, Outcome outcome)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("schedule", name);
+            w.WriteString("action", outcome.Action);
+            if (outcome.RunId is { } run)
+            {
+                w.WriteString("runId", run);
+            }
+            else
+            {
+                w.WriteNull("runId");
+            }
+
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
     }
 
     internal static string Table(IReadOnlyList<ScheduleInfo> schedules)

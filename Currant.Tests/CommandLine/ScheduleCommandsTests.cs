@@ -65,6 +65,33 @@ public sealed class ScheduleCommandsTests : CurrantFixture
         await Client.Schedules.DeleteAsync(name);
     }
 
+    [Test]
+    public async Task Schedules_ActionsWithJson_PrintWhatTheyDid()
+    {
+        var name = "jsonact-" + NewKey();
+        await ScheduledRecord.Options(queue: NewQueue("sched"), client: Client).Schedule(name, new ScheduleSpec("0 3 * * *"), "j");
+
+        foreach (var verb in new[] { "pause", "resume", "trigger", "delete" })
+        {
+            var (code, output, error) = await RunAsync("schedules", verb, name, "--json");
+            Assert.That(code, Is.Zero, error);
+            using var doc = JsonDocument.Parse(output);
+            Assert.That(doc.RootElement.GetProperty("schedule").GetString(), Is.EqualTo(name));
+            Assert.That(doc.RootElement.GetProperty("action").GetString(), Is.EqualTo(verb == "trigger" ? "triggered" : verb + (verb.EndsWith('e') ? "d" : "ed")));
+            var runId = doc.RootElement.GetProperty("runId");
+            if (verb == "trigger")
+            {
+                Assert.That((await Client.GetExecutionAsync(runId.GetGuid()))!.Name, Is.EqualTo("ScheduledRecord"));
+            }
+            else
+            {
+                Assert.That(runId.ValueKind, Is.EqualTo(JsonValueKind.Null));
+            }
+        }
+
+        Assert.That(await Client.Schedules.GetAsync(name), Is.Null);
+    }
+
     [TestCase("pause")]
     [TestCase("resume")]
     [TestCase("trigger")]
