@@ -89,17 +89,37 @@ internal static class CurrantCommandLine
 
     private static CliCommand MigrateCommand(IServiceProvider? host)
     {
-        var command = new CliCommand("migrate", "Create or upgrade the currant schema (idempotent, safe to run concurrently).");
+        var json = new CliOption<bool>("--json") { Description = "Print JSON: {\"applied\": [the migrations this run applied]}" };
+        var command = new CliCommand("migrate", "Create or upgrade the currant schema (idempotent, safe to run concurrently).") { Options = { json } };
         command.Action = (parse, ct) => RunAsync(parse, async output =>
         {
             await using var client = await ConnectAsync(parse, host, ct).ConfigureAwait(false);
             var applied = await client.MigrateAsync(ct).ConfigureAwait(false);
-            await output.WriteLineAsync(applied.Count == 0
-                ? "Schema is up to date."
+            await output.WriteLineAsync(parse.GetValue(json) ? AppliedJson(applied)
+                : applied.Count == 0 ? "Schema is up to date."
                 : $"Applied {applied.Count} migration(s): {string.Join(", ", applied)}").ConfigureAwait(false);
             return 0;
         });
         return command;
+    }
+
+    private static string AppliedJson(IReadOnlyList<string> applied)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new System.Text.Json.Utf8JsonWriter(stream, new System.Text.Json.JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("applied");
+            foreach (var name in applied)
+            {
+                w.WriteStringValue(name);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
     }
 
     // --assembly exists only in the tool (no host): an application's worker knows its own registrations, and an

@@ -31,6 +31,22 @@ public sealed class CurrantCommandLineTests : CurrantFixture
     }
 
     [Test]
+    public async Task Migrate_WithJson_ListsWhatItApplied_ThenNothing()
+    {
+        var fresh = await TestDatabase.CreateDatabaseAsync("climigratejson");
+        var first = new StringWriter();
+        var second = new StringWriter();
+
+        Assert.That(await CurrantCommandLine.InvokeAsync(["migrate", "-d", fresh, "--json"], output: first), Is.Zero);
+        Assert.That(await CurrantCommandLine.InvokeAsync(["migrate", "-d", fresh, "--json"], output: second), Is.Zero);
+
+        using var applied = System.Text.Json.JsonDocument.Parse(first.ToString());
+        using var again = System.Text.Json.JsonDocument.Parse(second.ToString());
+        Assert.That(applied.RootElement.GetProperty("applied").EnumerateArray().Select(e => e.GetString()), Is.EqualTo(Currant.Persistence.Migrator.All.Select(m => m.Name)));
+        Assert.That(again.RootElement.GetProperty("applied").GetArrayLength(), Is.Zero);
+    }
+
+    [Test]
     public async Task Status_WithJson_PrintsTheExecutionWithEmbeddedArguments()
     {
         var handle = await Greet.Options(queue: NewQueue(), client: Client).Queue("json");
