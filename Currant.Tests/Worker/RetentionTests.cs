@@ -107,6 +107,33 @@ public sealed class RetentionTests : CurrantFixture
     }
 
     [Test]
+    public async Task CleanerPass_DeletesABacklogLargerThanManyBatches_InOnePass()
+    {
+        // Its own database: the pass deletes every finished row past retention, whoever made it.
+        var database = await TestDatabase.CreateDatabaseAsync("retentionbacklog");
+        var fixtureClient = CurrantClient.Default;
+        await using var client = await CurrantClient.ConnectAsync(database);
+        CurrantClient.Default = fixtureClient;
+        await client.MigrateAsync();
+        const int rows = (Maintenance.Cleaner.BatchSize * 24) + 7; // more than the 20 batches a pass used to stop at
+        await using (var connection = new Npgsql.NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            await using var insert = new Npgsql.NpgsqlCommand(
+                "INSERT INTO currant.executions (id, kind, name, queue, priority, args, max_attempts, state, completed_at) " +
+                "SELECT gen_random_uuid(), 'job', 'Old', 'old', 0, '[]', 1, 'completed', now() - interval '3 hours' FROM generate_series(1, @n)", connection);
+            insert.Parameters.AddWithValue("n", rows);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        var cleaner = new Maintenance.Cleaner(client.Store, new WorkerOptions { RetainCompleted = TimeSpan.FromHours(1) }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        await cleaner.RunOnceAsync(CancellationToken.None);
+
+        await using var count = client.DataSource.CreateCommand("SELECT count(*) FROM currant.executions");
+        Assert.That((long)(await count.ExecuteScalarAsync())!, Is.Zero);
+    }
+
+    [Test]
     public async Task NegativeRetention_IsRefusedAtStart()
     {
         var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await StartWorkerAsync(NewQueue(), configure: o => o with { RetainFailed = TimeSpan.FromHours(-1) }));
