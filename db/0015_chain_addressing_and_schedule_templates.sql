@@ -99,3 +99,12 @@ BEGIN
     END IF;
     PERFORM pg_notify('currant_pending', old.queue);
 END $$;
+
+-- Schedules enqueue through the same insert as every other enqueue (ExecutionQueries.InsertWithKey, issue 13): the row
+-- holds the rest of what that insert sets, as resolved when the schedule was created or updated (the definition's
+-- [Job]/[Activity] RetryPolicy and HeartbeatTimeout, overridden by Options(...)), so a run fired by a worker without
+-- the definition's code still retries and times out as the definition says. Nullable columns: no rewrite.
+ALTER TABLE currant.schedules
+    ADD COLUMN retry_policy         jsonb,     -- StoredRetryPolicy; null: the worker's defaults
+    ADD COLUMN heartbeat_timeout_ms integer,   -- null: none
+    ADD COLUMN tags                 jsonb;     -- each run's tags; null: none
