@@ -137,3 +137,20 @@ public partial class LoggedDouble
         return amount * 2;
     }
 }
+
+/// <summary>WaitUntil with a timeout, then a sleep: a WaitUntil timer left pending would fire during the sleep.</summary>
+[Workflow(Name = "InteractiveWaitThenSleep")]
+public partial class InteractiveWaitThenSleep
+{
+    private bool _go;
+
+    public async Task<string> RunAsync(int timeoutMs, int sleepMs)
+    {
+        var met = await Workflow.WaitUntil(() => _go, TimeSpan.FromMilliseconds(timeoutMs));
+        await Workflow.Sleep(TimeSpan.FromMilliseconds(sleepMs));
+        return met ? "met" : "timed out";
+    }
+
+    [Signal]
+    public void Go() => _go = true;
+}
