@@ -22,6 +22,7 @@ public sealed class ChainAddressingTests : CurrantFixture
 
         // The typed handle still names the first run, which has ended ('completed', continued).
         Assert.That(await h.Updates.Add(2), Is.EqualTo(3), "the update reached run 1 through the first id");
+        Assert.That(await h.Queries.Tally(), Is.EqualTo(3), "a query to the first id is answered by run 1");
         Assert.That(await ScalarAsync<Guid>("SELECT workflow_id FROM currant.updates WHERE workflow_id IN (@a, @b) AND args = '2'", ("a", h.Id), ("b", second)),
             Is.EqualTo(second));
 

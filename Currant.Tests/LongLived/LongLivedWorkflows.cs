@@ -180,4 +180,7 @@ public partial class ChainedTally
 
     [Signal]
     public void Next(string why) => _next = true;
+
+    [Query]
+    public int Tally() => _tally;
 }

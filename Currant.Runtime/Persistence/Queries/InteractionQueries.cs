@@ -90,9 +90,10 @@ internal static class InteractionQueries
         """;
 
     // A query is asked only of a workflow that exists; a live worker (heartbeat within @stale) must serve its queue.
+    // An id that names a run which continued as new asks the chain's last run (currant.latest_run).
     internal const string RequestQuery = $$"""
         WITH wf AS (
-            SELECT id, kind, state, queue FROM currant.executions WHERE id = @id
+            SELECT id, kind, state, queue FROM currant.executions WHERE id = COALESCE(currant.latest_run(@id), @id)
         ), live AS (
             SELECT count(*) AS n FROM currant.workers w, wf
             WHERE wf.queue = ANY(w.queues) AND w.heartbeat_at >= now() - @stale
@@ -103,6 +104,15 @@ internal static class InteractionQueries
         )
         SELECT (SELECT kind FROM wf), (SELECT state FROM wf), (SELECT queue FROM wf), (SELECT n FROM live),
                (SELECT pg_notify('{{SharedNames.QueryChannel}}', @query_id::text || ' ' || @id::text || ' ' || queue) FROM asked) IS NOT NULL
+        """;
+
+    // What a worker that does not LISTEN (PollOnly, or no listen connection) answers on its poll tick: the queries of
+    // its queues nobody took yet. currant.queries is small (UNLOGGED, each row deleted by its caller): a scan.
+    internal const string PendingQueries = """
+        SELECT id, workflow_id FROM currant.queries
+        WHERE worker_id IS NULL AND answered_at IS NULL AND queue = ANY(@queues)
+        ORDER BY created_at
+        LIMIT @limit
         """;
 
     // First worker wins; the others see zero rows. Returns what the answer needs.
