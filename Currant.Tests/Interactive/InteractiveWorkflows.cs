@@ -154,3 +154,19 @@ public partial class InteractiveWaitThenSleep
     [Signal]
     public void Go() => _go = true;
 }
+
+/// <summary>Starts <c>count</c> collectors with one QueueMany from workflow code and signals each through its typed handle.</summary>
+[Workflow(Name = "InteractiveFanOut")]
+public partial class InteractiveFanOut
+{
+    public async Task<List<Guid>> RunAsync(string queue, int count)
+    {
+        IReadOnlyList<InteractiveCollector.Handle> collectors = await InteractiveCollector.Options(queue: queue).QueueMany(Enumerable.Repeat(1, count));
+        for (var i = 0; i < collectors.Count; i++)
+        {
+            await collectors[i].Signals.Add(i + 1);
+        }
+
+        return collectors.Select(c => c.Id).ToList();
+    }
+}
