@@ -83,6 +83,24 @@ public sealed class ChainAddressingTests : CurrantFixture
         Assert.That(await h.GetResultAsync(Wait), Is.EqualTo(107));
     }
 
+    [Test]
+    public async Task SignalFromWorkflowCode_ToTheFirstRunsId_ReachesTheLastRun()
+    {
+        var queue = NewQueue("chain");
+        await using var worker = await StartWorkerAsync(queue);
+        var h = await ChainedTally.Options(queue: queue, client: Client).Queue(0, 1, 3);
+        await WaitForRunAsync(h.Id, 0);
+        await h.Signals.Next("client");
+        var second = await WaitForRunAsync(h.Id, 1);
+
+        var closer = await TallyCloser.Options(queue: queue, client: Client).Queue(h.Id);
+
+        Assert.That(await closer.GetResultAsync(Wait), Is.EqualTo("sent"));
+        Assert.That(await h.GetResultAsync(Wait), Is.EqualTo(3), "run 1 took the signal sent to run 0's id");
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM currant.signals WHERE workflow_id = @id AND payload = '\"from a workflow\"'", ("id", second)),
+            Is.EqualTo(1));
+    }
+
     private static byte[] Json(int n) => System.Text.Encoding.UTF8.GetBytes(n.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     private static int Number(byte[]? json) => int.Parse(System.Text.Encoding.UTF8.GetString(json!), System.Globalization.CultureInfo.InvariantCulture);

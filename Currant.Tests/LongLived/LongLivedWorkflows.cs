@@ -184,3 +184,14 @@ public partial class ChainedTally
     [Query]
     public int Tally() => _tally;
 }
+
+/// <summary>Signals a <see cref="ChainedTally"/> from workflow code, by the id it was given (the chain's first run).</summary>
+[Workflow(Queue = "wf")]
+public partial class TallyCloser
+{
+    public async Task<string> RunAsync(Guid tally)
+    {
+        await ChainedTally.GetHandle(tally).Signals.Next("from a workflow");
+        return "sent";
+    }
+}
