@@ -60,6 +60,8 @@ internal sealed class ContinueAsNewBenchmark(CurrantClient client, string queue,
 
         AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, $"continue-as-new: {results.Iterations:N0} iterations, a new run every {results.PerRun:N0}, {results.Elapsed.TotalSeconds:F1} s in all");
         AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine(CultureInfo.InvariantCulture,
+            $"ms / activation, first {ContinueAsNewResults.Ends} runs {results.FirstRuns:F2}, last {ContinueAsNewResults.Ends} runs {results.LastRuns:F2}: last/first {results.Ratio:F2} (about 1: flat)");
     }
 
     public static string ToJson(ContinueAsNewResults results)
@@ -71,6 +73,9 @@ internal sealed class ContinueAsNewBenchmark(CurrantClient client, string queue,
             w.WriteNumber("iterations", results.Iterations);
             w.WriteNumber("iterationsPerRun", results.PerRun);
             w.WriteNumber("elapsedMs", Math.Round(results.Elapsed.TotalMilliseconds));
+            w.WriteNumber("firstRunsMsPerActivation", Math.Round(results.FirstRuns, 3));
+            w.WriteNumber("lastRunsMsPerActivation", Math.Round(results.LastRuns, 3));
+            w.WriteNumber("lastOverFirst", Math.Round(results.Ratio, 3));
             w.WriteStartArray("runs");
             foreach (var run in results.Runs)
             {

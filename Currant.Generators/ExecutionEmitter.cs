@@ -253,7 +253,7 @@ internal static partial class ExecutionEmitter
         w.Line($"/// <summary>Enqueues one {kind} <see cref=\"{model.FullyQualifiedName}\"/> per item in one round trip; handles come back in input order.</summary>");
         w.Line(GeneratedCode);
         w.Line(QueueStubMarker);
-        w.Line($"public static {QueueManyReturnType(method)} QueueMany({QueueManyParameter(method)})");
+        w.Line($"public static {QueueManyReturnType(model)} QueueMany({QueueManyParameter(method)})");
         w.Indent();
         w.Line($"=> {options}.QueueMany({(method.Parameters.Count == 0 ? "count" : "items")});");
         w.Unindent();
@@ -469,7 +469,7 @@ internal static partial class ExecutionEmitter
             w.Line($"    => global::Currant.LazyArguments.Create(items, options, static (o, item) => {type}.{WriteArgumentsName}(o, {items}));");
         }
 
-        var handle = HandleType(method);
+        var handle = HandleType(model);
         w.Line();
         w.Line(GeneratedCode);
         w.Line($"private static async {QueueReturnType(model)} {EnqueueName}(global::Currant.ICurrantClient client, byte[] arguments, global::Currant.EnqueueOptions? options)");
@@ -478,7 +478,7 @@ internal static partial class ExecutionEmitter
         w.Unindent();
         w.Line();
         w.Line(GeneratedCode);
-        w.Line($"private static async {QueueManyReturnType(method)} {EnqueueManyName}(global::Currant.ICurrantClient client, {ReadOnlyListOf}<byte[]> arguments, global::Currant.EnqueueOptions? options)");
+        w.Line($"private static async {QueueManyReturnType(model)} {EnqueueManyName}(global::Currant.ICurrantClient client, {ReadOnlyListOf}<byte[]> arguments, global::Currant.EnqueueOptions? options)");
         w.Open();
         w.Line($"var ids = await client.EnqueueManyAsync({type}.CurrantDefinition, arguments, options).ConfigureAwait(false);");
         w.Line($"var handles = new {handle}[ids.Count];");
@@ -544,14 +544,31 @@ internal static partial class ExecutionEmitter
             w.Line();
             w.Line($"/// <summary>Enqueues one {kind} per item in one round trip, with this stub's settings; handles come back in input order.</summary>");
             w.Line(QueueStubMarker);
-            w.Line($"public {QueueManyReturnType(method)} QueueMany({QueueManyParameter(method)})");
+            w.Line($"public {QueueManyReturnType(model)} QueueMany({QueueManyParameter(method)})");
             w.Open();
             w.Line(method.Parameters.Count == 0
                 ? "global::System.ArgumentOutOfRangeException.ThrowIfNegative(count);"
                 : "global::System.ArgumentNullException.ThrowIfNull(items);");
             w.Open($"if ({InWorkflow})");
             w.Line($"var arguments = {type}.{WriteEachName}({SerializerOptionsFor(model, "QueueMany")}, {items});");
-            w.Line($"return {Task}.FromResult(global::Currant.WorkflowStub.QueueMany{resultType}({definition}, arguments, this._options));");
+            if (model.Handlers.Count == 0)
+            {
+                w.Line($"return {Task}.FromResult(global::Currant.WorkflowStub.QueueMany{resultType}({definition}, arguments, this._options));");
+            }
+            else
+            {
+                // As Queue: the recorded handles, typed (the generated handle only adds members over the same id).
+                var typed = HandleType(model);
+                w.Line($"var queued = global::Currant.WorkflowStub.QueueMany{resultType}({definition}, arguments, this._options);");
+                w.Line($"var workflowClient = global::Currant.WorkflowStub.GetClient({Literal(model.TypeName + ".QueueMany(...)")});");
+                w.Line($"var handles = new {typed}[queued.Count];");
+                w.Open("for (var i = 0; i < handles.Length; i++)");
+                w.Line($"handles[i] = new {typed}(workflowClient, queued[i].Id);");
+                w.Close();
+                w.Line();
+                w.Line($"return {Task}.FromResult<{ReadOnlyListOf}<{typed}>>(handles);");
+            }
+
             w.Close();
             w.Line();
             w.Line("var client = global::Currant.CurrantClient.Resolve(this._options?.Client);");
@@ -702,7 +719,8 @@ internal static partial class ExecutionEmitter
 
     private static string QueueReturnType(ExecutionModel model) => $"{Task}<{HandleType(model)}>";
 
-    private static string QueueManyReturnType(MethodModel method) => $"{Task}<{ReadOnlyListOf}<{HandleType(method)}>>";
+    /// <summary>A workflow with handlers returns its generated handle type from <c>QueueMany</c> too.</summary>
+    private static string QueueManyReturnType(ExecutionModel model) => $"{Task}<{ReadOnlyListOf}<{HandleType(model)}>>";
 
     private static string QueueManyParameter(MethodModel method)
     {

@@ -31,7 +31,7 @@ internal static class CurrantCommandLine
     }
 
     /// <summary>The names of the built-in commands an application exposes through <c>RunWithCurrantCommandsAsync</c>.</summary>
-    internal static IReadOnlyList<string> HostCommandNames { get; } = ["migrate", "worker", "status", "list", "cancel", "signal", "history", "retry", "queues", "schedules"];
+    internal static IReadOnlyList<string> HostCommandNames { get; } = ["migrate", "worker", "status", "list", "cancel", "signal", "history", "retry", "queues", "schedules", "query", "update"];
 
     /// <summary>The database URL option every command shares (falls back to <c>CURRANT_DATABASE_URL</c>).</summary>
     public static CliOption<string?> DatabaseUrl { get; } = new("--database-url", "-d")
@@ -57,6 +57,8 @@ internal static class CurrantCommandLine
         root.Subcommands.Add(RetryCommand(host));
         root.Subcommands.Add(QueueCommands.Build(host));
         root.Subcommands.Add(ScheduleCommands.Build(host));
+        root.Subcommands.Add(InteractionCommands.Query(host));
+        root.Subcommands.Add(InteractionCommands.Update(host));
         foreach (var command in extraCommands ?? [])
         {
             root.Subcommands.Add(command);
@@ -275,14 +277,17 @@ internal static class CurrantCommandLine
     private static CliCommand CancelCommand(IServiceProvider? host)
     {
         var id = new CliArgument<string>("id") { Description = "Execution id" };
-        var command = new CliCommand("cancel", "Cancel an execution (running code sees its CancellationToken fire).") { Arguments = { id } };
+        var json = new CliOption<bool>("--json") { Description = "Print the execution as 'status --json' does, after the request" };
+        var command = new CliCommand("cancel", "Cancel an execution (running code sees its CancellationToken fire).") { Options = { json }, Arguments = { id } };
         command.Action = (parse, ct) => RunAsync(parse, async output =>
         {
             var executionId = ParseId(parse.GetValue(id));
             await using var client = await ConnectAsync(parse, host, ct).ConfigureAwait(false);
             if (await client.CancelAsync(executionId, ct).ConfigureAwait(false))
             {
-                await output.WriteLineAsync($"Cancellation requested for {executionId}.").ConfigureAwait(false);
+                await output.WriteLineAsync(parse.GetValue(json)
+                    ? await AfterAsync(client, executionId, ct).ConfigureAwait(false)
+                    : $"Cancellation requested for {executionId}.").ConfigureAwait(false);
                 return 0;
             }
 
@@ -304,7 +309,8 @@ internal static class CurrantCommandLine
                 "receives as null and a wait for a value type (WaitForSignal<bool>) rejects with a clear error",
             Required = false,
         };
-        var command = new CliCommand("signal", "Send a signal to a workflow (stored until the workflow waits for it).") { Arguments = { id, name, payload } };
+        var asJson = new CliOption<bool>("--json") { Description = "Print JSON: the id given, the run that stored the signal (the last of a continue-as-new chain), the signal and its payload" };
+        var command = new CliCommand("signal", "Send a signal to a workflow (stored until the workflow waits for it).") { Options = { asJson }, Arguments = { id, name, payload } };
         command.Action = (parse, ct) => RunAsync(parse, async output =>
         {
             var workflowId = ParseId(parse.GetValue(id));
@@ -317,6 +323,19 @@ internal static class CurrantCommandLine
             catch (InvalidOperationException ex)
             {
                 throw new CommandLineException(ex.Message);
+            }
+
+            if (parse.GetValue(asJson))
+            {
+                // The run that stored it: the chain's last (a run continued meanwhile is followed too).
+                var run = workflowId;
+                while (await client.GetExecutionAsync(run, ct).ConfigureAwait(false) is { ContinuedTo: { } next })
+                {
+                    run = next;
+                }
+
+                await output.WriteLineAsync(ExecutionJson.Signal(workflowId, run, parse.GetValue(name)!, json is null ? null : System.Text.Encoding.UTF8.GetBytes(json))).ConfigureAwait(false);
+                return 0;
             }
 
             await output.WriteLineAsync($"Signal '{parse.GetValue(name)}' stored for workflow {workflowId}.").ConfigureAwait(false);
@@ -382,14 +401,17 @@ internal static class CurrantCommandLine
     private static CliCommand RetryCommand(IServiceProvider? host)
     {
         var id = new CliArgument<string>("id") { Description = "Execution id" };
-        var command = new CliCommand("retry", "Give a failed execution (or a parked workflow) another attempt.") { Arguments = { id } };
+        var json = new CliOption<bool>("--json") { Description = "Print the execution as 'status --json' does, after the retry" };
+        var command = new CliCommand("retry", "Give a failed execution (or a parked workflow) another attempt.") { Options = { json }, Arguments = { id } };
         command.Action = (parse, ct) => RunAsync(parse, async output =>
         {
             var executionId = ParseId(parse.GetValue(id));
             await using var client = await ConnectAsync(parse, host, ct).ConfigureAwait(false);
             if (await client.RetryAsync(executionId, ct).ConfigureAwait(false))
             {
-                await output.WriteLineAsync($"Execution {executionId} is pending again.").ConfigureAwait(false);
+                await output.WriteLineAsync(parse.GetValue(json)
+                    ? await AfterAsync(client, executionId, ct).ConfigureAwait(false)
+                    : $"Execution {executionId} is pending again.").ConfigureAwait(false);
                 return 0;
             }
 
@@ -400,6 +422,12 @@ internal static class CurrantCommandLine
         });
         return command;
     }
+
+    /// <summary>The execution as <c>status --json</c> prints it, read after a command changed it.</summary>
+    private static async Task<string> AfterAsync(CurrantClient client, Guid id, CancellationToken ct)
+        => await client.GetExecutionAsync(id, ct).ConfigureAwait(false) is { } info
+            ? ExecutionJson.Write(info)
+            : throw new CommandLineException($"No execution with id {id}.");
 
     internal static Guid ParseId(string? text)
         => Guid.TryParse(text, out var id) ? id : throw new CommandLineException($"'{text}' is not an execution id (a UUID like 0190a5c4-...).");

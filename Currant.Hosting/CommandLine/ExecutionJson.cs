@@ -19,6 +19,27 @@ internal static class ExecutionJson
         w.WriteEndArray();
     });
 
+    /// <summary><c>signal --json</c>: the id given, the run that stored the signal, its name and payload (embedded JSON).</summary>
+    public static string Signal(Guid workflowId, Guid run, string name, byte[]? payload) => Write(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("workflowId", workflowId);
+        w.WriteString("runId", run);
+        w.WriteString("signal", name);
+        w.WriteString("state", "stored");
+        w.WritePropertyName("payload");
+        if (payload is null)
+        {
+            w.WriteNullValue();
+        }
+        else
+        {
+            w.WriteRawValue(payload);
+        }
+
+        w.WriteEndObject();
+    });
+
     private static string Write(Action<Utf8JsonWriter> body)
     {
         using var stream = new MemoryStream();

@@ -100,6 +100,9 @@ internal static partial class Log
     [LoggerMessage(1201, LogLevel.Debug, "Query {QueryId} was not answered by worker {WorkerId}; its caller times out")]
     public static partial void QueryNotAnswered(ILogger logger, Exception exception, Guid queryId, Guid workerId);
 
+    [LoggerMessage(1205, LogLevel.Warning, "A poll-only worker could not look for queries; it tries again on its next poll")]
+    public static partial void QueryPollFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(1302, LogLevel.Information, "Retention deleted {Roots} finished execution(s) past their retention, {Executions} row(s) with their children")]
     public static partial void CleanedUp(ILogger logger, long roots, long executions);
 

@@ -45,6 +45,22 @@ internal sealed partial class CurrantStore
             reader.IsDBNull(3) ? 0 : reader.GetInt64(3), reader.GetBoolean(4));
     }
 
+    /// <summary>Queries of <paramref name="queues"/> no worker took yet, oldest first: (query id, workflow id).</summary>
+    public async Task<IReadOnlyList<(Guid QueryId, Guid WorkflowId)>> PendingQueriesAsync(string[] queues, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(InteractionQueries.PendingQueries);
+        command.Parameters.AddWithValue("queues", queues);
+        command.Parameters.AddWithValue("limit", limit);
+        var pending = new List<(Guid, Guid)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            pending.Add((reader.GetGuid(0), reader.GetGuid(1)));
+        }
+
+        return pending;
+    }
+
     public async Task<TakenQuery?> TakeQueryAsync(Guid queryId, Guid workerId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(InteractionQueries.TakeQuery);

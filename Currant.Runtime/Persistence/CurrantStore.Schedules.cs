@@ -60,6 +60,9 @@ internal sealed partial class CurrantStore
             p.Add(new NpgsqlParameter<string>("args", NpgsqlDbType.Jsonb) { TypedValue = schedule.Template.ArgumentsJson });
             p.AddWithValue("max_attempts", schedule.Template.MaxAttempts);
             p.Add(new NpgsqlParameter<int?>("timeout_ms", NpgsqlDbType.Integer) { TypedValue = schedule.Template.TimeoutMs });
+            p.Add(new NpgsqlParameter<string?>("retry_policy", NpgsqlDbType.Jsonb) { TypedValue = schedule.Template.RetryPolicy });
+            p.Add(new NpgsqlParameter<int?>("heartbeat_timeout_ms", NpgsqlDbType.Integer) { TypedValue = schedule.Template.HeartbeatTimeoutMs });
+            p.Add(new NpgsqlParameter<string?>("tags", NpgsqlDbType.Jsonb) { TypedValue = schedule.Template.Tags });
             p.AddWithValue("cron", spec.Cron);
             p.AddWithValue("time_zone", spec.TimeZone);
             p.AddWithValue("overlap", spec.Overlap.ToDb());
@@ -164,7 +167,7 @@ internal sealed partial class CurrantStore
         {
             lockRow.Parameters.AddWithValue("name", name);
             await using var reader = await lockRow.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            template = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ScheduleQueries.ReadTemplate(reader, 0) : null;
+            template = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ScheduleQueries.ReadTemplate(reader, 0, 7) : null;
         }
 
         if (template is null)
@@ -274,21 +277,8 @@ internal sealed partial class CurrantStore
         return (due.Count, runs);
     }
 
-    private static NpgsqlBatchCommand InsertRun(ScheduleTemplate template, Guid id, string key)
-    {
-        var insert = new NpgsqlBatchCommand(ScheduleQueries.InsertRun);
-        var p = insert.Parameters;
-        p.AddWithValue("id", id);
-        p.AddWithValue("kind", template.Kind.ToDb());
-        p.AddWithValue("name", template.Target);
-        p.AddWithValue("queue", template.Queue);
-        p.AddWithValue("priority", template.Priority);
-        p.AddWithValue("args", template.ArgumentsJson);
-        p.AddWithValue("max_attempts", template.MaxAttempts);
-        p.Add(new NpgsqlParameter<int?>("timeout_ms", NpgsqlDbType.Integer) { TypedValue = template.TimeoutMs });
-        p.AddWithValue("idempotency_key", key);
-        return insert;
-    }
+    /// <summary>One run of a schedule, through the insert every enqueue uses; the key makes a fire time enqueue at most once.</summary>
+    private static NpgsqlBatchCommand InsertRun(ScheduleTemplate template, Guid id, string key) => InsertCommand(template.ToExecution(id, key));
 
     private static NpgsqlBatchCommand NotifyPending(string queue)
     {

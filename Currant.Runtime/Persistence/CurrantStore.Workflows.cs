@@ -356,6 +356,15 @@ internal sealed partial class CurrantStore
             children.Parameters.AddWithValue("heartbeat_timeouts", NpgsqlDbType.Array | NpgsqlDbType.Integer, c.Select(x => ToMilliseconds(x.HeartbeatTimeout)).ToArray());
         }
 
+        if (commands.CancelledTimers.Count > 0)
+        {
+            // After the children: a timer scheduled in this same activation is cancelled too. The history first, so
+            // the child_finished trigger finds no scheduled step and wakes nobody. Neither yields a result set.
+            var seqs = commands.CancelledTimers.ToArray();
+            Add(batch, WorkflowQueries.CancelWaitTimerSteps, id).Parameters.AddWithValue("timer_seqs", seqs);
+            Add(batch, WorkflowQueries.CancelWaitTimers, id).Parameters.AddWithValue("timer_seqs", seqs);
+        }
+
         return (fenced ? 1 : 0) + waits + (commands.Consumed.Count > 0 ? 1 : 0) + AddInteractions(batch, id, commands);
     }
 

@@ -83,9 +83,7 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
             ?? throw new InvalidOperationException("The transaction has already completed; enqueue inside an open transaction.");
 
         await using var batch = new NpgsqlBatch(connection, transaction);
-        var insert = new NpgsqlBatchCommand(row.IdempotencyKey is null ? ExecutionQueries.Insert : ExecutionQueries.InsertWithKey);
-        AddInsertParameters(insert.Parameters, row);
-        batch.BatchCommands.Add(insert);
+        batch.BatchCommands.Add(InsertCommand(row));
         batch.BatchCommands.Add(Announce(row, row.RunAt?.UtcDateTime));
 
         Guid? id = null;
@@ -126,7 +124,19 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
         return notify;
     }
 
-    /// <summary>$1..$16 of <see cref="ExecutionQueries.Insert"/>, in order.</summary>
+    /// <summary>
+    /// The insert of one execution, every column the row sets (<see cref="ExecutionQueries.InsertWithKey"/> when it
+    /// has an idempotency key: a repeat is a no-op returning no row). Every single-row enqueue goes through it:
+    /// <see cref="InsertAsync"/> and each run a schedule fires.
+    /// </summary>
+    private static NpgsqlBatchCommand InsertCommand(NewExecution row)
+    {
+        var insert = new NpgsqlBatchCommand(row.IdempotencyKey is null ? ExecutionQueries.Insert : ExecutionQueries.InsertWithKey);
+        AddInsertParameters(insert.Parameters, row);
+        return insert;
+    }
+
+    /// <summary>$1..$17 of <see cref="ExecutionQueries.Insert"/>, in order.</summary>
     private static void AddInsertParameters(NpgsqlParameterCollection p, NewExecution row)
     {
         p.Add(new NpgsqlParameter<Guid>() { TypedValue = row.Id });

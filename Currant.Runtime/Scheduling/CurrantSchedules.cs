@@ -94,7 +94,7 @@ public sealed class CurrantSchedules
         if (options is { Delay: not null } or { RunAt: not null } or { IdempotencyKey: not null } or { Transaction: not null })
         {
             throw new ArgumentException(
-                "A schedule takes queue, priority, timeout and retries from Options(...); delay, runAt, idempotencyKey and transaction do not apply (each run is keyed by its fire time).",
+                "A schedule takes queue, priority, timeout, retries, retryPolicy, heartbeatTimeout and tags from Options(...); delay, runAt, idempotencyKey and transaction do not apply (each run is keyed by its fire time).",
                 nameof(options));
         }
 
@@ -105,7 +105,8 @@ public sealed class CurrantSchedules
         }
 
         var row = client.BuildRow(definition, arguments, options, idempotencyKey: null);
-        var template = new ScheduleTemplate(row.Name, row.Kind, row.Queue, row.Priority, Encoding.UTF8.GetString(row.Arguments), row.MaxAttempts, CurrantStoreTimeout(row.Timeout));
+        var template = new ScheduleTemplate(row.Name, row.Kind, row.Queue, row.Priority, Encoding.UTF8.GetString(row.Arguments), row.MaxAttempts, CurrantStoreTimeout(row.Timeout),
+            row.RetryPolicy, CurrantStoreTimeout(row.HeartbeatTimeout), row.Tags);
         return new NewSchedule(name, template, spec, calendar, fromAttribute);
     }
 

@@ -129,6 +129,12 @@ public sealed class CurrantWorker : IAsyncDisposable
         }
 
         _loops.Add(Task.Run(() => _scheduler.RunAsync(_stopLoops.Token), CancellationToken.None));
+        if (_options.PollOnly || _client.Listener is null)
+        {
+            // Never hears currant_query: looks for its queues' queries on a poll instead.
+            var queries = new QueryPoller(_store, _queues, _options.PollInterval, _queryResponder, _logger, _options.TimeProvider);
+            _loops.Add(Task.Run(() => queries.RunAsync(_stopLoops.Token), CancellationToken.None));
+        }
 
         Log.WorkerStarted(_logger, Id, string.Join(",", _queues), _options.MaxConcurrency);
     }

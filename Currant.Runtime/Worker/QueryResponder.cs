@@ -22,8 +22,11 @@ internal sealed class QueryResponder(CurrantStore store, Guid workerId, Func<str
             return;
         }
 
-        _ = Task.Run(() => AnswerAsync(queryId, workflowId), CancellationToken.None);
+        OnRequest(queryId, workflowId);
     }
+
+    /// <summary>Answers a query of a queue this worker serves, unless another worker takes it first.</summary>
+    public void OnRequest(Guid queryId, Guid workflowId) => _ = Task.Run(() => AnswerAsync(queryId, workflowId), CancellationToken.None);
 
     private async Task AnswerAsync(Guid queryId, Guid workflowId)
     {

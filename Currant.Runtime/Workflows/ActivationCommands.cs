@@ -13,5 +13,8 @@ internal sealed record ActivationCommands(IReadOnlyList<NewHistoryRow> History, 
 
     public IReadOnlyList<OutgoingSignal> Outgoing { get; init; } = [];
 
-    public bool IsEmpty => History.Count == 0 && Children.Count == 0 && Consumed.Count == 0 && Updates.Count == 0 && Outgoing.Count == 0;
+    /// <summary>Steps of WaitUntil timeouts whose condition was met first: their timers are cancelled without waking the workflow.</summary>
+    public IReadOnlyList<int> CancelledTimers { get; init; } = [];
+
+    public bool IsEmpty => History.Count == 0 && Children.Count == 0 && Consumed.Count == 0 && Updates.Count == 0 && Outgoing.Count == 0 && CancelledTimers.Count == 0;
 }

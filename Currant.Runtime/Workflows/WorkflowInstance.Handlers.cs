@@ -30,6 +30,9 @@ internal sealed partial class WorkflowInstance
     /// <summary>Signals to other workflows not committed yet.</summary>
     public List<OutgoingSignal> Outgoing { get; } = [];
 
+    /// <summary>Steps of WaitUntil timers still pending whose condition was settled first, not committed yet.</summary>
+    public List<int> DroppedTimers { get; } = [];
+
     /// <summary>Set when a [Signal] handler threw: the workflow fails with it, as when RunAsync throws.</summary>
     public Exception? HandlerFailure { get; private set; }
 
@@ -341,12 +344,18 @@ internal sealed partial class WorkflowInstance
         return false;
     }
 
-    // The timer stays in the database and fires later into a step nobody waits on: it is ignored there, and here.
+    // Nobody waits on the timer any more. A timer not fired yet (scheduled in this activation, or recorded as
+    // scheduled) is cancelled in the commit (CancelWaitTimers), so it never fires into a step nobody waits on and
+    // costs no activation. Replay skips its recorded outcome as it would a late one: nobody waits on the step.
     private void DropTimer(Condition condition)
     {
         if (condition.TimerSeq is { } seq)
         {
             _waiting.Remove(seq);
+            if (!_history.TryGetValue(seq, out var recorded) || recorded.State == HistoryEvent.Scheduled)
+            {
+                DroppedTimers.Add(seq);
+            }
         }
     }
 

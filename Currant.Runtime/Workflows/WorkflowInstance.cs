@@ -308,7 +308,7 @@ internal sealed partial class WorkflowInstance : IWorkflowContext
     /// <summary>Hands over the commands not committed yet (to a checkpoint or the activation's commit).</summary>
     public ActivationCommands TakeCommands()
     {
-        if (NewHistory.Count == 0 && NewChildren.Count == 0 && Consumed.Count == 0 && UpdateTransitions.Count == 0 && Outgoing.Count == 0)
+        if (NewHistory.Count == 0 && NewChildren.Count == 0 && Consumed.Count == 0 && UpdateTransitions.Count == 0 && Outgoing.Count == 0 && DroppedTimers.Count == 0)
         {
             return ActivationCommands.None;
         }
@@ -317,7 +317,9 @@ internal sealed partial class WorkflowInstance : IWorkflowContext
         {
             Updates = CollapseUpdates(UpdateTransitions),
             Outgoing = [.. Outgoing],
+            CancelledTimers = [.. DroppedTimers],
         };
+        DroppedTimers.Clear();
         NewHistory.Clear();
         NewChildren.Clear();
         Consumed.Clear();

@@ -48,6 +48,11 @@ public sealed class BenchCommandTests : CurrantFixture
         Assert.That(runs.Select(r => r.GetProperty("historyRows").GetInt64()), Is.EqualTo(new long[] { 4, 4, 2 }), "a start row and one timer per iteration, 3 + 3 + 1");
         Assert.That(runs.Select(r => r.GetProperty("activations").GetInt32()), Is.EqualTo(new[] { 4, 4, 2 }), "one activation per timer, plus the start");
         Assert.That(runs.Select(r => r.GetProperty("msPerActivation").GetDouble()), Is.All.Positive);
+        // Runs 1-3 and runs 1-3 again (a chain of 3): the same runs, so the same mean, weighted by activations.
+        var first = json.RootElement.GetProperty("firstRunsMsPerActivation").GetDouble();
+        Assert.That(first, Is.EqualTo(runs.Sum(r => r.GetProperty("runMs").GetDouble()) / 10).Within(0.02));
+        Assert.That(json.RootElement.GetProperty("lastRunsMsPerActivation").GetDouble(), Is.EqualTo(first));
+        Assert.That(json.RootElement.GetProperty("lastOverFirst").GetDouble(), Is.EqualTo(1.0).Within(0.001));
     }
 
     [TestCase("--activities-per-workflow", "activities", 3, 0)]

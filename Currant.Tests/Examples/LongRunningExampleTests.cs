@@ -18,6 +18,8 @@ public sealed class LongRunningExampleTests
         Assert.That(output, Does.Contain("progress=done: 1 run(s), the last is True"));
         Assert.That(output, Does.Contain("[seats] released seat-for-booking-"));
         Assert.That(output, Does.Contain("3. booking cancelled after its clean-up: activity ReserveSeat, signal paid, activity ReleaseSeat, cancel cancel"));
+        Assert.That(output, Does.Contain("4. ledger after a rollover, through its first id: update -> 107, query -> 107"));
+        Assert.That(output, Does.Contain("closed: 107, 200 (second ledger untouched)"));
         Assert.That(output, Does.Contain("LongRunning finished."));
     }
 }

@@ -137,3 +137,36 @@ public partial class LoggedDouble
         return amount * 2;
     }
 }
+
+/// <summary>WaitUntil with a timeout, then a sleep: a WaitUntil timer left pending would fire during the sleep.</summary>
+[Workflow(Name = "InteractiveWaitThenSleep")]
+public partial class InteractiveWaitThenSleep
+{
+    private bool _go;
+
+    public async Task<string> RunAsync(int timeoutMs, int sleepMs)
+    {
+        var met = await Workflow.WaitUntil(() => _go, TimeSpan.FromMilliseconds(timeoutMs));
+        await Workflow.Sleep(TimeSpan.FromMilliseconds(sleepMs));
+        return met ? "met" : "timed out";
+    }
+
+    [Signal]
+    public void Go() => _go = true;
+}
+
+/// <summary>Starts <c>count</c> collectors with one QueueMany from workflow code and signals each through its typed handle.</summary>
+[Workflow(Name = "InteractiveFanOut")]
+public partial class InteractiveFanOut
+{
+    public async Task<List<Guid>> RunAsync(string queue, int count)
+    {
+        IReadOnlyList<InteractiveCollector.Handle> collectors = await InteractiveCollector.Options(queue: queue).QueueMany(Enumerable.Repeat(1, count));
+        for (var i = 0; i < collectors.Count; i++)
+        {
+            await collectors[i].Signals.Add(i + 1);
+        }
+
+        return collectors.Select(c => c.Id).ToList();
+    }
+}

@@ -147,3 +147,51 @@ public partial class TagsItself
         return charged;
     }
 }
+
+/// <summary>
+/// A tally that updates add to; each "Next" signal ends the run, which continues as new with the tally until run
+/// <c>last</c>, which returns it. Signals and updates are addressed to the first run's id by the tests.
+/// </summary>
+[Workflow(Queue = "wf")]
+public partial class ChainedTally
+{
+    private int _tally;
+    private bool _next;
+
+    public async Task<int> RunAsync(int run, int last, int tally)
+    {
+        // Added, not assigned: an update carried over from the previous run may be handled before this line runs.
+        _tally += tally;
+        await Workflow.WaitUntil(() => _next);
+        if (run < last)
+        {
+            throw ContinueAsNew(run + 1, last, _tally);
+        }
+
+        return _tally;
+    }
+
+    [Update]
+    public int Add(int amount)
+    {
+        _tally += amount;
+        return _tally;
+    }
+
+    [Signal]
+    public void Next(string why) => _next = true;
+
+    [Query]
+    public int Tally() => _tally;
+}
+
+/// <summary>Signals a <see cref="ChainedTally"/> from workflow code, by the id it was given (the chain's first run).</summary>
+[Workflow(Queue = "wf")]
+public partial class TallyCloser
+{
+    public async Task<string> RunAsync(Guid tally)
+    {
+        await ChainedTally.GetHandle(tally).Signals.Next("from a workflow");
+        return "sent";
+    }
+}

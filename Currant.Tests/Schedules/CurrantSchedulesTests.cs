@@ -51,6 +51,36 @@ public sealed class CurrantSchedulesTests : CurrantFixture
     }
 
     [Test]
+    public async Task ScheduledRuns_AreInsertedLikeAnyEnqueue_AndTheirRetryPolicyAndHeartbeatTimeoutAreHonoured()
+    {
+        var queue = NewQueue("sched");
+        var name = "silent-" + NewKey();
+        var key = NewKey();
+        var tags = new Dictionary<string, string> { ["source"] = "schedule" };
+        await GoesSilent.Options(queue: queue, client: Client, tags: tags).Schedule(name, EverySecond, key, false);
+        // The same enqueue made directly, on a queue no worker serves: the row every scheduled run must match.
+        var direct = await GoesSilent.Options(queue: NewQueue("nowhere"), client: Client, tags: tags).Queue(key, false);
+        const string columns = "SELECT concat_ws('|', max_attempts, timeout_ms, retry_policy::text, heartbeat_timeout_ms, tags::text) FROM currant.executions WHERE id = @id";
+        var expected = await ScalarAsync<string>(columns, ("id", direct.Id));
+        Assert.That(expected, Does.Contain("|1000|"), "GoesSilent's HeartbeatTimeout = 1 is stored");
+
+        await using var worker = await StartWorkerAsync(queue);
+        await WaitForAsync(async () => await RunsAsync(name) >= 1, "a fired run");
+        await Client.Schedules.PauseAsync(name);
+        var fired = await ScalarAsync<Guid>("SELECT id FROM currant.executions WHERE idempotency_key LIKE @p ORDER BY id LIMIT 1", ("p", $"schedule:{name}:%"));
+        var triggered = await Client.Schedules.TriggerAsync(name);
+
+        Assert.That(await ScalarAsync<string>(columns, ("id", fired)), Is.EqualTo(expected), "a fire time's run");
+        Assert.That(await ScalarAsync<string>(columns, ("id", triggered)), Is.EqualTo(expected), "a triggered run");
+        // The first attempt goes silent after three heartbeats: the 1 s heartbeat timeout ends it and the retry
+        // (RetryDelay = 0) resumes from the last details. Without the timeout the attempt would wait forever.
+        var done = await Client.WaitForCompletionAsync(fired, Wait);
+        Assert.That(done.State, Is.EqualTo(ExecutionState.Completed));
+        Assert.That(done.Result, Is.EqualTo("\"attempt 2 resumed at 3 (page-3)\""));
+        await Client.Schedules.DeleteAsync(name);
+    }
+
+    [Test]
     public async Task Schedule_InvalidCronOrTimeZone_ThrowsAndStoresNothing()
     {
         var name = "bad-" + NewKey();

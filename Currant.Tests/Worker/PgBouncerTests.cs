@@ -62,6 +62,40 @@ public sealed class PgBouncerTests : CurrantFixture
         Assert.That(listeners, Is.GreaterThanOrEqualTo(1));
     }
 
+    [Test]
+    public async Task PollOnly_ThroughPgBouncer_AnswersQueriesAndTakesUpdates()
+    {
+        // A poll-only worker never hears currant_query: it looks for queries on its poll (QueryPoller).
+        await using var client = await CurrantClient.ConnectAsync(Pooled, new CurrantClientOptions { PollOnly = true, ResultPollInterval = TimeSpan.FromMilliseconds(100) });
+        var queue = NewQueue("approvals");
+        var h = await Interactive.InteractiveApproval.Options(queue: queue, client: client).Queue("doc-pb", 2, 600);
+        await using (var worker = await client.StartWorkerAsync(Options(queue, pollOnly: true)))
+        {
+            await WaitForSuspendedAsync(h.Id);
+            Assert.That(await h.Queries.Status(), Is.EqualTo("waiting for doc-pb"), "answered from the worker's cached instance");
+            Assert.That(await h.Updates.AddApprover("ana"), Is.EqualTo(1));
+            Assert.That(await h.Queries.Count(), Is.EqualTo(1));
+        }
+
+        // A new poll-only worker without the instance in memory answers by replaying the history.
+        await using (var again = await client.StartWorkerAsync(Options(queue, pollOnly: true)))
+        {
+            Assert.That(await h.Queries.Count(), Is.EqualTo(1), "answered by a replay");
+            await h.Signals.Approve("bo");
+            Assert.That(await h.GetResultAsync(Wait), Is.EqualTo("approved:ana,bo"));
+        }
+    }
+
+    private async Task WaitForSuspendedAsync(Guid id)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        while (await ScalarAsync<string>("SELECT state FROM currant.executions WHERE id = @id", ("id", id)) != "suspended")
+        {
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "timed out waiting for the workflow to suspend");
+            await Task.Delay(25);
+        }
+    }
+
     private async Task RunEverythingAsync(CurrantClient client, bool pollOnly)
     {
         var queue = NewQueue();

@@ -43,4 +43,24 @@ catch (ExecutionCancelledException)
     Console.WriteLine($"3. booking cancelled after its clean-up: {string.Join(", ", steps.Select(s => $"{s.Kind} {s.Name}"))}");
 }
 
+// 4. The first id follows the chain: an update, a query and a signal sent to it after a rollover reach the last run.
+//    QueueMany returns the same typed handles as Queue.
+var ledgers = await Ledger.QueueMany([100, 200]);
+var ledger = ledgers[0];
+await ledger.Updates.Add(5);
+await ledger.Signals.Rollover();
+while ((await client.GetExecutionAsync(ledger.Id))!.ContinuedTo is null)
+{
+    await Task.Delay(50);
+}
+
+var afterRollover = await ledger.Updates.Add(2);
+Console.WriteLine($"4. ledger after a rollover, through its first id: update -> {afterRollover}, query -> {await ledger.Queries.Total()}");
+foreach (var each in ledgers)
+{
+    await each.Signals.Close();
+}
+
+Console.WriteLine($"   closed: {string.Join(", ", await Task.WhenAll(ledgers.Select(l => l.GetResultAsync(TimeSpan.FromSeconds(30)))))} (second ledger untouched)");
+
 Console.WriteLine("LongRunning finished.");

@@ -73,3 +73,44 @@ public partial class HoldSeat
         }
     }
 }
+
+/// <summary>
+/// A running total that updates add to. A "Rollover" signal continues it as new with the total (callers keep using
+/// the first id: signals, updates and queries reach the last run); "Close" returns the total.
+/// </summary>
+[Workflow(Queue = "sync")]
+public partial class Ledger
+{
+    private int _total;
+    private bool _rollover;
+    private bool _close;
+
+    public async Task<int> RunAsync(int opening)
+    {
+        // Added, not assigned: an update carried over from the previous run may already have run.
+        _total += opening;
+        await Workflow.WaitUntil(() => _rollover || _close);
+        if (!_close)
+        {
+            throw ContinueAsNew(_total);
+        }
+
+        return _total;
+    }
+
+    [Update]
+    public int Add(int amount)
+    {
+        _total += amount;
+        return _total;
+    }
+
+    [Signal]
+    public void Rollover() => _rollover = true;
+
+    [Signal]
+    public void Close() => _close = true;
+
+    [Query]
+    public int Total() => _total;
+}

@@ -17,14 +17,19 @@ internal static class InteractionQueries
         => new(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetFieldValue<DateTime>(3));
 
     // An update is stored (and wakes the workflow, like a signal) only while the workflow runs; the same update id
-    // finds the row already there (ON CONFLICT: the caller then reads that row's outcome). Returns the workflow's
-    // kind and state, and whether this call stored the row.
+    // finds the row already there (ON CONFLICT: the caller then reads that row's outcome). The id may name any run of
+    // a continue-as-new chain (currant.run_chain, db/0015): a new update goes to the chain's last run, and an update
+    // id already used on a run of the chain finds that row. Returns the last run's kind and state, and whether this
+    // call stored the row.
     internal const string RequestUpdate = """
         WITH wf AS (
-            SELECT id, kind, state FROM currant.executions WHERE id = @id FOR UPDATE
+            SELECT id, kind, state FROM currant.executions WHERE id = COALESCE(currant.latest_run(@id), @id) FOR UPDATE
+        ), earlier AS (
+            SELECT 1 FROM currant.updates u WHERE u.update_id = @update_id AND u.workflow_id IN (SELECT c.id FROM currant.run_chain(@id) c)
         ), stored AS (
             INSERT INTO currant.updates (workflow_id, update_id, key, name, args)
-            SELECT id, @update_id, @key, @name, @args FROM wf WHERE kind = 'workflow' AND state IN ('pending', 'running', 'suspended')
+            SELECT id, @update_id, @key, @name, @args FROM wf
+            WHERE kind = 'workflow' AND state IN ('pending', 'running', 'suspended') AND NOT EXISTS (SELECT 1 FROM earlier)
             ON CONFLICT (workflow_id, update_id) DO NOTHING
             RETURNING workflow_id
         )
@@ -32,12 +37,17 @@ internal static class InteractionQueries
                (SELECT count(currant.wake_for_message(workflow_id)) FROM stored)
         """;
 
-    // updates primary key, executions primary key: the update's row and its workflow's state, read together so a
-    // workflow that ended before taking the update is told apart from one still busy.
+    // updates primary key per run of the chain (currant.run_chain), executions primary key: the update's row and
+    // the state of the run that holds it, read together so a workflow that ended before taking the update is told
+    // apart from one still busy. The row is on whichever run of the chain starting at @id took it (the last one it
+    // was carried to, db/0015).
     internal const string ReadUpdate = """
         SELECT u.key, u.name, u.state, u.result::text, u.error::text, e.state
-        FROM currant.updates u JOIN currant.executions e ON e.id = u.workflow_id
-        WHERE u.workflow_id = @id AND u.update_id = @update_id
+        FROM currant.run_chain(@id) c
+        JOIN currant.updates u ON u.workflow_id = c.id AND u.update_id = @update_id
+        JOIN currant.executions e ON e.id = u.workflow_id
+        ORDER BY c.depth DESC
+        LIMIT 1
         """;
 
     /// <summary>One row of <see cref="ReadUpdate"/>.</summary>
@@ -63,10 +73,12 @@ internal static class InteractionQueries
         """;
 
     // Part of an activation's commit: signals workflow code sent to other workflows, stored and waking them as
-    // client signals do (only while the target can still consume them). Yields one result set.
+    // client signals do (only while the target can still consume them; an id that names a run which continued as new
+    // reaches the chain's last run, currant.latest_run). Yields one result set.
     internal const string SendSignals = """
         WITH v AS (
-            SELECT * FROM unnest(@to_ids::uuid[], @signal_names::text[], @payloads::jsonb[]) WITH ORDINALITY AS v(workflow_id, name, payload, n)
+            SELECT COALESCE(currant.latest_run(t.workflow_id), t.workflow_id) AS workflow_id, t.name, t.payload, t.n
+            FROM unnest(@to_ids::uuid[], @signal_names::text[], @payloads::jsonb[]) WITH ORDINALITY AS t(workflow_id, name, payload, n)
         ), stored AS (
             INSERT INTO currant.signals (workflow_id, name, payload)
             SELECT v.workflow_id, v.name, v.payload FROM v JOIN currant.executions e ON e.id = v.workflow_id
@@ -78,9 +90,10 @@ internal static class InteractionQueries
         """;
 
     // A query is asked only of a workflow that exists; a live worker (heartbeat within @stale) must serve its queue.
+    // An id that names a run which continued as new asks the chain's last run (currant.latest_run).
     internal const string RequestQuery = $$"""
         WITH wf AS (
-            SELECT id, kind, state, queue FROM currant.executions WHERE id = @id
+            SELECT id, kind, state, queue FROM currant.executions WHERE id = COALESCE(currant.latest_run(@id), @id)
         ), live AS (
             SELECT count(*) AS n FROM currant.workers w, wf
             WHERE wf.queue = ANY(w.queues) AND w.heartbeat_at >= now() - @stale
@@ -91,6 +104,15 @@ internal static class InteractionQueries
         )
         SELECT (SELECT kind FROM wf), (SELECT state FROM wf), (SELECT queue FROM wf), (SELECT n FROM live),
                (SELECT pg_notify('{{SharedNames.QueryChannel}}', @query_id::text || ' ' || @id::text || ' ' || queue) FROM asked) IS NOT NULL
+        """;
+
+    // What a worker that does not LISTEN (PollOnly, or no listen connection) answers on its poll tick: the queries of
+    // its queues nobody took yet. currant.queries is small (UNLOGGED, each row deleted by its caller): a scan.
+    internal const string PendingQueries = """
+        SELECT id, workflow_id FROM currant.queries
+        WHERE worker_id IS NULL AND answered_at IS NULL AND queue = ANY(@queues)
+        ORDER BY created_at
+        LIMIT @limit
         """;
 
     // First worker wins; the others see zero rows. Returns what the answer needs.

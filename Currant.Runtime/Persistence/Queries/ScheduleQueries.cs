@@ -50,23 +50,26 @@ internal static class ScheduleQueries
     internal const string Upsert = $"""
         INSERT INTO currant.schedules AS s
             (name, target, kind, queue, priority, args, max_attempts, timeout_ms, cron, time_zone, overlap, catch_up,
-             catch_up_window_ms, source, next_run_at)
+             catch_up_window_ms, source, next_run_at, retry_policy, heartbeat_timeout_ms, tags)
         VALUES (@name, @target, @kind, @queue, @priority, @args, @max_attempts, @timeout_ms, @cron, @time_zone, @overlap,
-                @catch_up, @catch_up_window_ms, @source, @next_run_at)
+                @catch_up, @catch_up_window_ms, @source, @next_run_at, @retry_policy, @heartbeat_timeout_ms, @tags)
         ON CONFLICT (name) DO UPDATE SET
             target = EXCLUDED.target, kind = EXCLUDED.kind, queue = EXCLUDED.queue, priority = EXCLUDED.priority,
             args = EXCLUDED.args, max_attempts = EXCLUDED.max_attempts, timeout_ms = EXCLUDED.timeout_ms,
             overlap = EXCLUDED.overlap, catch_up = EXCLUDED.catch_up, catch_up_window_ms = EXCLUDED.catch_up_window_ms,
-            source = EXCLUDED.source,
+            source = EXCLUDED.source, retry_policy = EXCLUDED.retry_policy,
+            heartbeat_timeout_ms = EXCLUDED.heartbeat_timeout_ms, tags = EXCLUDED.tags,
             next_run_at = CASE WHEN (s.cron, s.time_zone) IS DISTINCT FROM (EXCLUDED.cron, EXCLUDED.time_zone)
                                THEN EXCLUDED.next_run_at ELSE s.next_run_at END,
             cron = EXCLUDED.cron, time_zone = EXCLUDED.time_zone,
             updated_at = CASE WHEN (s.target, s.kind, s.queue, s.priority, s.args, s.max_attempts, s.timeout_ms, s.cron,
-                                    s.time_zone, s.overlap, s.catch_up, s.catch_up_window_ms, s.source)
+                                    s.time_zone, s.overlap, s.catch_up, s.catch_up_window_ms, s.source, s.retry_policy,
+                                    s.heartbeat_timeout_ms, s.tags)
                                    IS DISTINCT FROM
                                    (EXCLUDED.target, EXCLUDED.kind, EXCLUDED.queue, EXCLUDED.priority, EXCLUDED.args,
                                     EXCLUDED.max_attempts, EXCLUDED.timeout_ms, EXCLUDED.cron, EXCLUDED.time_zone,
-                                    EXCLUDED.overlap, EXCLUDED.catch_up, EXCLUDED.catch_up_window_ms, EXCLUDED.source)
+                                    EXCLUDED.overlap, EXCLUDED.catch_up, EXCLUDED.catch_up_window_ms, EXCLUDED.source,
+                                    EXCLUDED.retry_policy, EXCLUDED.heartbeat_timeout_ms, EXCLUDED.tags)
                               THEN now() ELSE s.updated_at END
         RETURNING {Columns}
         """;
@@ -92,7 +95,8 @@ internal static class ScheduleQueries
 
     // Primary key; locks the row so a trigger and a pass never both take last_execution_id.
     internal const string LockForTrigger = """
-        SELECT target, kind, queue, priority, args::text, max_attempts, timeout_ms FROM currant.schedules
+        SELECT target, kind, queue, priority, args::text, max_attempts, timeout_ms, retry_policy::text, heartbeat_timeout_ms, tags::text
+        FROM currant.schedules
         WHERE name = @name FOR UPDATE
         """;
 
@@ -118,7 +122,7 @@ internal static class ScheduleQueries
                s.last_execution_id,
                EXISTS (SELECT 1 FROM currant.executions e WHERE e.id = s.last_execution_id
                        AND e.state IN ('pending', 'running', 'suspended')),
-               now()
+               now(), s.retry_policy::text, s.heartbeat_timeout_ms, s.tags::text
         FROM currant.schedules s
         WHERE s.queue = ANY(@queues) AND NOT s.paused
           AND (s.next_run_at <= now() OR s.buffered_at IS NOT NULL)
@@ -130,7 +134,7 @@ internal static class ScheduleQueries
     /// <summary>One row of <see cref="LockDue"/>.</summary>
     internal static DueSchedule ReadDue(NpgsqlDataReader r) => new(
         Name: r.GetString(0),
-        Template: ReadTemplate(r, 1),
+        Template: ReadTemplate(r, 1, 19),
         Cron: r.GetString(8),
         TimeZone: r.GetString(9),
         Overlap: ScheduleNames.ParseOverlap(r.GetString(10)),
@@ -143,15 +147,21 @@ internal static class ScheduleQueries
         PreviousActive: r.GetBoolean(17),
         Now: r.GetFieldValue<DateTime>(18));
 
-    /// <summary>target, kind, queue, priority, args, max_attempts, timeout_ms from column <paramref name="first"/> on.</summary>
-    internal static ScheduleTemplate ReadTemplate(NpgsqlDataReader r, int first) => new(
+    /// <summary>
+    /// target, kind, queue, priority, args, max_attempts, timeout_ms from column <paramref name="first"/> on;
+    /// retry_policy, heartbeat_timeout_ms, tags from column <paramref name="more"/> on.
+    /// </summary>
+    internal static ScheduleTemplate ReadTemplate(NpgsqlDataReader r, int first, int more) => new(
         Target: r.GetString(first),
         Kind: StateNames.ParseKind(r.GetString(first + 1)),
         Queue: r.GetString(first + 2),
         Priority: r.GetInt32(first + 3),
         ArgumentsJson: r.GetString(first + 4),
         MaxAttempts: r.GetInt32(first + 5),
-        TimeoutMs: r.IsDBNull(first + 6) ? null : r.GetInt32(first + 6));
+        TimeoutMs: r.IsDBNull(first + 6) ? null : r.GetInt32(first + 6),
+        RetryPolicy: r.IsDBNull(more) ? null : r.GetString(more),
+        HeartbeatTimeoutMs: r.IsDBNull(more + 1) ? null : r.GetInt32(more + 1),
+        Tags: r.IsDBNull(more + 2) ? null : r.GetString(more + 2));
 
     // Primary key: what a pass decided for one schedule.
     internal const string Advance = """
@@ -159,13 +169,6 @@ internal static class ScheduleQueries
         SET next_run_at = @next_run_at, buffered_at = @buffered_at, last_run_at = @last_run_at,
             last_execution_id = @last_execution_id
         WHERE name = @name
-        """;
-
-    // One run of a schedule: executions_idempotency_key_idx makes a fire time enqueue at most once.
-    internal const string InsertRun = """
-        INSERT INTO currant.executions (id, kind, name, queue, priority, args, max_attempts, timeout_ms, idempotency_key)
-        VALUES (@id, @kind, @name, @queue, @priority, @args::jsonb, @max_attempts, @timeout_ms, @idempotency_key)
-        ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
         """;
 
     // $1 queue: the new runs are due now.

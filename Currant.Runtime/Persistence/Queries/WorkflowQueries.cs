@@ -220,6 +220,22 @@ internal static class WorkflowQueries
     /// <summary>The row of <see cref="Finish"/> or <see cref="FinishFused"/> (none when the fence rejected the activation).</summary>
     internal static (string State, string Queue) ReadFinish(NpgsqlDataReader r) => (r.GetString(0), r.GetString(1));
 
+    // WaitUntil(condition, timeout) whose condition was met first (history primary key): its timeout's step is
+    // recorded as cancelled, with an arrival order like any outcome (replay skips it: nobody waits on that step).
+    internal const string CancelWaitTimerSteps = $$"""
+        UPDATE currant.history
+        SET state = 'failed', completed_at = now(), completed_order = nextval('currant.history_order'),
+            error = '{"type": "System.OperationCanceledException", "message": "Cancelled: the WaitUntil condition was met before the timeout.", "nonRetryable": true}'::jsonb
+        WHERE workflow_id = @id AND seq = ANY(@timer_seqs) AND state = 'scheduled' AND kind = 'timer' AND name = '{{SharedNames.WaitUntilTimer}}'
+        """;
+
+    // Then its timer row (executions_parent_idx): cancelled, so it never fires. The child_finished trigger finds the
+    // step no longer scheduled and wakes nobody.
+    internal const string CancelWaitTimers = """
+        UPDATE currant.executions SET state = 'cancelled', completed_at = now()
+        WHERE parent_id = @id AND parent_seq = ANY(@timer_seqs) AND kind = 'timer' AND state = 'pending'
+        """;
+
     // A finished workflow's pending timers (its own timeout, signal timeouts) are of no use any more.
     internal const string CancelTimers = """
         UPDATE currant.executions SET state = 'cancelled', completed_at = now()

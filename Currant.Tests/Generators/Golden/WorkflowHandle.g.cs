@@ -40,7 +40,7 @@ namespace Demo
         /// <summary>Enqueues one workflow <see cref="global::Demo.Approval"/> per item in one round trip; handles come back in input order.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
         [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
-        public static global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<string>>> QueueMany(global::System.Collections.Generic.IEnumerable<(string documentId, int needed)> items)
+        public static global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Demo.Approval.Handle>> QueueMany(global::System.Collections.Generic.IEnumerable<(string documentId, int needed)> items)
             => global::Demo.Approval.Options().QueueMany(items);
 
         /// <summary>Creates or updates the schedule <paramref name="name"/> on <c>CurrantClient.Default</c>: the workflow <see cref="global::Demo.Approval"/> with these arguments at each fire time of <paramref name="cron"/> (a cron expression, or a <see cref="global::Currant.ScheduleSpec"/> with time zone and policies). Returns once the schedule is stored.</summary>
@@ -109,13 +109,13 @@ namespace Demo
             => new global::Demo.Approval.Handle(client, await client.EnqueueAsync(global::Demo.Approval.CurrantDefinition, arguments, options).ConfigureAwait(false));
 
         [global::System.CodeDom.Compiler.GeneratedCode("Currant.Generators", "VERSION")]
-        private static async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<string>>> CurrantEnqueueManyAsync(global::Currant.ICurrantClient client, global::System.Collections.Generic.IReadOnlyList<byte[]> arguments, global::Currant.EnqueueOptions? options)
+        private static async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Demo.Approval.Handle>> CurrantEnqueueManyAsync(global::Currant.ICurrantClient client, global::System.Collections.Generic.IReadOnlyList<byte[]> arguments, global::Currant.EnqueueOptions? options)
         {
             var ids = await client.EnqueueManyAsync(global::Demo.Approval.CurrantDefinition, arguments, options).ConfigureAwait(false);
-            var handles = new global::Currant.ExecutionHandle<string>[ids.Count];
+            var handles = new global::Demo.Approval.Handle[ids.Count];
             for (var i = 0; i < handles.Length; i++)
             {
-                handles[i] = new global::Currant.ExecutionHandle<string>(client, ids[i]);
+                handles[i] = new global::Demo.Approval.Handle(client, ids[i]);
             }
 
             return handles;
@@ -149,13 +149,21 @@ namespace Demo
 
             /// <summary>Enqueues one workflow per item in one round trip, with this stub's settings; handles come back in input order.</summary>
             [global::Currant.GeneratedStub(global::Currant.GeneratedStubKind.Queue)]
-            public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<string>>> QueueMany(global::System.Collections.Generic.IEnumerable<(string documentId, int needed)> items)
+            public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Demo.Approval.Handle>> QueueMany(global::System.Collections.Generic.IEnumerable<(string documentId, int needed)> items)
             {
                 global::System.ArgumentNullException.ThrowIfNull(items);
                 if (global::Currant.WorkflowStub.IsInWorkflow)
                 {
                     var arguments = global::Demo.Approval.CurrantWriteEach(global::Currant.WorkflowStub.GetSerializerOptions("Approval.QueueMany(...)"), items);
-                    return global::System.Threading.Tasks.Task.FromResult(global::Currant.WorkflowStub.QueueMany<string>(global::Demo.Approval.CurrantDefinition, arguments, this._options));
+                    var queued = global::Currant.WorkflowStub.QueueMany<string>(global::Demo.Approval.CurrantDefinition, arguments, this._options);
+                    var workflowClient = global::Currant.WorkflowStub.GetClient("Approval.QueueMany(...)");
+                    var handles = new global::Demo.Approval.Handle[queued.Count];
+                    for (var i = 0; i < handles.Length; i++)
+                    {
+                        handles[i] = new global::Demo.Approval.Handle(workflowClient, queued[i].Id);
+                    }
+
+                    return global::System.Threading.Tasks.Task.FromResult<global::System.Collections.Generic.IReadOnlyList<global::Demo.Approval.Handle>>(handles);
                 }
 
                 var client = global::Currant.CurrantClient.Resolve(this._options?.Client);
