@@ -13,11 +13,11 @@ public sealed class HeartbeatTests : CurrantFixture
     public async Task CountHeartbeatWritesAsync()
     {
         await ScalarAsync<object>("""
-            CREATE TABLE heartbeat_writes (id uuid NOT NULL, details jsonb);
+            CREATE TABLE heartbeat_writes (n bigint GENERATED ALWAYS AS IDENTITY, id uuid NOT NULL, details jsonb);
             CREATE FUNCTION record_heartbeat() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
                 IF NEW.heartbeat_at IS DISTINCT FROM OLD.heartbeat_at THEN
-                    INSERT INTO heartbeat_writes VALUES (NEW.id, NEW.heartbeat_details);
+                    INSERT INTO heartbeat_writes (id, details) VALUES (NEW.id, NEW.heartbeat_details);
                 END IF;
                 RETURN NEW;
             END $$;
@@ -36,7 +36,7 @@ public sealed class HeartbeatTests : CurrantFixture
         var handle = await BeatThenFail.Options(queue: queue, client: Client).Queue(key, 500);
 
         Assert.That(await handle.GetResultAsync(Wait), Is.EqualTo(500), "the retry read the last of 500 heartbeats");
-        var writes = await ScalarAsync<string[]>("SELECT array_agg(details::text) FROM heartbeat_writes WHERE id = @id", ("id", handle.Id));
+        var writes = await ScalarAsync<string[]>("SELECT array_agg(details::text ORDER BY n) FROM heartbeat_writes WHERE id = @id", ("id", handle.Id));
         Assert.That(writes, Is.EqualTo(new[] { "1", "500" }), "the first beat at once, the rest held back by the 30 s throttle and written once when the attempt failed");
         var info = (await Client.GetExecutionAsync(handle.Id))!;
         Assert.That(info.HeartbeatDetails, Is.EqualTo("500"));
