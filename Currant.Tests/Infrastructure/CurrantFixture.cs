@@ -29,6 +29,21 @@ public abstract class CurrantFixture
         }
     }
 
+    /// <summary>
+    /// A migrated database of the test's own and a client of it, for a test that needs a database no other test
+    /// writes to. The fixture's client stays <see cref="CurrantClient.Default"/> (ConnectAsync makes the new one the
+    /// default, and this fixture's jobs run with its own).
+    /// </summary>
+    protected static async Task<(string ConnectionString, CurrantClient Client)> ConnectOwnDatabaseAsync(string prefix)
+    {
+        var database = await TestDatabase.CreateDatabaseAsync(prefix);
+        var fixtureClient = CurrantClient.Default;
+        var client = await CurrantClient.ConnectAsync(database);
+        CurrantClient.Default = fixtureClient;
+        await client.MigrateAsync();
+        return (database, client);
+    }
+
     protected static string NewQueue(string prefix = "q") => $"{prefix}-{Guid.NewGuid():N}";
 
     protected static string NewKey() => Guid.NewGuid().ToString("N");

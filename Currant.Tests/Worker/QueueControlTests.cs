@@ -40,11 +40,8 @@ public sealed class QueueControlTests : CurrantFixture
         // A database without controls or per-key limits, so the worker claims with the plain claim (db/0013); the
         // pause must stop its next claims all the same. This assembly's keyed jobs are registered by every worker
         // that starts: their limits are taken out again before the first claim that counts.
-        var database = await TestDatabase.CreateDatabaseAsync("plainclaim");
-        var fixtureClient = CurrantClient.Default;
-        await using var client = await CurrantClient.ConnectAsync(database);
-        CurrantClient.Default = fixtureClient; // this fixture's jobs run with its own client (ConnectAsync made this one the default)
-        await client.MigrateAsync();
+        var (database, client) = await ConnectOwnDatabaseAsync("plainclaim");
+        await using var _ = client;
         var queue = NewQueue();
         await using var worker = await client.StartWorkerAsync(new WorkerOptions { Queues = [queue], PollInterval = TimeSpan.FromMilliseconds(200), ShutdownGrace = TimeSpan.FromSeconds(5) });
         await using (var connection = new NpgsqlConnection(database))

@@ -110,11 +110,8 @@ public sealed class RetentionTests : CurrantFixture
     public async Task CleanerPass_DeletesABacklogLargerThanManyBatches_InOnePass()
     {
         // Its own database: the pass deletes every finished row past retention, whoever made it.
-        var database = await TestDatabase.CreateDatabaseAsync("retentionbacklog");
-        var fixtureClient = CurrantClient.Default;
-        await using var client = await CurrantClient.ConnectAsync(database);
-        CurrantClient.Default = fixtureClient;
-        await client.MigrateAsync();
+        var (database, client) = await ConnectOwnDatabaseAsync("retentionbacklog");
+        await using var _ = client;
         const int rows = (Maintenance.Cleaner.BatchSize * 24) + 7; // more than the 20 batches a pass used to stop at
         await using (var connection = new Npgsql.NpgsqlConnection(database))
         {
