@@ -4,32 +4,40 @@ using System.Security.Cryptography;
 
 namespace Currant;
 
-/// <summary>Execution ids for <c>QueueMany</c>: UUIDv7 (RFC 9562), made in bulk.</summary>
+/// <summary>Execution ids for <c>QueueMany</c>: UUIDv7 (RFC 9562), made in bulk, in increasing order.</summary>
 internal static class ExecutionIds
 {
-    // rand_a (12 bits) and rand_b (62 bits) come from 10 random bytes per id.
-    private const int RandomBytesPerId = 10;
+    // The last 32 bits of rand_b are random per id; the 42 bits before them are the counter.
+    private const int RandomBytesPerId = 4;
+    private const int CounterBits = 42;
 
     /// <summary>
     /// The layout of <see cref="Guid.CreateVersion7(DateTimeOffset)"/> (48-bit Unix milliseconds, version 7,
-    /// 74 random bits, variant 10), with the randomness for all ids drawn in one call instead of one per id.
+    /// 74 further bits, variant 10), ids ordered as they are returned. RFC 9562 §6.2, method 1: rand_a and the top
+    /// 30 bits of rand_b are a counter, seeded at random with its top bit clear (room for 2^41 ids) and counted up
+    /// per id; the last 32 bits are random. PostgreSQL compares uuids byte by byte, so the primary key takes the
+    /// rows of one call at its rightmost leaf, one after the other, instead of at random places in the call's
+    /// range (measured: 10,000 rows inserted in 48-52 ms instead of 64-71, docs/benchmarks.md).
     /// </summary>
     public static Guid[] NewVersion7(int count, DateTimeOffset now)
     {
         var ids = new Guid[count];
-        var random = ArrayPool<byte>.Shared.Rent(count * RandomBytesPerId);
+        var random = ArrayPool<byte>.Shared.Rent(sizeof(ulong) + (count * RandomBytesPerId));
         try
         {
-            RandomNumberGenerator.Fill(random.AsSpan(0, count * RandomBytesPerId));
+            RandomNumberGenerator.Fill(random.AsSpan(0, sizeof(ulong) + (count * RandomBytesPerId)));
+            var counter = BinaryPrimitives.ReadUInt64BigEndian(random) & ((1UL << (CounterBits - 1)) - 1);
             Span<byte> bytes = stackalloc byte[16];
             BinaryPrimitives.WriteInt64BigEndian(bytes, now.ToUnixTimeMilliseconds() << 16);
-            for (var i = 0; i < ids.Length; i++)
+            for (var i = 0; i < ids.Length; i++, counter++)
             {
-                var r = random.AsSpan(i * RandomBytesPerId, RandomBytesPerId);
-                bytes[6] = (byte)(0x70 | (r[0] & 0x0F));
-                bytes[7] = r[1];
-                bytes[8] = (byte)(0x80 | (r[2] & 0x3F));
-                r[3..].CopyTo(bytes[9..]);
+                bytes[6] = (byte)(0x70 | ((counter >> 38) & 0x0F));
+                bytes[7] = (byte)(counter >> 30);
+                bytes[8] = (byte)(0x80 | ((counter >> 24) & 0x3F));
+                bytes[9] = (byte)(counter >> 16);
+                bytes[10] = (byte)(counter >> 8);
+                bytes[11] = (byte)counter;
+                random.AsSpan(sizeof(ulong) + (i * RandomBytesPerId), RandomBytesPerId).CopyTo(bytes[12..]);
                 ids[i] = new Guid(bytes, bigEndian: true);
             }
         }
