@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 
 namespace Currant.CommandLine;
@@ -6,9 +5,9 @@ namespace Currant.CommandLine;
 /// <summary>The <c>--json</c> form of executions: stored JSON (arguments, result) is embedded as JSON, not as strings.</summary>
 internal static class ExecutionJson
 {
-    public static string Write(ExecutionInfo info) => Write(w => WriteOne(w, info));
+    public static string Write(ExecutionInfo info) => CommandJson.Write(w => WriteOne(w, info));
 
-    public static string Write(IReadOnlyList<ExecutionInfo> rows) => Write(w =>
+    public static string Write(IReadOnlyList<ExecutionInfo> rows) => CommandJson.Write(w =>
     {
         w.WriteStartArray();
         foreach (var row in rows)
@@ -20,7 +19,7 @@ internal static class ExecutionJson
     });
 
     /// <summary><c>signal --json</c>: the id given, the run that stored the signal, its name and payload (embedded JSON).</summary>
-    public static string Signal(Guid workflowId, Guid run, string name, byte[]? payload) => Write(w =>
+    public static string Signal(Guid workflowId, Guid run, string name, byte[]? payload) => CommandJson.Write(w =>
     {
         w.WriteStartObject();
         w.WriteString("workflowId", workflowId);
@@ -39,17 +38,6 @@ internal static class ExecutionJson
 
         w.WriteEndObject();
     });
-
-    private static string Write(Action<Utf8JsonWriter> body)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-        {
-            body(writer);
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
 
     private static void WriteId(Utf8JsonWriter w, string name, Guid? id)
     {

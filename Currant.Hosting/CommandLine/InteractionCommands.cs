@@ -153,14 +153,11 @@ internal static class InteractionCommands
 
     private static string Json(Action<Utf8JsonWriter> body)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        return CommandJson.Write(w =>
         {
             w.WriteStartObject();
             body(w);
             w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
+        });
     }
 }

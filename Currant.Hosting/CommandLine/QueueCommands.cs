@@ -110,8 +110,7 @@ internal static class QueueCommands
 
     private static string Json(IReadOnlyList<QueueInfo> queues, bool asArray = true)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        return CommandJson.Write(w =>
         {
             if (asArray)
             {
@@ -141,8 +140,6 @@ internal static class QueueCommands
             {
                 w.WriteEndArray();
             }
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
+        });
     }
 }

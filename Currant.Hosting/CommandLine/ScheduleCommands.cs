@@ -72,8 +72,7 @@ internal static class ScheduleCommands
 
     private static string Json(string name, Outcome outcome)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        return CommandJson.Write(w =>
         {
             w.WriteStartObject();
             w.WriteString("schedule", name);
@@ -88,9 +87,7 @@ internal static class ScheduleCommands
             }
 
             w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
+        });
     }
 
     internal static string Table(IReadOnlyList<ScheduleInfo> schedules)
@@ -122,8 +119,7 @@ internal static class ScheduleCommands
 
     internal static string Json(IReadOnlyList<ScheduleInfo> schedules)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        return CommandJson.Write(w =>
         {
             w.WriteStartArray();
             foreach (var s in schedules)
@@ -166,9 +162,7 @@ internal static class ScheduleCommands
             }
 
             w.WriteEndArray();
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
+        });
     }
 
     private static void WriteTime(Utf8JsonWriter w, string name, DateTimeOffset? at)
