@@ -108,4 +108,13 @@ internal static partial class Log
 
     [LoggerMessage(1303, LogLevel.Warning, "The retention pass failed; the next pass tries again")]
     public static partial void CleanupFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1401, LogLevel.Warning, "Currant worker {WorkerId} was handed a row whose notification never arrived; the heartbeat hands it back once it is old enough")]
+    public static partial void HandOffMissed(ILogger logger, Guid workerId);
+
+    [LoggerMessage(1402, LogLevel.Debug, "Currant worker {WorkerId} could not advertise or withdraw its hand-off slot")]
+    public static partial void HandOffSlotFailed(ILogger logger, Exception exception, Guid workerId);
+
+    [LoggerMessage(1403, LogLevel.Warning, "Currant worker {WorkerId} ignored hand-off {ExecutionId}: it was not expecting one; the heartbeat hands it back once it is old enough")]
+    public static partial void HandOffUnexpected(ILogger logger, Guid workerId, Guid executionId);
 }

@@ -86,6 +86,44 @@ internal sealed class ClaimSession(NpgsqlDataSource dataSource) : IAsyncDisposab
         }
     }
 
+    /// <summary>Advertises one free slot of <paramref name="workerId"/> for hand-offs (<see cref="WorkerQueries.Advertise"/>).</summary>
+    public async Task AdvertiseAsync(Guid workerId, string[] queues, CancellationToken cancellationToken)
+    {
+        try
+        {
+            _connection ??= await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = new NpgsqlCommand(WorkerQueries.Advertise, _connection);
+            command.Parameters.Add(new NpgsqlParameter<Guid>("worker_id", workerId));
+            command.Parameters.Add(new NpgsqlParameter<string[]>("queues", queues));
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await DropAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Takes the advertised slot back (<see cref="WorkerQueries.Withdraw"/>): false when an enqueue took it first, so
+    /// a row is on its way to this worker.
+    /// </summary>
+    public async Task<bool> WithdrawAsync(Guid workerId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            _connection ??= await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = new NpgsqlCommand(WorkerQueries.Withdraw, _connection);
+            command.Parameters.Add(new NpgsqlParameter<Guid>("worker_id", workerId));
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not false;
+        }
+        catch
+        {
+            await DropAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
     private async Task DropAsync()
     {
         if (_connection is not null)

@@ -83,8 +83,17 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
             ?? throw new InvalidOperationException("The transaction has already completed; enqueue inside an open transaction.");
 
         await using var batch = new NpgsqlBatch(connection, transaction);
-        batch.BatchCommands.Add(InsertCommand(row));
-        batch.BatchCommands.Add(Announce(row, row.RunAt?.UtcDateTime));
+        if (MayHandOff(row, transaction))
+        {
+            var insert = new NpgsqlBatchCommand(ExecutionQueries.InsertHandOff);
+            AddInsertParameters(insert.Parameters, row);
+            batch.BatchCommands.Add(insert);
+        }
+        else
+        {
+            batch.BatchCommands.Add(InsertCommand(row));
+            batch.BatchCommands.Add(Announce(row, row.RunAt?.UtcDateTime));
+        }
 
         Guid? id = null;
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
@@ -106,6 +115,16 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
         return (Guid)(await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Idempotency key '{row.IdempotencyKey}' conflicted but no execution holds it."));
     }
+
+    /// <summary>
+    /// True when <paramref name="row"/> may be handed straight to an idle worker (<see cref="ExecutionQueries.InsertHandOff"/>):
+    /// a job or workflow due now, without an idempotency key (a repeat inserts nothing and must take no slot) and
+    /// outside a caller's transaction (the slot it takes stays locked until the insert commits, which must not wait
+    /// on the caller).
+    /// </summary>
+    private static bool MayHandOff(NewExecution row, NpgsqlTransaction? transaction)
+        => transaction is null && row.DueNow && row.IdempotencyKey is null && row.ParentId is null
+           && row.Kind is ExecutionKind.Job or ExecutionKind.Workflow;
 
     /// <summary>
     /// The NOTIFY that tells listening workers of new rows like <paramref name="row"/>: claimable now, or due at the

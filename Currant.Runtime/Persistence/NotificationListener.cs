@@ -9,7 +9,7 @@ namespace Currant.Persistence;
 /// </summary>
 internal sealed class NotificationListener : IAsyncDisposable
 {
-    private const string Listen = $"LISTEN {SharedNames.PendingChannel}; LISTEN {SharedNames.DueChannel}; LISTEN {SharedNames.FinishedChannel}; LISTEN {SharedNames.CancelChannel}; LISTEN {SharedNames.QueryChannel}";
+    private const string Listen = $"LISTEN {SharedNames.PendingChannel}; LISTEN {SharedNames.HandOffChannel}; LISTEN {SharedNames.DueChannel}; LISTEN {SharedNames.FinishedChannel}; LISTEN {SharedNames.CancelChannel}; LISTEN {SharedNames.QueryChannel}";
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger _logger;

@@ -12,6 +12,12 @@ internal static class SharedNames
     /// <summary>Payload: a queue name. Something became claimable there.</summary>
     public const string PendingChannel = "currant_pending";
 
+    /// <summary>
+    /// Payload: <c>'&lt;worker id&gt; &lt;json array&gt;'</c>, a row inserted already running under that worker
+    /// (<c>ExecutionQueries.InsertHandOff</c>, db/0017), read by <see cref="HandOff.TryRead"/>.
+    /// </summary>
+    public const string HandOffChannel = "currant_handoff";
+
     /// <summary>Payload: comma-separated ids of executions that finished.</summary>
     public const string FinishedChannel = "currant_finished";
 

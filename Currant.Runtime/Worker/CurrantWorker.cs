@@ -118,6 +118,8 @@ public sealed class CurrantWorker : IAsyncDisposable
             catch (TimeoutException)
             {
             }
+
+            _producer.AcceptsHandOffs = true;
         }
 
         _completer.Start();
@@ -193,6 +195,13 @@ public sealed class CurrantWorker : IAsyncDisposable
                 _producer.MarkWork();
             }
         }
+        else if (channel == SharedNames.HandOffChannel)
+        {
+            if (HandOff.TryRead(payload, Id, out var row))
+            {
+                _producer.OnHandOff(row);
+            }
+        }
         else if (channel == SharedNames.DueChannel)
         {
             if (SharedNames.TryParseDue(payload, out var queue, out var dueIn) && _producer.Serves(queue))
@@ -264,9 +273,10 @@ public sealed class CurrantWorker : IAsyncDisposable
 
         // While the database is away the outcomes wait; past the heartbeat timeout others rescue the rows anyway.
         var abandoned = await _completer.DrainAsync(_options.HeartbeatTimeout).ConfigureAwait(false);
-        if (_producer.Running > 0 && abandoned == 0)
+        if ((_producer.Running > 0 || _producer.HandOffMissed) && abandoned == 0)
         {
-            // Code that ignores its CancellationToken: hand its rows back; its late writes will be fenced out.
+            // Code that ignores its CancellationToken, or a row handed to us whose NOTIFY never came: hand the rows
+            // back; late writes will be fenced out.
             try
             {
                 await _store.ReleaseAllAsync(Id, CancellationToken.None).ConfigureAwait(false);

@@ -21,6 +21,14 @@ namespace Currant.Worker;
 /// alarm covers rows written while no one listened; NOTIFY (currant_due) and this worker's own writes (retry backoff,
 /// a workflow's timers) move it earlier.
 /// </para>
+/// <para>
+/// Hand-off (db/0017): when a claim finds the queues drained and a slot is free, the producer reserves that slot and
+/// advertises it; the next single enqueue due now takes it with its insert, and the row arrives over NOTIFY, already
+/// running under this worker, with no claim round trip. While the slot is reserved the claim and the buffer leave it
+/// free; the producer takes it back (<see cref="ClaimSession.WithdrawAsync"/>) when it needs it for claimed work,
+/// and before it stops. A hand-off whose NOTIFY never came (the listener reconnected) is left to the heartbeat,
+/// which hands back rows this worker does not hold once they are old enough.
+/// </para>
 /// </remarks>
 internal sealed class Producer : IProducer
 {
@@ -28,6 +36,8 @@ internal sealed class Producer : IProducer
     /// <summary>A claim that takes longer is abandoned (its transaction rolls back unless it already committed).</summary>
     internal static readonly TimeSpan ClaimTimeout = TimeSpan.FromSeconds(10);
     private const int PrefetchFactor = 4;
+    /// <summary>How long a hand-off already taken may take to arrive before the producer stops waiting for it.</summary>
+    private static readonly TimeSpan HandOffArrival = TimeSpan.FromSeconds(5);
 
     private readonly Guid _workerId;
     private readonly string[] _queues;
@@ -47,6 +57,22 @@ internal sealed class Producer : IProducer
     private volatile bool _heartbeatHealthy = true;
     private int _wakeups;
     private readonly FailureStreak _claimFailures;
+    private HandOffSlot _handOff;
+    private long _handOffTakenAt;
+    private volatile bool _acceptsHandOffs;
+
+    /// <summary>Where this worker's hand-off slot stands (guarded by <c>_gate</c>).</summary>
+    private enum HandOffSlot
+    {
+        /// <summary>Not advertised: every slot is the claim's.</summary>
+        None,
+
+        /// <summary>Advertised (or being advertised): one slot is kept free for a hand-off.</summary>
+        Advertised,
+
+        /// <summary>An enqueue took the advertised slot: its row is on the way; the slot stays kept for it.</summary>
+        Taken,
+    }
 
     public Producer(CurrantStore store, Guid workerId, string[] queues, WorkerOptions options, IExecutionRunner runner, ICompleter completer, WakeAlarm wake, ILogger logger)
     {
@@ -80,6 +106,18 @@ internal sealed class Producer : IProducer
 
     public bool Serves(string queue) => Array.IndexOf(_queues, queue) >= 0;
 
+    /// <summary>
+    /// Set once the worker hears NOTIFY: only then does it advertise a slot for hand-offs (a poll-only worker would
+    /// never hear the row it was handed).
+    /// </summary>
+    public bool AcceptsHandOffs
+    {
+        set => _acceptsHandOffs = value;
+    }
+
+    /// <summary>True when the producer stopped with a hand-off taken that never arrived: its row is still ours.</summary>
+    public bool HandOffMissed { get; private set; }
+
     /// <summary>True while this worker knows it holds <paramref name="id"/> (buffered, running, or finishing).</summary>
     public bool Holds(Guid id) => _held.ContainsKey(id);
 
@@ -104,6 +142,12 @@ internal sealed class Producer : IProducer
         {
             try
             {
+                if (NeedsSlotBack())
+                {
+                    await WithdrawAsync(stop).ConfigureAwait(false);
+                    Pump();
+                }
+
                 var limit = ClaimLimit();
                 if (limit > 0 && _mayHaveWork && _heartbeatHealthy && _completer.FailingSince is null)
                 {
@@ -128,6 +172,11 @@ internal sealed class Producer : IProducer
                     {
                         continue;
                     }
+                }
+
+                if (ShouldAdvertise())
+                {
+                    await AdvertiseAsync(stop).ConfigureAwait(false);
                 }
 
                 var jitter = 0.8 + (Random.Shared.NextDouble() * 0.4);
@@ -159,6 +208,157 @@ internal sealed class Producer : IProducer
                 }
             }
         }
+
+        await TakeSlotBackAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// On stop: takes the advertised slot back, so no enqueue hands this worker anything more, and waits briefly for
+    /// a hand-off already taken (it runs like the rest). One that never arrives is reported by <see cref="HandOffMissed"/>.
+    /// </summary>
+    private async Task TakeSlotBackAsync()
+    {
+        HandOffSlot slot;
+        lock (_gate)
+        {
+            slot = _handOff;
+        }
+
+        if (slot == HandOffSlot.Advertised)
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(ClaimTimeout);
+                await WithdrawAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is Npgsql.NpgsqlException or OperationCanceledException or TimeoutException or InvalidOperationException)
+            {
+                // Whether a row was handed here is unknown: release whatever of ours is left once the rest finished.
+                Log.HandOffSlotFailed(_logger, ex, _workerId);
+                HandOffMissed = true;
+                return;
+            }
+        }
+
+        var deadline = Stopwatch.GetTimestamp() + (long)(HandOffArrival.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            lock (_gate)
+            {
+                if (_handOff != HandOffSlot.Taken)
+                {
+                    return;
+                }
+            }
+
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                Log.HandOffMissed(_logger, _workerId);
+                HandOffMissed = true;
+                return;
+            }
+
+            await Task.Delay(10, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>True when claimed work waits for the slot kept for a hand-off: take it back first.</summary>
+    private bool NeedsSlotBack()
+    {
+        lock (_gate)
+        {
+            return _handOff == HandOffSlot.Advertised && _running + 1 >= _options.MaxConcurrency
+                   && (_buffer.Count > 0 || (_mayHaveWork && ClaimLimitLocked(reserved: 0) > 0));
+        }
+    }
+
+    /// <summary>True when the queues are drained and a slot is free: offer it to the next enqueue.</summary>
+    private bool ShouldAdvertise()
+    {
+        lock (_gate)
+        {
+            return _acceptsHandOffs && _handOff == HandOffSlot.None && !_mayHaveWork && _heartbeatHealthy && _completer.FailingSince is null
+                   && _idle is null && _buffer.Count == 0 && _running < _options.MaxConcurrency;
+        }
+    }
+
+    private async Task AdvertiseAsync(CancellationToken stop)
+    {
+        lock (_gate)
+        {
+            // Kept from now on: the row may arrive before the statement's reply.
+            _handOff = HandOffSlot.Advertised;
+        }
+
+        try
+        {
+            await _claims.AdvertiseAsync(_workerId, _queues, stop).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            // Maybe written, maybe not: the slot stays kept until a withdraw says which.
+            Log.HandOffSlotFailed(_logger, ex, _workerId);
+        }
+    }
+
+    private async Task WithdrawAsync(CancellationToken cancellationToken)
+    {
+        var back = await _claims.WithdrawAsync(_workerId, cancellationToken).ConfigureAwait(false);
+        lock (_gate)
+        {
+            if (_handOff != HandOffSlot.Advertised)
+            {
+                // The hand-off arrived while we asked.
+                return;
+            }
+
+            if (back)
+            {
+                _handOff = HandOffSlot.None;
+            }
+            else
+            {
+                _handOff = HandOffSlot.Taken;
+                _handOffTakenAt = Stopwatch.GetTimestamp();
+            }
+        }
+    }
+
+    /// <summary>
+    /// A row an enqueue handed to this worker (<see cref="HandOff"/>): it runs on the slot kept for it. One this worker
+    /// is not expecting is left alone; the heartbeat hands it back.
+    /// </summary>
+    public void OnHandOff(ClaimedExecution row)
+    {
+        lock (_gate)
+        {
+            if (_handOff == HandOffSlot.None)
+            {
+                Log.HandOffUnexpected(_logger, _workerId, row.Id);
+                return;
+            }
+
+            _handOff = HandOffSlot.None;
+            _running++;
+            _held[row.Id] = 0;
+        }
+
+        Start(row);
+        // The loop offers the slot again (or claims, if work came meanwhile).
+        _wake.Set();
+    }
+
+    /// <summary>Slots kept for a hand-off (0 or 1).</summary>
+    private int ReservedLocked()
+    {
+        if (_handOff == HandOffSlot.Taken && Stopwatch.GetElapsedTime(_handOffTakenAt) > HandOffArrival)
+        {
+            // Its NOTIFY was lost (the listener reconnected): the heartbeat hands the row back; the slot is ours again.
+            Log.HandOffMissed(_logger, _workerId);
+            _handOff = HandOffSlot.None;
+        }
+
+        return _handOff == HandOffSlot.None ? 0 : 1;
     }
 
     /// <summary>How many rows to claim now: zero until enough room is free for a worthwhile batch.</summary>
@@ -170,12 +370,14 @@ internal sealed class Producer : IProducer
         }
     }
 
-    private int ClaimLimitLocked()
+    private int ClaimLimitLocked() => ClaimLimitLocked(ReservedLocked());
+
+    private int ClaimLimitLocked(int reserved)
     {
         var max = _options.MaxConcurrency;
         var prefetching = !double.IsNaN(_averageTicks) && _averageTicks < ShortExecution.Ticks;
         var capacity = prefetching ? max * (1 + PrefetchFactor) : max;
-        var held = _running + _buffer.Count;
+        var held = _running + _buffer.Count + reserved;
         var room = capacity - held;
         // Claim-ahead claims in halves of its capacity, so each round trip carries a real batch.
         var worthwhile = prefetching && held > 0 ? capacity / 2 : 1;
@@ -209,7 +411,7 @@ internal sealed class Producer : IProducer
             ClaimedExecution row;
             lock (_gate)
             {
-                if (_running >= _options.MaxConcurrency || !_buffer.TryDequeue(out row!))
+                if (_running + ReservedLocked() >= _options.MaxConcurrency || !_buffer.TryDequeue(out row!))
                 {
                     return;
                 }
@@ -225,7 +427,7 @@ internal sealed class Producer : IProducer
     {
         lock (_gate)
         {
-            if ((_running >= _options.MaxConcurrency && !handedOver) || _idle is not null)
+            if ((_running + ReservedLocked() >= _options.MaxConcurrency && !handedOver) || _idle is not null)
             {
                 return false;
             }

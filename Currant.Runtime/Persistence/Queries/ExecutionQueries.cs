@@ -32,6 +32,49 @@ internal static class ExecutionQueries
     // With an idempotency key: executions_idempotency_key_idx turns a repeat into a no-op (no row).
     internal const string InsertWithKey = $"{InsertRow} ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id";
 
+    /// <summary>
+    /// The most a hand-off's arguments, names, trace context and retry policy may add up to (bytes). The NOTIFY carries
+    /// them (PostgreSQL's limit is 8,000 bytes a payload); a bigger row is inserted pending and announced by queue name.
+    /// </summary>
+    internal const string HandOffBudget = "2000";
+
+    // The insert of one execution due now, outside a caller's transaction, without an idempotency key (the client
+    // checks these): handed to an idle worker when one has advertised a free slot for its queue (db/0017), else
+    // pending. One statement, the NOTIFY included. A row is handed off only where a claim would have taken it at once
+    // and in the same order: the queue is neither paused nor limited, the name has no per-key limit, and nothing of
+    // the queue is due and waiting (executions_claim_idx). A handed-off row is what the claim would have made of it:
+    // running under that worker, attempt 1, a workflow on activation 1. Parameters as InsertRow.
+    internal const string InsertHandOff = $$"""
+        WITH slot AS (
+            UPDATE currant.worker_slots s SET ready = false
+            FROM (SELECT worker_id FROM currant.worker_slots WHERE ready AND $4 = ANY(queues) LIMIT 1 FOR UPDATE SKIP LOCKED) AS free
+            WHERE s.worker_id = free.worker_id
+              AND octet_length($6::text) + octet_length($3) + octet_length($4) + coalesce(octet_length($14), 0)
+                  + coalesce(octet_length($15::text), 0) <= {{HandOffBudget}}
+              AND NOT EXISTS (SELECT 1 FROM currant.queues WHERE name = $4 AND (paused OR max_concurrency IS NOT NULL))
+              AND NOT EXISTS (SELECT 1 FROM currant.definitions WHERE name = $3 AND concurrency_max IS NOT NULL)
+              AND NOT EXISTS (SELECT 1 FROM currant.executions WHERE state = 'pending' AND queue = $4 AND scheduled_at <= now())
+            RETURNING s.worker_id
+        ), inserted AS (
+            INSERT INTO currant.executions
+                (id, kind, name, queue, priority, args, max_attempts, timeout_ms, scheduled_at, idempotency_key, parent_id, parent_seq, trace_context,
+                 retry_policy, heartbeat_timeout_ms, tags, state, worker_id, started_at, attempt, activations)
+            SELECT $1, $2, $3, $4, $5, $6, $7, $8, COALESCE($9, now() + $10), $11, $12, $13, $14, $15, $16, $17,
+                   CASE WHEN slot.worker_id IS NULL THEN 'pending' ELSE 'running' END, slot.worker_id,
+                   CASE WHEN slot.worker_id IS NOT NULL THEN now() END,
+                   CASE WHEN slot.worker_id IS NULL THEN 0 ELSE 1 END,
+                   CASE WHEN slot.worker_id IS NOT NULL AND $2 = 'workflow' THEN 1 ELSE 0 END
+            FROM (VALUES (1)) AS one LEFT JOIN slot ON true
+            RETURNING id, kind, name, queue, args, max_attempts, timeout_ms, trace_context, retry_policy, heartbeat_timeout_ms, worker_id
+        )
+        SELECT id, pg_notify(
+            CASE WHEN worker_id IS NULL THEN '{{SharedNames.PendingChannel}}' ELSE '{{SharedNames.HandOffChannel}}' END,
+            CASE WHEN worker_id IS NULL THEN queue
+                 ELSE worker_id::text || ' ' || json_build_array(id, kind, name, queue, args, max_attempts, timeout_ms, trace_context, retry_policy,
+                                                                 heartbeat_timeout_ms)::text END)
+        FROM inserted
+        """;
+
     // executions_idempotency_key_idx
     internal const string SelectByIdempotencyKey = "SELECT id FROM currant.executions WHERE idempotency_key = @idempotency_key";
 

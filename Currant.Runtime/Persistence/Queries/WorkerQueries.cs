@@ -86,6 +86,25 @@ internal static class WorkerQueries
                {{ControlsApply}}
         """;
 
+    // worker_slots primary key (db/0017): this worker has a slot free and its queues are drained, so the next single
+    // enqueue due now for them may hand its row straight here (ExecutionQueries.InsertHandOff). Nothing while the
+    // worker's row is gone (the rescuer took it for dead): the heartbeat writes it again first.
+    internal const string Advertise = """
+        INSERT INTO currant.worker_slots (worker_id, queues, ready)
+        SELECT @worker_id, @queues, true WHERE EXISTS (SELECT 1 FROM currant.workers WHERE id = @worker_id)
+        ON CONFLICT (worker_id) DO UPDATE SET ready = true, queues = excluded.queues
+        """;
+
+    // worker_slots primary key: takes the advertised slot back. The row's lock waits for an enqueue taking it to
+    // commit; the old `ready` says which won: true, the slot is back; false, a row was handed here (its NOTIFY is on
+    // the way); no row, nothing was advertised.
+    internal const string Withdraw = """
+        UPDATE currant.worker_slots s SET ready = false
+        FROM (SELECT worker_id, ready FROM currant.worker_slots WHERE worker_id = @worker_id FOR UPDATE) AS old
+        WHERE s.worker_id = old.worker_id
+        RETURNING old.ready
+        """;
+
     // True when a queue control or a per-key limit applies to a claim of @queues (queues primary key; definitions is
     // one row per job and workflow name). ExecutionQueries.Claim runs only while this is false.
     internal const string ControlsApply = """
