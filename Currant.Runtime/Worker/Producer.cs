@@ -277,10 +277,13 @@ internal sealed class Producer : IProducer
     {
         lock (_gate)
         {
-            return _acceptsHandOffs && _handOff == HandOffSlot.None && !_mayHaveWork && _heartbeatHealthy && _completer.FailingSince is null
-                   && _idle is null && _buffer.Count == 0 && _running < _options.MaxConcurrency;
+            return ShouldAdvertiseLocked();
         }
     }
+
+    private bool ShouldAdvertiseLocked()
+        => _acceptsHandOffs && _handOff == HandOffSlot.None && !_mayHaveWork && _heartbeatHealthy && _completer.FailingSince is null
+           && _idle is null && _buffer.Count == 0 && _running < _options.MaxConcurrency;
 
     private async Task AdvertiseAsync(CancellationToken stop)
     {
@@ -470,6 +473,7 @@ internal sealed class Producer : IProducer
     private void Finished(long? elapsedTicks)
     {
         bool wake;
+        bool advertise;
         TaskCompletionSource? idle = null;
         lock (_gate)
         {
@@ -484,13 +488,15 @@ internal sealed class Producer : IProducer
                 idle = _idle;
             }
 
-            // Wake the claim loop only when it would claim: a wake-up per finished execution costs more than it buys.
+            // Wake the claim loop only when it would claim, or offer the slot just freed for a hand-off (once: then
+            // it is advertised): a wake-up per finished execution costs more than it buys.
             wake = ClaimLimitLocked() > 0;
+            advertise = ShouldAdvertiseLocked();
         }
 
         Pump();
         idle?.TrySetResult();
-        if (wake && _mayHaveWork)
+        if ((wake && _mayHaveWork) || advertise)
         {
             _wake.Set();
         }
