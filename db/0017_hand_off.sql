@@ -5,12 +5,15 @@
 --
 -- One row per worker while it runs; it goes with the worker's row (a clean stop deletes it, the rescuer deletes a
 -- dead worker's). `ready` is taken by at most one enqueue (row lock, SKIP LOCKED) and set again by the worker once
--- it has started what it was handed: a worker is handed at most one row it has not seen yet, so a worker that dies
--- idle strands at most that one row, and only until the rescuer hands it to another (as any row of a dead worker).
+-- it has started what it was handed: a worker is handed at most one row it has not seen yet. An enqueue hands off
+-- only to a worker whose heartbeat is younger than `fresh_for` (two of its heartbeat intervals and a second), so a
+-- worker that dies idle can be handed a row only within that time; the rescuer gives such a row back without
+-- counting its attempt (WorkerQueries.Rescue: inserted running and never claimed since, it may never have started).
 -- No index: a few rows, read by a sequential scan, updated HOT.
 
 CREATE TABLE currant.worker_slots (
     worker_id uuid PRIMARY KEY REFERENCES currant.workers (id) ON DELETE CASCADE,
     queues text[] NOT NULL,
-    ready boolean NOT NULL DEFAULT false
+    ready boolean NOT NULL DEFAULT false,
+    fresh_for interval NOT NULL
 );

@@ -115,6 +115,6 @@ internal static partial class Log
     [LoggerMessage(1402, LogLevel.Debug, "Currant worker {WorkerId} could not advertise or withdraw its hand-off slot")]
     public static partial void HandOffSlotFailed(ILogger logger, Exception exception, Guid workerId);
 
-    [LoggerMessage(1403, LogLevel.Warning, "Currant worker {WorkerId} ignored hand-off {ExecutionId}: it was not expecting one; the heartbeat hands it back once it is old enough")]
+    [LoggerMessage(1403, LogLevel.Warning, "Currant worker {WorkerId} received hand-off {ExecutionId} after it had stopped waiting for one; it runs when a slot is free")]
     public static partial void HandOffUnexpected(ILogger logger, Guid workerId, Guid executionId);
 }

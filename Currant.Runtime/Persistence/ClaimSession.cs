@@ -24,21 +24,23 @@ internal sealed class ClaimSession(NpgsqlDataSource dataSource) : IAsyncDisposab
 
     /// <summary>
     /// Claims up to <paramref name="limit"/> due executions of <paramref name="queues"/> for one attempt each, and
-    /// reads when the next of their rows that is not due yet will be.
+    /// reads when the next of their rows that is not due yet will be. <paramref name="keepSlot"/>: how long the worker's
+    /// heartbeat counts as fresh, while the producer believes its hand-off slot advertised (the batch puts the slot
+    /// back if it is gone, <see cref="WorkerQueries.KeepSlot"/>); null otherwise.
     /// </summary>
-    public async Task<ClaimResult> ClaimAsync(Guid workerId, string[] queues, int limit, CancellationToken cancellationToken)
+    public async Task<ClaimResult> ClaimAsync(Guid workerId, string[] queues, int limit, TimeSpan? keepSlot, CancellationToken cancellationToken)
     {
         var limited = _limited;
-        var result = await ClaimOnceAsync(workerId, queues, limit, limited, cancellationToken).ConfigureAwait(false);
+        var result = await ClaimOnceAsync(workerId, queues, limit, limited, keepSlot, cancellationToken).ConfigureAwait(false);
         if (!limited && _limited && result.Rows.Count == 0)
         {
-            result = await ClaimOnceAsync(workerId, queues, limit, limited: true, cancellationToken).ConfigureAwait(false);
+            result = await ClaimOnceAsync(workerId, queues, limit, limited: true, keepSlot: null, cancellationToken).ConfigureAwait(false);
         }
 
         return result;
     }
 
-    private async Task<ClaimResult> ClaimOnceAsync(Guid workerId, string[] queues, int limit, bool limited, CancellationToken cancellationToken)
+    private async Task<ClaimResult> ClaimOnceAsync(Guid workerId, string[] queues, int limit, bool limited, TimeSpan? keepSlot, CancellationToken cancellationToken)
     {
         try
         {
@@ -62,6 +64,11 @@ internal sealed class ClaimSession(NpgsqlDataSource dataSource) : IAsyncDisposab
                     new NpgsqlBatchCommand(ExecutionQueries.NextDue) { Parameters = { new NpgsqlParameter<string[]>("queues", queues) } },
                 },
             };
+            if (keepSlot is { } freshFor)
+            {
+                batch.BatchCommands.Add(SlotCommand(WorkerQueries.KeepSlot, workerId, queues, freshFor));
+            }
+
             var claimed = new List<ClaimedExecution>(limit);
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -86,16 +93,17 @@ internal sealed class ClaimSession(NpgsqlDataSource dataSource) : IAsyncDisposab
         }
     }
 
-    /// <summary>Advertises one free slot of <paramref name="workerId"/> for hand-offs (<see cref="WorkerQueries.Advertise"/>).</summary>
-    public async Task AdvertiseAsync(Guid workerId, string[] queues, CancellationToken cancellationToken)
+    /// <summary>
+    /// Advertises one free slot of <paramref name="workerId"/> for hand-offs (<see cref="WorkerQueries.Advertise"/>),
+    /// to enqueues while its heartbeat is younger than <paramref name="freshFor"/>. False when the worker's row is gone.
+    /// </summary>
+    public async Task<bool> AdvertiseAsync(Guid workerId, string[] queues, TimeSpan freshFor, CancellationToken cancellationToken)
     {
         try
         {
             _connection ??= await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var command = new NpgsqlCommand(WorkerQueries.Advertise, _connection);
-            command.Parameters.Add(new NpgsqlParameter<Guid>("worker_id", workerId));
-            command.Parameters.Add(new NpgsqlParameter<string[]>("queues", queues));
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await using var batch = new NpgsqlBatch(_connection) { BatchCommands = { SlotCommand(WorkerQueries.Advertise, workerId, queues, freshFor) } };
+            return await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
         }
         catch
         {
@@ -123,6 +131,16 @@ internal sealed class ClaimSession(NpgsqlDataSource dataSource) : IAsyncDisposab
             throw;
         }
     }
+
+    private static NpgsqlBatchCommand SlotCommand(string sql, Guid workerId, string[] queues, TimeSpan freshFor) => new(sql)
+    {
+        Parameters =
+        {
+            new NpgsqlParameter<Guid>("worker_id", workerId),
+            new NpgsqlParameter<string[]>("queues", queues),
+            new NpgsqlParameter<TimeSpan>("fresh_for", freshFor),
+        },
+    };
 
     private async Task DropAsync()
     {

@@ -96,12 +96,22 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
         }
 
         Guid? id = null;
-        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 id = reader.GetGuid(0);
             }
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.SerializationFailure && batch.BatchCommands[0].CommandText == ExecutionQueries.InsertHandOff)
+        {
+            // A database whose default isolation is stricter than READ COMMITTED refuses the hand-off's row lock on a
+            // slot changed since the statement began; nothing was written: insert the row pending instead.
+            batch.BatchCommands.Clear();
+            batch.BatchCommands.Add(InsertCommand(row));
+            batch.BatchCommands.Add(Announce(row, row.RunAt?.UtcDateTime));
+            id = (Guid?)await batch.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         }
 
         if (id is { } inserted)
@@ -442,7 +452,8 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
     /// Upserts this worker's heartbeat; returns the running executions it holds that were asked to cancel or were
     /// claimed longer than <paramref name="orphanAfter"/> ago.
     /// </summary>
-    public async Task<List<HeldExecution>> HeartbeatAsync(Guid workerId, string hostname, int pid, string[] queues, TimeSpan orphanAfter, CancellationToken cancellationToken)
+    public async Task<List<HeldExecution>> HeartbeatAsync(Guid workerId, string hostname, int pid, string[] queues, TimeSpan orphanAfter, TimeSpan handedOffAfter,
+        CancellationToken cancellationToken)
     {
         await using var batch = _relaxed.CreateBatch();
         batch.BatchCommands.Add(new NpgsqlBatchCommand(WorkerQueries.RelaxedTransaction));
@@ -452,6 +463,7 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
         command.Parameters.AddWithValue("pid", pid);
         command.Parameters.AddWithValue("queues", queues);
         command.Parameters.AddWithValue("orphan_after", orphanAfter);
+        command.Parameters.AddWithValue("handed_off_after", handedOffAfter);
         batch.BatchCommands.Add(command);
         var held = new List<HeldExecution>();
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

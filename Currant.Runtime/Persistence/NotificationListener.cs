@@ -18,6 +18,7 @@ internal sealed class NotificationListener : IAsyncDisposable
     private readonly Lock _gate = new();
     private Action<string, string>[] _subscribers = [];
     private Task? _loop;
+    private bool _connected;
 
     public NotificationListener(NpgsqlDataSource dataSource, ILogger logger)
     {
@@ -27,6 +28,12 @@ internal sealed class NotificationListener : IAsyncDisposable
 
     /// <summary>Raised after a reconnect: notifications may have been lost in between.</summary>
     public event Action? Reconnected;
+
+    /// <summary>Raised when the connection is lost: notifications are lost until <see cref="Reconnected"/>.</summary>
+    public event Action? Disconnected;
+
+    /// <summary>True while LISTEN is in place on a live connection.</summary>
+    public bool Connected => Volatile.Read(ref _connected);
 
     /// <summary>Completes once the first LISTEN has been issued.</summary>
     public Task Ready => _ready.Task;
@@ -70,6 +77,7 @@ internal sealed class NotificationListener : IAsyncDisposable
                     await listen.ExecuteNonQueryAsync(stop).ConfigureAwait(false);
                 }
 
+                Volatile.Write(ref _connected, true);
                 _ready.TrySetResult();
                 if (!first)
                 {
@@ -89,6 +97,12 @@ internal sealed class NotificationListener : IAsyncDisposable
             }
             catch (Exception ex)
             {
+                if (Volatile.Read(ref _connected))
+                {
+                    Volatile.Write(ref _connected, false);
+                    Disconnected?.Invoke();
+                }
+
                 Log.ListenerFailed(_logger, ex, delay.TotalMilliseconds);
                 try
                 {
@@ -103,6 +117,7 @@ internal sealed class NotificationListener : IAsyncDisposable
             }
         }
 
+        Volatile.Write(ref _connected, false);
         _ready.TrySetResult();
     }
 

@@ -82,6 +82,23 @@ internal sealed class Completer : ICompleter
         }
     }
 
+    /// <summary>
+    /// Drops a hand-back (<see cref="Completion.Release"/>) of a row whose outcome is in the same batch. The heartbeat
+    /// hands back rows it finds running in the database that the producer no longer holds, which includes a row whose
+    /// outcome was queued here a moment before: across batches the outcome is written first and the hand-back, fenced,
+    /// changes nothing; within one batch a single statement would apply only one of the two, so the outcome must win.
+    /// </summary>
+    private static void DropSupersededReleases(List<Item> batch)
+    {
+        if (!batch.Exists(i => i.Completion.Released))
+        {
+            return;
+        }
+
+        var outcomes = batch.Where(i => !i.Completion.Released).Select(i => i.Completion.Id).ToHashSet();
+        batch.RemoveAll(i => i.Completion.Released && outcomes.Contains(i.Completion.Id));
+    }
+
     private async Task<int> RunAsync()
     {
         var batch = new List<Item>(MaxBatch);
@@ -95,6 +112,8 @@ internal sealed class Completer : ICompleter
                 {
                     batch.Add(item);
                 }
+
+                DropSupersededReleases(batch);
 
                 await WriteAsync(batch, _abandon.Token).ConfigureAwait(false);
             }

@@ -109,6 +109,7 @@ public sealed class CurrantWorker : IAsyncDisposable
         {
             listener.Subscribe(OnNotification);
             listener.Reconnected += OnReconnected;
+            listener.Disconnected += OnDisconnected;
             // LISTEN before the first claim: a row written before that claim is claimed or counted by its next-due
             // query, one written after it is announced to us. (A listener that cannot connect leaves it to the poll.)
             try
@@ -119,7 +120,7 @@ public sealed class CurrantWorker : IAsyncDisposable
             {
             }
 
-            _producer.AcceptsHandOffs = true;
+            _producer.AcceptsHandOffs = listener.Connected;
         }
 
         _completer.Start();
@@ -220,7 +221,14 @@ public sealed class CurrantWorker : IAsyncDisposable
         }
     }
 
-    private void OnReconnected() => _producer.MarkWork();
+    private void OnReconnected()
+    {
+        _producer.AcceptsHandOffs = true;
+        _producer.MarkWork();
+    }
+
+    /// <summary>Rows handed to this worker now would never be heard of: stop offering the slot (and take it back).</summary>
+    private void OnDisconnected() => _producer.AcceptsHandOffs = false;
 
     private async Task RunMaintenanceAsync(IMaintenanceService service, CancellationToken stop)
     {
@@ -261,6 +269,7 @@ public sealed class CurrantWorker : IAsyncDisposable
         {
             listener.Unsubscribe(OnNotification);
             listener.Reconnected -= OnReconnected;
+            listener.Disconnected -= OnDisconnected;
         }
 
         await _producer.HandBackBufferedAsync().ConfigureAwait(false);

@@ -42,7 +42,7 @@ internal sealed class HeartbeatService(
         {
             // A beat that hangs is as bad as one that fails: give up before the timeout would matter to others.
             timeout.CancelAfter(options.HeartbeatTimeout / 3);
-            held = await store.HeartbeatAsync(workerId, Environment.MachineName, Environment.ProcessId, queues, OrphanAfter, timeout.Token).ConfigureAwait(false);
+            held = await store.HeartbeatAsync(workerId, Environment.MachineName, Environment.ProcessId, queues, OrphanAfter, HandedOffOrphanAfter, timeout.Token).ConfigureAwait(false);
         }
 
         Volatile.Write(ref _lastBeatTicks, options.TimeProvider.GetUtcNow().UtcTicks);
@@ -63,6 +63,13 @@ internal sealed class HeartbeatService(
             }
         }
     }
+
+    /// <summary>
+    /// How old a row handed to this worker at its insert must be before the worker may treat it as one it never heard
+    /// of: no claim reply can be in flight for it, only its NOTIFY, delivered in milliseconds (lost with the listen
+    /// connection).
+    /// </summary>
+    private static readonly TimeSpan HandedOffOrphanAfter = TimeSpan.FromSeconds(5);
 
     /// <summary>How old a held row must be before the worker may treat it as a claim whose reply it never got.</summary>
     private TimeSpan OrphanAfter => TimeSpan.FromTicks(Math.Max(options.HeartbeatInterval.Ticks * 2, (Producer.ClaimTimeout + TimeSpan.FromSeconds(5)).Ticks));

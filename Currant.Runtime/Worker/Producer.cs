@@ -37,7 +37,9 @@ internal sealed class Producer : IProducer
     internal static readonly TimeSpan ClaimTimeout = TimeSpan.FromSeconds(10);
     private const int PrefetchFactor = 4;
     /// <summary>How long a hand-off already taken may take to arrive before the producer stops waiting for it.</summary>
-    private static readonly TimeSpan HandOffArrival = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan HandOffArrival = TimeSpan.FromSeconds(2);
+    /// <summary>How long the stop waits for the database to take the advertised slot back.</summary>
+    private static readonly TimeSpan WithdrawOnStop = TimeSpan.FromSeconds(2);
 
     private readonly Guid _workerId;
     private readonly string[] _queues;
@@ -60,6 +62,7 @@ internal sealed class Producer : IProducer
     private HandOffSlot _handOff;
     private long _handOffTakenAt;
     private volatile bool _acceptsHandOffs;
+    private bool _slotInDoubt;
 
     /// <summary>Where this worker's hand-off slot stands (guarded by <c>_gate</c>).</summary>
     private enum HandOffSlot
@@ -107,15 +110,30 @@ internal sealed class Producer : IProducer
     public bool Serves(string queue) => Array.IndexOf(_queues, queue) >= 0;
 
     /// <summary>
-    /// Set once the worker hears NOTIFY: only then does it advertise a slot for hand-offs (a poll-only worker would
-    /// never hear the row it was handed).
+    /// True while the worker hears NOTIFY: only then does it advertise a slot for hand-offs (a poll-only worker, or one
+    /// whose listen connection is down, would never hear the row it was handed). Turning it off, or on again after a
+    /// reconnect, puts the advertised slot in doubt: the claim loop takes it back and learns whether a row was handed
+    /// here meanwhile.
     /// </summary>
     public bool AcceptsHandOffs
     {
-        set => _acceptsHandOffs = value;
+        set
+        {
+            lock (_gate)
+            {
+                _acceptsHandOffs = value;
+                _slotInDoubt |= _handOff != HandOffSlot.None;
+            }
+
+            _wake.Set();
+        }
     }
 
-    /// <summary>True when the producer stopped with a hand-off taken that never arrived: its row is still ours.</summary>
+    /// <summary>
+    /// True once a hand-off was taken for this worker and never arrived (its NOTIFY was lost): the row is still
+    /// running under this worker in the database. The heartbeat hands it back once it is old enough, and a stop
+    /// hands back everything of ours still running.
+    /// </summary>
     public bool HandOffMissed { get; private set; }
 
     /// <summary>True while this worker knows it holds <paramref name="id"/> (buffered, running, or finishing).</summary>
@@ -156,7 +174,7 @@ internal sealed class Producer : IProducer
                     using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop))
                     {
                         timeout.CancelAfter(ClaimTimeout);
-                        (claimed, var nextDue) = await _claims.ClaimAsync(_workerId, _queues, limit, timeout.Token).ConfigureAwait(false);
+                        (claimed, var nextDue) = await _claims.ClaimAsync(_workerId, _queues, limit, KeepSlot(), timeout.Token).ConfigureAwait(false);
                         if (nextDue is { } delay)
                         {
                             _wake.WakeIn(delay);
@@ -168,13 +186,13 @@ internal sealed class Producer : IProducer
                     // A short batch means the queues are drained for now, unless a NOTIFY arrived while we claimed.
                     _mayHaveWork = claimed.Count == limit || Volatile.Read(ref _wakeups) != seen;
                     Accept(claimed);
-                    if (_mayHaveWork && ClaimLimit() > 0)
+                    if ((_mayHaveWork && ClaimLimit() > 0) || NeedsSlotBack())
                     {
                         continue;
                     }
                 }
 
-                if (ShouldAdvertise())
+                if (TryBeginAdvertise())
                 {
                     await AdvertiseAsync(stop).ConfigureAwait(false);
                 }
@@ -218,66 +236,89 @@ internal sealed class Producer : IProducer
     /// </summary>
     private async Task TakeSlotBackAsync()
     {
-        HandOffSlot slot;
         lock (_gate)
         {
-            slot = _handOff;
+            _acceptsHandOffs = false;
         }
 
-        if (slot == HandOffSlot.Advertised)
+        if (SlotState() == HandOffSlot.Advertised)
         {
             try
             {
-                using var timeout = new CancellationTokenSource(ClaimTimeout);
+                using var timeout = new CancellationTokenSource(WithdrawOnStop);
                 await WithdrawAsync(timeout.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is Npgsql.NpgsqlException or OperationCanceledException or TimeoutException or InvalidOperationException)
             {
-                // Whether a row was handed here is unknown: release whatever of ours is left once the rest finished.
+                // Whether a row was handed here is unknown: the stop hands back whatever of ours is left.
                 Log.HandOffSlotFailed(_logger, ex, _workerId);
                 HandOffMissed = true;
                 return;
             }
         }
 
-        var deadline = Stopwatch.GetTimestamp() + (long)(HandOffArrival.TotalSeconds * Stopwatch.Frequency);
-        while (true)
+        while (SlotState() == HandOffSlot.Taken)
         {
-            lock (_gate)
-            {
-                if (_handOff != HandOffSlot.Taken)
-                {
-                    return;
-                }
-            }
-
-            if (Stopwatch.GetTimestamp() > deadline)
-            {
-                Log.HandOffMissed(_logger, _workerId);
-                HandOffMissed = true;
-                return;
-            }
-
             await Task.Delay(10, CancellationToken.None).ConfigureAwait(false);
         }
     }
 
-    /// <summary>True when claimed work waits for the slot kept for a hand-off: take it back first.</summary>
+    private HandOffSlot SlotState()
+    {
+        lock (_gate)
+        {
+            ReservedLocked();
+            return _handOff;
+        }
+    }
+
+    /// <summary>How long this worker's heartbeat counts as fresh for hand-offs, while its slot is advertised; else null.</summary>
+    private TimeSpan? KeepSlot()
+    {
+        lock (_gate)
+        {
+            return _handOff == HandOffSlot.Advertised && !_slotInDoubt ? FreshFor : null;
+        }
+    }
+
+    /// <summary>An enqueue hands off only to a worker whose heartbeat is younger than this: two beats and a second.</summary>
+    private TimeSpan FreshFor => (_options.HeartbeatInterval * 2) + TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// True when the slot kept for a hand-off must be taken back: claimed work waits for it, the worker cannot hear
+    /// or report a hand-off now (listener, heartbeat or completer down), or the database may hold another state.
+    /// </summary>
     private bool NeedsSlotBack()
     {
         lock (_gate)
         {
-            return _handOff == HandOffSlot.Advertised && _running + 1 >= _options.MaxConcurrency
-                   && (_buffer.Count > 0 || (_mayHaveWork && ClaimLimitLocked(reserved: 0) > 0));
+            return NeedsSlotBackLocked();
         }
     }
 
-    /// <summary>True when the queues are drained and a slot is free: offer it to the next enqueue.</summary>
-    private bool ShouldAdvertise()
+    private bool NeedsSlotBackLocked()
+        => _handOff == HandOffSlot.Advertised
+           && (_slotInDoubt || !_acceptsHandOffs || !_heartbeatHealthy || _completer.FailingSince is not null
+               || (_running + 1 >= _options.MaxConcurrency && (_buffer.Count > 0 || (_mayHaveWork && ClaimLimitLocked(reserved: 0) > 0))));
+
+    /// <summary>
+    /// When the queues are drained and a slot is free, keeps that slot for a hand-off (checked and taken under one
+    /// lock, so nothing else takes the slot in between) and returns true: the caller advertises it.
+    /// </summary>
+    private bool TryBeginAdvertise()
     {
         lock (_gate)
         {
-            return ShouldAdvertiseLocked();
+            if (!ShouldAdvertiseLocked())
+            {
+                return false;
+            }
+
+            // Kept from now on: the row may arrive before the statement's reply. The statement sets the database's
+            // state whatever it was, so nothing is in doubt any more.
+            _handOff = HandOffSlot.Advertised;
+            _slotInDoubt = false;
+            return true;
         }
     }
 
@@ -287,20 +328,28 @@ internal sealed class Producer : IProducer
 
     private async Task AdvertiseAsync(CancellationToken stop)
     {
-        lock (_gate)
-        {
-            // Kept from now on: the row may arrive before the statement's reply.
-            _handOff = HandOffSlot.Advertised;
-        }
-
         try
         {
-            await _claims.AdvertiseAsync(_workerId, _queues, stop).ConfigureAwait(false);
+            if (!await _claims.AdvertiseAsync(_workerId, _queues, FreshFor, stop).ConfigureAwait(false))
+            {
+                // The worker's row is gone (taken for dead): nothing was advertised; the heartbeat writes the row again.
+                lock (_gate)
+                {
+                    if (_handOff == HandOffSlot.Advertised)
+                    {
+                        _handOff = HandOffSlot.None;
+                    }
+                }
+            }
         }
         catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException or InvalidOperationException)
         {
             // Maybe written, maybe not: the slot stays kept until a withdraw says which.
             Log.HandOffSlotFailed(_logger, ex, _workerId);
+            lock (_gate)
+            {
+                _slotInDoubt |= _handOff == HandOffSlot.Advertised;
+            }
         }
     }
 
@@ -309,6 +358,7 @@ internal sealed class Producer : IProducer
         var back = await _claims.WithdrawAsync(_workerId, cancellationToken).ConfigureAwait(false);
         lock (_gate)
         {
+            _slotInDoubt = false;
             if (_handOff != HandOffSlot.Advertised)
             {
                 // The hand-off arrived while we asked.
@@ -328,25 +378,32 @@ internal sealed class Producer : IProducer
     }
 
     /// <summary>
-    /// A row an enqueue handed to this worker (<see cref="HandOff"/>): it runs on the slot kept for it. One this worker
-    /// is not expecting is left alone; the heartbeat hands it back.
+    /// A row an enqueue handed to this worker (<see cref="HandOff"/>): it runs on the slot kept for it. One that comes
+    /// when no slot is kept (it was late, or the slot was given up for lost) is still ours in the database and runs as
+    /// soon as a slot is free; one this worker already holds is a repeat and is dropped.
     /// </summary>
     public void OnHandOff(ClaimedExecution row)
     {
         lock (_gate)
         {
-            if (_handOff == HandOffSlot.None)
+            if (!_held.TryAdd(row.Id, 0))
             {
-                Log.HandOffUnexpected(_logger, _workerId, row.Id);
                 return;
             }
 
-            _handOff = HandOffSlot.None;
-            _running++;
-            _held[row.Id] = 0;
+            if (_handOff != HandOffSlot.None)
+            {
+                _handOff = HandOffSlot.None;
+            }
+            else
+            {
+                Log.HandOffUnexpected(_logger, _workerId, row.Id);
+            }
+
+            _buffer.Enqueue(row);
         }
 
-        Start(row);
+        Pump();
         // The loop offers the slot again (or claims, if work came meanwhile).
         _wake.Set();
     }
@@ -356,8 +413,9 @@ internal sealed class Producer : IProducer
     {
         if (_handOff == HandOffSlot.Taken && Stopwatch.GetElapsedTime(_handOffTakenAt) > HandOffArrival)
         {
-            // Its NOTIFY was lost (the listener reconnected): the heartbeat hands the row back; the slot is ours again.
+            // Its NOTIFY was lost: the heartbeat hands the row back once it is old enough; the slot is ours again.
             Log.HandOffMissed(_logger, _workerId);
+            HandOffMissed = true;
             _handOff = HandOffSlot.None;
         }
 
@@ -491,7 +549,7 @@ internal sealed class Producer : IProducer
             // Wake the claim loop only when it would claim, or offer the slot just freed for a hand-off (once: then
             // it is advertised): a wake-up per finished execution costs more than it buys.
             wake = ClaimLimitLocked() > 0;
-            advertise = ShouldAdvertiseLocked();
+            advertise = ShouldAdvertiseLocked() || NeedsSlotBackLocked();
         }
 
         Pump();

@@ -21,13 +21,13 @@ public sealed class DueTimeTests : CurrantFixture
         await using var session = Client.Store.OpenClaimSession();
         var workerId = Guid.CreateVersion7();
 
-        var (claimed, nextDue) = await session.ClaimAsync(workerId, [a], 10, CancellationToken.None);
+        var (claimed, nextDue) = await session.ClaimAsync(workerId, [a], 10, keepSlot: null, CancellationToken.None);
 
         Assert.That(claimed.Select(c => c.Id), Is.EqualTo(new[] { dueNow.Id }), "the due row is claimed, the others wait");
         Assert.That(nextDue, Is.GreaterThan(TimeSpan.FromSeconds(10)).And.LessThanOrEqualTo(TimeSpan.FromSeconds(20)), "the earliest of queue a");
-        Assert.That((await session.ClaimAsync(workerId, [a, b], 10, CancellationToken.None)).NextDue,
+        Assert.That((await session.ClaimAsync(workerId, [a, b], 10, keepSlot: null, CancellationToken.None)).NextDue,
             Is.GreaterThan(TimeSpan.Zero).And.LessThanOrEqualTo(TimeSpan.FromSeconds(10)), "the earliest of queues a and b");
-        Assert.That((await session.ClaimAsync(workerId, [NewQueue("empty")], 10, CancellationToken.None)).NextDue, Is.Null);
+        Assert.That((await session.ClaimAsync(workerId, [NewQueue("empty")], 10, keepSlot: null, CancellationToken.None)).NextDue, Is.Null);
     }
 
     [Test]
@@ -77,7 +77,7 @@ public sealed class DueTimeTests : CurrantFixture
         var workerId = Guid.CreateVersion7();
         await Greet.Options(queue: queue, client: Client).Queue("fails once");
         await using var session = Client.Store.OpenClaimSession();
-        var row = (await session.ClaimAsync(workerId, [queue], 1, CancellationToken.None)).Rows.Single();
+        var row = (await session.ClaimAsync(workerId, [queue], 1, keepSlot: null, CancellationToken.None)).Rows.Single();
         await using var listener = await DueListener.StartAsync(ConnectionString);
 
         var error = CurrantStore.SerializeError(new ExecutionError("System.Exception", "boom", null));

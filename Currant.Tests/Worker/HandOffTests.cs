@@ -106,18 +106,29 @@ public sealed class HandOffTests : CurrantFixture
     }
 
     [Test]
-    public async Task RowHandedToAWorkerThatDied_IsRescuedAndRunByAnother()
+    public async Task RowHandedToAWorkerThatDied_RunsOnAnother_WithoutLosingAnAttempt()
     {
         var queue = NewQueue();
         var fake = await AddFakeWorkerAsync(queue);
-        var handle = await Greet.Options(queue: queue, client: Client).Queue("orphaned");
+        // No retries: had the rescue counted the attempt the row never started, the job would fail unrun.
+        var handle = await Greet.Options(queue: queue, client: Client, retries: 0).Queue("orphaned");
         Assert.That(await RowAsync(handle.Id), Is.EqualTo((fake, true, 1)));
         await ScalarAsync<object>("UPDATE currant.workers SET heartbeat_at = now() - interval '1 hour' WHERE id = @id; SELECT 1", ("id", fake));
 
         await using var worker = await StartWorkerAsync(queue, configure: o => o with { HeartbeatInterval = TimeSpan.FromMilliseconds(200), HeartbeatTimeout = TimeSpan.FromSeconds(1) });
         Assert.That((await handle.GetResultAsync(Wait)).Text, Is.EqualTo("Hello, orphaned!"));
-        Assert.That(await ScalarAsync<int>("SELECT attempt FROM currant.executions WHERE id = @id", ("id", handle.Id)), Is.EqualTo(2), "the lost attempt counted");
+        Assert.That(await ScalarAsync<int>("SELECT attempt FROM currant.executions WHERE id = @id", ("id", handle.Id)), Is.EqualTo(1), "the lost hand-off did not count");
         Assert.That(await ScalarAsync<long>("SELECT count(*) FROM currant.worker_slots WHERE worker_id = @id", ("id", fake)), Is.Zero, "gone with the dead worker");
+    }
+
+    [Test]
+    public async Task WorkerWithAStaleHeartbeat_IsHandedNothing()
+    {
+        var queue = NewQueue();
+        var fake = await AddFakeWorkerAsync(queue);
+        await ScalarAsync<object>("UPDATE currant.workers SET heartbeat_at = now() - interval '20 seconds' WHERE id = @id; SELECT 1", ("id", fake));
+        var handle = await Greet.Options(queue: queue, client: Client).Queue("stale");
+        Assert.That(await RowAsync(handle.Id), Is.EqualTo(((Guid?)null, false, 0)));
     }
 
     [Test]
@@ -175,6 +186,69 @@ public sealed class HandOffTests : CurrantFixture
     }
 
     [Test]
+    public async Task ListenConnectionLost_TheSlotIsTakenBack_AndOfferedAgainOnceItReconnects()
+    {
+        var queue = NewQueue();
+        await using var worker = await StartWorkerAsync(queue, configure: o => o with { HeartbeatInterval = TimeSpan.FromMilliseconds(500) });
+        await WaitForReadyAsync(worker.Id);
+
+        // A row handed off while nobody listens would be heard of by no one: it still runs (the slot is taken back,
+        // or the heartbeat hands the row back), and hand-offs resume after the reconnect.
+        Assert.That(await ScalarAsync<long>("""
+            SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+            WHERE datname = current_database() AND query LIKE 'LISTEN%' AND pid <> pg_backend_pid()
+            """), Is.EqualTo(1));
+        var during = await Greet.Options(queue: queue, client: Client).Queue("during");
+        Assert.That((await during.GetResultAsync(Wait)).Text, Is.EqualTo("Hello, during!"));
+
+        await WaitForReadyAsync(worker.Id);
+        var after = await Greet.Options(queue: queue, client: Client).Queue("after");
+        Assert.That((await after.GetResultAsync(Wait)).Text, Is.EqualTo("Hello, after!"));
+        Assert.That((await RowAsync(after.Id)).HandedOff, Is.True);
+    }
+
+    [Test]
+    public async Task WorkerRowDeleted_ItsSlotComesBackWithIt()
+    {
+        var queue = NewQueue();
+        await using var worker = await StartWorkerAsync(queue, configure: o => o with { HeartbeatInterval = TimeSpan.FromMilliseconds(200) });
+        await WaitForReadyAsync(worker.Id);
+
+        // As the rescuer does to a worker whose heartbeat was late: the slot goes with the row.
+        await ScalarAsync<object>("DELETE FROM currant.workers WHERE id = @id; SELECT 1", ("id", worker.Id));
+        await WaitForReadyAsync(worker.Id);
+        var handle = await Greet.Options(queue: queue, client: Client).Queue("again");
+        Assert.That((await handle.GetResultAsync(Wait)).Text, Is.EqualTo("Hello, again!"));
+        Assert.That((await RowAsync(handle.Id)).HandedOff, Is.True);
+    }
+
+    [Test]
+    public async Task ClaimedRowsWaiting_TakeTheSlotKeptForAHandOff()
+    {
+        var queue = NewQueue("overlap");
+        var key = NewKey();
+        // A long poll interval: only the producer's own wake-ups can hand the kept slot to the waiting rows in time.
+        await using var worker = await StartWorkerAsync(queue, concurrency: 2, configure: o => o with { PollInterval = TimeSpan.FromSeconds(5) });
+        // Short executions switch claim-ahead on: claims then take rows beyond the free slots.
+        foreach (var warm in await Greet.Options(queue: queue, client: Client).QueueMany(Enumerable.Range(0, 20).Select(i => $"warm {i}")))
+        {
+            await warm.GetResultAsync(Wait);
+        }
+
+        await WaitForReadyAsync(worker.Id);
+        var handles = await OverlapJob.Options(queue: queue, client: Client).QueueMany(Enumerable.Range(0, 6).Select(_ => (key, 200)));
+        foreach (var handle in handles)
+        {
+            await handle.GetResultAsync(Wait);
+        }
+
+        Assert.That(await ScalarAsync<long>("""
+            SELECT max((SELECT count(*) FROM overlap_log b WHERE b.key = a.key AND b.started_at <= a.started_at AND b.ended_at > a.started_at))
+            FROM overlap_log a WHERE a.key = @key
+            """, ("key", key)), Is.EqualTo(2), "both slots ran claimed rows");
+    }
+
+    [Test]
     public void Payload_OfAnotherShape_IsNotRead()
     {
         var me = Guid.NewGuid();
@@ -202,7 +276,7 @@ public sealed class HandOffTests : CurrantFixture
         var id = Guid.NewGuid();
         await ScalarAsync<object>("""
             INSERT INTO currant.workers (id, hostname, pid, queues) VALUES (@id, 'test', 0, ARRAY[@queue]);
-            INSERT INTO currant.worker_slots (worker_id, queues, ready) VALUES (@id, ARRAY[@queue], true);
+            INSERT INTO currant.worker_slots (worker_id, queues, ready, fresh_for) VALUES (@id, ARRAY[@queue], true, interval '11 seconds');
             SELECT 1
             """, ("id", id), ("queue", queue));
         return id;

@@ -99,9 +99,9 @@ public sealed class WorkflowAttemptTests : CurrantFixture
             """, ("id", id), ("queue", queue));
         await using var session = Client.Store.OpenClaimSession();
 
-        var first = (await session.ClaimAsync(workerId, [queue], 1, CancellationToken.None)).Rows.Single();
+        var first = (await session.ClaimAsync(workerId, [queue], 1, keepSlot: null, CancellationToken.None)).Rows.Single();
         var handedBack = await Client.Store.CompleteAsync(workerId, [Completion.Release(id, first.Fence)], CancellationToken.None);
-        var second = (await session.ClaimAsync(workerId, [queue], 1, CancellationToken.None)).Rows.Single();
+        var second = (await session.ClaimAsync(workerId, [queue], 1, keepSlot: null, CancellationToken.None)).Rows.Single();
         var late = await Client.Store.CompleteAsync(workerId, [new Completion(id, first.Fence, ExecutionState.Completed, "1", null, null, false)], CancellationToken.None);
         await Client.Store.ReleaseAllAsync(workerId, CancellationToken.None);
         var info = (await Client.GetExecutionAsync(id))!;

@@ -40,14 +40,17 @@ internal static class ExecutionQueries
 
     // The insert of one execution due now, outside a caller's transaction, without an idempotency key (the client
     // checks these): handed to an idle worker when one has advertised a free slot for its queue (db/0017), else
-    // pending. One statement, the NOTIFY included. A row is handed off only where a claim would have taken it at once
+    // pending. One statement, the NOTIFY included. Only to a worker whose heartbeat is fresh (worker_slots.fresh_for).
+    // A row is handed off only where a claim would have taken it at once
     // and in the same order: the queue is neither paused nor limited, the name has no per-key limit, and nothing of
     // the queue is due and waiting (executions_claim_idx). A handed-off row is what the claim would have made of it:
     // running under that worker, attempt 1, a workflow on activation 1. Parameters as InsertRow.
     internal const string InsertHandOff = $$"""
         WITH slot AS (
             UPDATE currant.worker_slots s SET ready = false
-            FROM (SELECT worker_id FROM currant.worker_slots WHERE ready AND $4 = ANY(queues) LIMIT 1 FOR UPDATE SKIP LOCKED) AS free
+            FROM (SELECT ws.worker_id FROM currant.worker_slots ws JOIN currant.workers w ON w.id = ws.worker_id
+                  WHERE ws.ready AND $4 = ANY(ws.queues) AND w.heartbeat_at > now() - ws.fresh_for
+                  LIMIT 1 FOR UPDATE OF ws SKIP LOCKED) AS free
             WHERE s.worker_id = free.worker_id
               AND octet_length($6::text) + octet_length($3) + octet_length($4) + coalesce(octet_length($14), 0)
                   + coalesce(octet_length($15::text), 0) <= {{HandOffBudget}}

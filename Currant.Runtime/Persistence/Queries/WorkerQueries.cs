@@ -8,7 +8,9 @@ internal static class WorkerQueries
     // Primary key upsert. Also returns every execution the database says this worker runs (executions_running_idx):
     // the ones someone asked to cancel, so a missed NOTIFY costs at most one heartbeat interval, and the ones the
     // worker may not know it holds (a claim that committed but whose reply never arrived) once they are older than
-    // @orphan_after, so the worker can hand them back instead of leaving them running under a live heartbeat.
+    // @orphan_after, so the worker can hand them back instead of leaving them running under a live heartbeat; a row
+    // handed off at its insert (started then, no parent: ExecutionQueries.InsertHandOff) once older than
+    // @handed_off_after, as only a NOTIFY can be in flight for it.
     // Each comes with its fence token (a workflow's activations, any other kind's attempt), as a hand-back needs it.
     internal const string Heartbeat = """
         WITH beat AS (
@@ -17,10 +19,11 @@ internal static class WorkerQueries
             ON CONFLICT (id) DO UPDATE SET heartbeat_at = now()
             RETURNING id
         )
-        SELECT e.id, CASE WHEN e.kind = 'workflow' THEN e.activations ELSE e.attempt END, e.cancel_requested, e.started_at < now() - @orphan_after
+        SELECT e.id, CASE WHEN e.kind = 'workflow' THEN e.activations ELSE e.attempt END, e.cancel_requested, e.started_at < now() - o.after
         FROM currant.executions e
+        CROSS JOIN LATERAL (SELECT CASE WHEN e.started_at = e.created_at AND e.parent_id IS NULL THEN @handed_off_after ELSE @orphan_after END AS after) AS o
         WHERE e.worker_id = @id AND e.state = 'running' AND EXISTS (SELECT 1 FROM beat)
-          AND (e.cancel_requested OR e.started_at < now() - @orphan_after)
+          AND (e.cancel_requested OR e.started_at < now() - o.after)
         """;
 
     /// <summary>One row of <see cref="Heartbeat"/>.</summary>
@@ -28,8 +31,13 @@ internal static class WorkerQueries
 
     internal const string Delete = "DELETE FROM currant.workers WHERE id = @id";
 
+    // A job handed off at its insert (ExecutionQueries.InsertHandOff: started by the insert, never claimed since): its
+    // worker may have died before the NOTIFY reached it, so losing it does not count its attempt.
+    private const string HandedOffUnclaimed = "(e.kind = 'job' AND e.parent_id IS NULL AND e.started_at = e.created_at)";
+
     // Failover without a leader: any live worker runs this. An execution is lost when its worker has no fresh
-    // heartbeat; the attempt it was on counts as failed (at-least-once), so it is retried while attempts remain.
+    // heartbeat; the attempt it was on counts as failed (at-least-once), so it is retried while attempts remain
+    // (except a handed-off job's, HandedOffUnclaimed).
     // A workflow or timer goes back to pending whatever its attempts: the lost activation or firing just runs again.
     // scheduled_at is kept: a rescued row was due long ago, so it goes ahead of the backlog, not behind it.
     // executions_running_idx keeps the scan to running rows.
@@ -44,8 +52,9 @@ internal static class WorkerQueries
             FOR UPDATE SKIP LOCKED
         ), rescued AS (
             UPDATE currant.executions e
-            SET state = CASE WHEN e.kind IN ('workflow', 'timer') OR e.attempt < e.max_attempts THEN 'pending' ELSE 'failed' END,
-                completed_at = CASE WHEN e.kind IN ('workflow', 'timer') OR e.attempt < e.max_attempts THEN NULL ELSE now() END,
+            SET state = CASE WHEN e.kind IN ('workflow', 'timer') OR e.attempt < e.max_attempts OR {{HandedOffUnclaimed}} THEN 'pending' ELSE 'failed' END,
+                completed_at = CASE WHEN e.kind IN ('workflow', 'timer') OR e.attempt < e.max_attempts OR {{HandedOffUnclaimed}} THEN NULL ELSE now() END,
+                attempt = CASE WHEN {{HandedOffUnclaimed}} THEN e.attempt - 1 ELSE e.attempt END,
                 error = jsonb_build_object('type', '{{SharedNames.WorkerLostError}}',
                                            'message', 'The worker running ' || CASE WHEN e.kind = 'workflow' THEN 'activation ' || e.activations ELSE 'attempt ' || e.attempt END
                                                       || ' stopped sending heartbeats.',
@@ -89,10 +98,16 @@ internal static class WorkerQueries
     // worker_slots primary key (db/0017): this worker has a slot free and its queues are drained, so the next single
     // enqueue due now for them may hand its row straight here (ExecutionQueries.InsertHandOff). Nothing while the
     // worker's row is gone (the rescuer took it for dead): the heartbeat writes it again first.
-    internal const string Advertise = """
-        INSERT INTO currant.worker_slots (worker_id, queues, ready)
-        SELECT @worker_id, @queues, true WHERE EXISTS (SELECT 1 FROM currant.workers WHERE id = @worker_id)
-        ON CONFLICT (worker_id) DO UPDATE SET ready = true, queues = excluded.queues
+    internal const string Advertise = $"{SlotRow} ON CONFLICT (worker_id) DO UPDATE SET ready = true, queues = excluded.queues, fresh_for = excluded.fresh_for";
+
+    // Sent with every claim while the producer believes its slot advertised: puts the row back if it is gone (the
+    // rescuer deleted the worker's row while its heartbeat was late, and the heartbeat wrote it again); leaves an
+    // existing row alone (an enqueue may have just taken it).
+    internal const string KeepSlot = $"{SlotRow} ON CONFLICT (worker_id) DO NOTHING";
+
+    private const string SlotRow = """
+        INSERT INTO currant.worker_slots (worker_id, queues, ready, fresh_for)
+        SELECT @worker_id, @queues, true, @fresh_for WHERE EXISTS (SELECT 1 FROM currant.workers WHERE id = @worker_id)
         """;
 
     // worker_slots primary key: takes the advertised slot back. The row's lock waits for an enqueue taking it to
