@@ -160,10 +160,7 @@ public sealed class HandOffTests : CurrantFixture
             Assert.That(await ScalarAsync<long>("SELECT count(*) FROM currant.executions WHERE queue = @queue AND started_at = created_at", ("queue", queue)), Is.GreaterThan(0), "some were handed off");
         }
 
-        Assert.That(await ScalarAsync<long>("""
-            SELECT max((SELECT count(*) FROM overlap_log b WHERE b.key = a.key AND b.started_at <= a.started_at AND b.ended_at > a.started_at))
-            FROM overlap_log a WHERE a.key = @key
-            """, ("key", key)), Is.EqualTo(1), "never two at once");
+        Assert.That(await MaxOverlapAsync(key), Is.EqualTo(1), "never two at once");
     }
 
     [Test]
@@ -242,10 +239,7 @@ public sealed class HandOffTests : CurrantFixture
             await handle.GetResultAsync(Wait);
         }
 
-        Assert.That(await ScalarAsync<long>("""
-            SELECT max((SELECT count(*) FROM overlap_log b WHERE b.key = a.key AND b.started_at <= a.started_at AND b.ended_at > a.started_at))
-            FROM overlap_log a WHERE a.key = @key
-            """, ("key", key)), Is.EqualTo(2), "both slots ran claimed rows");
+        Assert.That(await MaxOverlapAsync(key), Is.EqualTo(2), "both slots ran claimed rows");
     }
 
     [Test]
@@ -257,6 +251,12 @@ public sealed class HandOffTests : CurrantFixture
         Assert.That(HandOff.TryRead($"{me}", me, out _), Is.False);
         Assert.That(HandOff.TryRead("default", me, out _), Is.False);
     }
+
+    /// <summary>The most job bodies of <paramref name="key"/> that ran at one instant (OverlapJob's log).</summary>
+    private Task<long> MaxOverlapAsync(string key) => ScalarAsync<long>("""
+        SELECT max((SELECT count(*) FROM overlap_log b WHERE b.key = a.key AND b.started_at <= a.started_at AND b.ended_at > a.started_at))
+        FROM overlap_log a WHERE a.key = @key
+        """, ("key", key));
 
     /// <summary>The row's worker, whether its insert started it (a hand-off), and its attempt.</summary>
     private async Task<(Guid? Worker, bool HandedOff, int Attempt)> RowAsync(Guid id)
