@@ -107,11 +107,10 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.SerializationFailure && batch.BatchCommands[0].CommandText == ExecutionQueries.InsertHandOff)
         {
             // A database whose default isolation is stricter than READ COMMITTED refuses the hand-off's row lock on a
-            // slot changed since the statement began; nothing was written: insert the row pending instead.
-            batch.BatchCommands.Clear();
-            batch.BatchCommands.Add(InsertCommand(row));
-            batch.BatchCommands.Add(Announce(row, row.RunAt?.UtcDateTime));
-            id = (Guid?)await batch.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            // slot changed since the statement began; nothing was written: insert the row pending instead (a fresh
+            // batch: a reused one lost its parameters' binding, Npgsql 10.0.3).
+            await using var plain = new NpgsqlBatch(connection) { BatchCommands = { InsertCommand(row), Announce(row, row.RunAt?.UtcDateTime) } };
+            id = (Guid?)await plain.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         }
 
         if (id is { } inserted)
@@ -450,7 +449,7 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
 
     /// <summary>
     /// Upserts this worker's heartbeat; returns the running executions it holds that were asked to cancel or were
-    /// claimed longer than <paramref name="orphanAfter"/> ago.
+    /// claimed longer than <paramref name="orphanAfter"/> ago (handed off at their insert: <paramref name="handedOffAfter"/>).
     /// </summary>
     public async Task<List<HeldExecution>> HeartbeatAsync(Guid workerId, string hostname, int pid, string[] queues, TimeSpan orphanAfter, TimeSpan handedOffAfter,
         CancellationToken cancellationToken)
