@@ -97,33 +97,32 @@ internal sealed class ClaimSession(NpgsqlDataSource dataSource) : IAsyncDisposab
     /// Advertises one free slot of <paramref name="workerId"/> for hand-offs (<see cref="WorkerQueries.Advertise"/>),
     /// to enqueues while its heartbeat is younger than <paramref name="freshFor"/>. False when the worker's row is gone.
     /// </summary>
-    public async Task<bool> AdvertiseAsync(Guid workerId, string[] queues, TimeSpan freshFor, CancellationToken cancellationToken)
-    {
-        try
+    public Task<bool> AdvertiseAsync(Guid workerId, string[] queues, TimeSpan freshFor, CancellationToken cancellationToken)
+        => OnConnectionAsync(async connection =>
         {
-            _connection ??= await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var batch = new NpgsqlBatch(_connection) { BatchCommands = { SlotCommand(WorkerQueries.Advertise, workerId, queues, freshFor) } };
+            await using var batch = new NpgsqlBatch(connection) { BatchCommands = { SlotCommand(WorkerQueries.Advertise, workerId, queues, freshFor) } };
             return await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
-        }
-        catch
-        {
-            await DropAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
+        }, cancellationToken);
 
     /// <summary>
     /// Takes the advertised slot back (<see cref="WorkerQueries.Withdraw"/>): false when an enqueue took it first, so
     /// a row is on its way to this worker.
     /// </summary>
-    public async Task<bool> WithdrawAsync(Guid workerId, CancellationToken cancellationToken)
+    public Task<bool> WithdrawAsync(Guid workerId, CancellationToken cancellationToken)
+        => OnConnectionAsync(async connection =>
+        {
+            await using var command = new NpgsqlCommand(WorkerQueries.Withdraw, connection);
+            command.Parameters.Add(new NpgsqlParameter<Guid>("worker_id", workerId));
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not false;
+        }, cancellationToken);
+
+    /// <summary>Runs <paramref name="work"/> on the kept connection (opened when missing); a failure drops it.</summary>
+    private async Task<T> OnConnectionAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken)
     {
         try
         {
             _connection ??= await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var command = new NpgsqlCommand(WorkerQueries.Withdraw, _connection);
-            command.Parameters.Add(new NpgsqlParameter<Guid>("worker_id", workerId));
-            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not false;
+            return await work(_connection).ConfigureAwait(false);
         }
         catch
         {

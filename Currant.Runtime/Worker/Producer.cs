@@ -63,6 +63,7 @@ internal sealed class Producer : IProducer
     private long _handOffTakenAt;
     private volatile bool _acceptsHandOffs;
     private bool _slotInDoubt;
+    private bool _polled;
 
     /// <summary>Where this worker's hand-off slot stands (guarded by <c>_gate</c>).</summary>
     private enum HandOffSlot
@@ -175,6 +176,7 @@ internal sealed class Producer : IProducer
                     {
                         timeout.CancelAfter(ClaimTimeout);
                         (claimed, var nextDue) = await _claims.ClaimAsync(_workerId, _queues, limit, KeepSlot(), timeout.Token).ConfigureAwait(false);
+                        _polled = false;
                         if (nextDue is { } delay)
                         {
                             _wake.WakeIn(delay);
@@ -201,6 +203,7 @@ internal sealed class Producer : IProducer
                 if (!await _wake.WaitAsync(_options.PollInterval * jitter, stop).ConfigureAwait(false))
                 {
                     _mayHaveWork = true;
+                    _polled = true;
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -272,12 +275,16 @@ internal sealed class Producer : IProducer
         }
     }
 
-    /// <summary>How long this worker's heartbeat counts as fresh for hand-offs, while its slot is advertised; else null.</summary>
+    /// <summary>
+    /// For a claim on the poll while the slot is advertised: how long this worker's heartbeat counts as fresh (the
+    /// claim re-makes a slot row that went with a deleted worker row); else null. Only on the poll, so claims woken by
+    /// NOTIFY carry nothing more.
+    /// </summary>
     private TimeSpan? KeepSlot()
     {
         lock (_gate)
         {
-            return _handOff == HandOffSlot.Advertised && !_slotInDoubt ? FreshFor : null;
+            return _polled && _handOff == HandOffSlot.Advertised && !_slotInDoubt ? FreshFor : null;
         }
     }
 

@@ -5,6 +5,10 @@ namespace Currant.Persistence.Queries;
 /// <summary>The SQL for worker heartbeats and failover.</summary>
 internal static class WorkerQueries
 {
+    // A row handed off at its insert and never claimed since (ExecutionQueries.InsertHandOff: the insert started it;
+    // a claim sets started_at in a later transaction, and children are never handed off).
+    private const string HandedOff = "(e.started_at = e.created_at AND e.parent_id IS NULL)";
+
     // Primary key upsert. Also returns every execution the database says this worker runs (executions_running_idx):
     // the ones someone asked to cancel, so a missed NOTIFY costs at most one heartbeat interval, and the ones the
     // worker may not know it holds (a claim that committed but whose reply never arrived) once they are older than
@@ -12,7 +16,7 @@ internal static class WorkerQueries
     // handed off at its insert (started then, no parent: ExecutionQueries.InsertHandOff) once older than
     // @handed_off_after, as only a NOTIFY can be in flight for it.
     // Each comes with its fence token (a workflow's activations, any other kind's attempt), as a hand-back needs it.
-    internal const string Heartbeat = """
+    internal const string Heartbeat = $$"""
         WITH beat AS (
             INSERT INTO currant.workers (id, hostname, pid, queues)
             VALUES (@id, @hostname, @pid, @queues)
@@ -21,7 +25,7 @@ internal static class WorkerQueries
         )
         SELECT e.id, CASE WHEN e.kind = 'workflow' THEN e.activations ELSE e.attempt END, e.cancel_requested, e.started_at < now() - o.after
         FROM currant.executions e
-        CROSS JOIN LATERAL (SELECT CASE WHEN e.started_at = e.created_at AND e.parent_id IS NULL THEN @handed_off_after ELSE @orphan_after END AS after) AS o
+        CROSS JOIN LATERAL (SELECT CASE WHEN {{HandedOff}} THEN @handed_off_after ELSE @orphan_after END AS after) AS o
         WHERE e.worker_id = @id AND e.state = 'running' AND EXISTS (SELECT 1 FROM beat)
           AND (e.cancel_requested OR e.started_at < now() - o.after)
         """;
@@ -31,9 +35,9 @@ internal static class WorkerQueries
 
     internal const string Delete = "DELETE FROM currant.workers WHERE id = @id";
 
-    // A job handed off at its insert (ExecutionQueries.InsertHandOff: started by the insert, never claimed since): its
-    // worker may have died before the NOTIFY reached it, so losing it does not count its attempt.
-    private const string HandedOffUnclaimed = "(e.kind = 'job' AND e.parent_id IS NULL AND e.started_at = e.created_at)";
+    // A job handed off at its insert and never claimed since: its worker may have died before the NOTIFY reached it, so
+    // losing it does not count its attempt.
+    private const string HandedOffUnclaimed = $"(e.kind = 'job' AND {HandedOff})";
 
     // Failover without a leader: any live worker runs this. An execution is lost when its worker has no fresh
     // heartbeat; the attempt it was on counts as failed (at-least-once), so it is retried while attempts remain
