@@ -481,12 +481,8 @@ internal static partial class ExecutionEmitter
         w.Line($"private static async {QueueManyReturnType(model)} {EnqueueManyName}(global::Currant.ICurrantClient client, {ReadOnlyListOf}<byte[]> arguments, global::Currant.EnqueueOptions? options)");
         w.Open();
         w.Line($"var ids = await client.EnqueueManyAsync({type}.CurrantDefinition, arguments, options).ConfigureAwait(false);");
-        w.Line($"var handles = new {handle}[ids.Count];");
-        w.Open("for (var i = 0; i < handles.Length; i++)");
-        w.Line($"handles[i] = new {handle}(client, ids[i]);");
-        w.Close();
-        w.Line();
-        w.Line("return handles;");
+        // Made when read (see Currant.LazyHandles): a loop here runs unoptimized.
+        w.Line($"return global::Currant.LazyHandles.Create(ids, id => new {handle}(client, id));");
         w.Close();
     }
 

@@ -94,13 +94,7 @@ namespace Demo
         private static async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<global::Demo.EmailReceipt>>> CurrantEnqueueManyAsync(global::Currant.ICurrantClient client, global::System.Collections.Generic.IReadOnlyList<byte[]> arguments, global::Currant.EnqueueOptions? options)
         {
             var ids = await client.EnqueueManyAsync(global::Demo.SendEmail.CurrantDefinition, arguments, options).ConfigureAwait(false);
-            var handles = new global::Currant.ExecutionHandle<global::Demo.EmailReceipt>[ids.Count];
-            for (var i = 0; i < handles.Length; i++)
-            {
-                handles[i] = new global::Currant.ExecutionHandle<global::Demo.EmailReceipt>(client, ids[i]);
-            }
-
-            return handles;
+            return global::Currant.LazyHandles.Create(ids, id => new global::Currant.ExecutionHandle<global::Demo.EmailReceipt>(client, id));
         }
 
         /// <summary>Enqueues <see cref="global::Demo.SendEmail"/> with per-call settings; made by <c>Options(...)</c>.</summary>

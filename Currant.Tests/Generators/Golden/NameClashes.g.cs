@@ -118,13 +118,7 @@ namespace Demo
         private static async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<string>>> CurrantEnqueueManyAsync(global::Currant.ICurrantClient client, global::System.Collections.Generic.IReadOnlyList<byte[]> arguments, global::Currant.EnqueueOptions? options)
         {
             var ids = await client.EnqueueManyAsync(global::Demo.Clash.CurrantDefinition, arguments, options).ConfigureAwait(false);
-            var handles = new global::Currant.ExecutionHandle<string>[ids.Count];
-            for (var i = 0; i < handles.Length; i++)
-            {
-                handles[i] = new global::Currant.ExecutionHandle<string>(client, ids[i]);
-            }
-
-            return handles;
+            return global::Currant.LazyHandles.Create(ids, id => new global::Currant.ExecutionHandle<string>(client, id));
         }
 
         /// <summary>Enqueues <see cref="global::Demo.Clash"/> with per-call settings; made by <c>Options(...)</c>.</summary>

@@ -95,13 +95,7 @@ namespace Demo
                 private static async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<bool>>> CurrantEnqueueManyAsync(global::Currant.ICurrantClient client, global::System.Collections.Generic.IReadOnlyList<byte[]> arguments, global::Currant.EnqueueOptions? options)
                 {
                     var ids = await client.EnqueueManyAsync(global::Demo.Billing.Jobs.Refund.CurrantDefinition, arguments, options).ConfigureAwait(false);
-                    var handles = new global::Currant.ExecutionHandle<bool>[ids.Count];
-                    for (var i = 0; i < handles.Length; i++)
-                    {
-                        handles[i] = new global::Currant.ExecutionHandle<bool>(client, ids[i]);
-                    }
-
-                    return handles;
+                    return global::Currant.LazyHandles.Create(ids, id => new global::Currant.ExecutionHandle<bool>(client, id));
                 }
 
                 /// <summary>Enqueues <see cref="global::Demo.Billing.Jobs.Refund"/> with per-call settings; made by <c>Options(...)</c>.</summary>

@@ -91,13 +91,7 @@ namespace Demo
         private static async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<global::Demo.InvoiceResult>>> CurrantEnqueueManyAsync(global::Currant.ICurrantClient client, global::System.Collections.Generic.IReadOnlyList<byte[]> arguments, global::Currant.EnqueueOptions? options)
         {
             var ids = await client.EnqueueManyAsync(global::Demo.Invoice.CurrantDefinition, arguments, options).ConfigureAwait(false);
-            var handles = new global::Currant.ExecutionHandle<global::Demo.InvoiceResult>[ids.Count];
-            for (var i = 0; i < handles.Length; i++)
-            {
-                handles[i] = new global::Currant.ExecutionHandle<global::Demo.InvoiceResult>(client, ids[i]);
-            }
-
-            return handles;
+            return global::Currant.LazyHandles.Create(ids, id => new global::Currant.ExecutionHandle<global::Demo.InvoiceResult>(client, id));
         }
 
         /// <summary>Enqueues <see cref="global::Demo.Invoice"/> with per-call settings; made by <c>Options(...)</c>.</summary>

@@ -112,13 +112,7 @@ namespace Demo
         private static async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Demo.Approval.Handle>> CurrantEnqueueManyAsync(global::Currant.ICurrantClient client, global::System.Collections.Generic.IReadOnlyList<byte[]> arguments, global::Currant.EnqueueOptions? options)
         {
             var ids = await client.EnqueueManyAsync(global::Demo.Approval.CurrantDefinition, arguments, options).ConfigureAwait(false);
-            var handles = new global::Demo.Approval.Handle[ids.Count];
-            for (var i = 0; i < handles.Length; i++)
-            {
-                handles[i] = new global::Demo.Approval.Handle(client, ids[i]);
-            }
-
-            return handles;
+            return global::Currant.LazyHandles.Create(ids, id => new global::Demo.Approval.Handle(client, id));
         }
 
         /// <summary>Enqueues or runs <see cref="global::Demo.Approval"/> with per-call settings; made by <c>Options(...)</c>.</summary>

@@ -101,13 +101,7 @@ namespace Demo
         private static async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Currant.ExecutionHandle<global::Demo.OrderResult>>> CurrantEnqueueManyAsync(global::Currant.ICurrantClient client, global::System.Collections.Generic.IReadOnlyList<byte[]> arguments, global::Currant.EnqueueOptions? options)
         {
             var ids = await client.EnqueueManyAsync(global::Demo.ProcessOrder.CurrantDefinition, arguments, options).ConfigureAwait(false);
-            var handles = new global::Currant.ExecutionHandle<global::Demo.OrderResult>[ids.Count];
-            for (var i = 0; i < handles.Length; i++)
-            {
-                handles[i] = new global::Currant.ExecutionHandle<global::Demo.OrderResult>(client, ids[i]);
-            }
-
-            return handles;
+            return global::Currant.LazyHandles.Create(ids, id => new global::Currant.ExecutionHandle<global::Demo.OrderResult>(client, id));
         }
 
         /// <summary>Enqueues or runs <see cref="global::Demo.ProcessOrder"/> with per-call settings; made by <c>Options(...)</c>.</summary>
