@@ -249,12 +249,15 @@ internal sealed partial class CurrantStore
 
     /// <summary>
     /// Adds the fence (unless a fused step took the workflow in this same batch) and the statements that write
-    /// <paramref name="commands"/>; returns how many result sets they yield (the fence, each signal wait, the
-    /// consumption), so the caller can find its own statement's.
+    /// <paramref name="commands"/>; returns how many result sets they yield (the fence when it stands alone, each
+    /// signal wait, the consumption), so the caller can find its own statement's.
     /// </summary>
     private static int AddCommands(NpgsqlBatch batch, Guid id, Guid workerId, int fenceToken, ActivationCommands commands, string? traceContext, bool fenced)
     {
-        if (fenced)
+        // One history row (a step's checkpoint, mostly) carries the fence in its own statement; otherwise the fence
+        // is a statement of its own, the only one here that yields a result set.
+        var fenceAlone = fenced && commands.History is not [_];
+        if (fenceAlone)
         {
             var fence = AddPositional(batch, WorkflowQueries.Fence, id);
             fence.Parameters.Add(new NpgsqlParameter<Guid>() { TypedValue = workerId });
@@ -263,7 +266,7 @@ internal sealed partial class CurrantStore
 
         if (commands.History is [var row])
         {
-            var history = AddPositional(batch, WorkflowQueries.InsertHistoryRow, id);
+            var history = AddPositional(batch, fenced ? WorkflowQueries.FencedHistoryRow : WorkflowQueries.InsertHistoryRow, id);
             history.Parameters.Add(new NpgsqlParameter<int>() { TypedValue = row.Seq });
             history.Parameters.Add(new NpgsqlParameter<string>() { TypedValue = row.Kind });
             history.Parameters.Add(new NpgsqlParameter<string>() { TypedValue = row.Name });
@@ -272,6 +275,11 @@ internal sealed partial class CurrantStore
             history.Parameters.Add(Jsonb(row.Result));
             history.Parameters.Add(Jsonb(row.Error));
             history.Parameters.Add(new NpgsqlParameter<DateTime?>() { NpgsqlDbType = NpgsqlDbType.TimestampTz, TypedValue = row.CompletedAt });
+            if (fenced)
+            {
+                history.Parameters.Add(new NpgsqlParameter<Guid>() { TypedValue = workerId });
+                history.Parameters.Add(new NpgsqlParameter<int>() { TypedValue = fenceToken });
+            }
         }
         else if (commands.History.Count > 0)
         {
@@ -365,7 +373,7 @@ internal sealed partial class CurrantStore
             Add(batch, WorkflowQueries.CancelWaitTimers, id).Parameters.AddWithValue("timer_seqs", seqs);
         }
 
-        return (fenced ? 1 : 0) + waits + (commands.Consumed.Count > 0 ? 1 : 0) + AddInteractions(batch, id, commands);
+        return (fenceAlone ? 1 : 0) + waits + (commands.Consumed.Count > 0 ? 1 : 0) + AddInteractions(batch, id, commands);
     }
 
     /// <summary>
