@@ -158,6 +158,10 @@ internal static class DashboardEndpoints
             return;
         }
 
+        // The version first, then what the page shows: a change between the reads then makes the live check see a
+        // newer version and reload once more. Read last, a change in between (a workflow completing while its
+        // history was read) left the page showing the old state under the new version, never reloaded.
+        var version = await dashboard.Store.GetExecutionVersionAsync(id, ct).ConfigureAwait(false);
         if (await dashboard.Store.GetDetailAsync(id, ct).ConfigureAwait(false) is not { } detail)
         {
             await PageResponse.ProblemAsync(http, basePath, canAct, StatusCodes.Status404NotFound, "No such execution", $"No execution has the id {id}.").ConfigureAwait(false);
@@ -176,7 +180,6 @@ internal static class DashboardEndpoints
         var children = await dashboard.Store.GetChildrenAsync(id, Limit, ct).ConfigureAwait(false);
         var tokens = canAct ? http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http) : null;
         string? message = http.Request.Query["done"].ToString() is { Length: > 0 } done ? done : null;
-        var version = await dashboard.Store.GetExecutionVersionAsync(id, ct).ConfigureAwait(false);
         var model = new ExecutionPage.Model(detail, history, signals, children, canAct, tokens, message, version);
         await PageResponse.HtmlAsync(http, ExecutionPage.Render(basePath, model)).ConfigureAwait(false);
     }
