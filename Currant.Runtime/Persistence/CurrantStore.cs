@@ -83,7 +83,8 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
             ?? throw new InvalidOperationException("The transaction has already completed; enqueue inside an open transaction.");
 
         await using var batch = new NpgsqlBatch(connection, transaction);
-        if (MayHandOff(row, transaction))
+        var handOff = MayHandOff(row, transaction);
+        if (handOff)
         {
             var insert = new NpgsqlBatchCommand(ExecutionQueries.InsertHandOff);
             AddInsertParameters(insert.Parameters, row);
@@ -104,7 +105,7 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
                 id = reader.GetGuid(0);
             }
         }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.SerializationFailure && batch.BatchCommands[0].CommandText == ExecutionQueries.InsertHandOff)
+        catch (PostgresException ex) when (handOff && ex.SqlState == PostgresErrorCodes.SerializationFailure)
         {
             // A database whose default isolation is stricter than READ COMMITTED refuses the hand-off's row lock on a
             // slot changed since the statement began; nothing was written: insert the row pending instead (a fresh

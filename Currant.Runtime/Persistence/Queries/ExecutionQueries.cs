@@ -42,8 +42,9 @@ internal static class ExecutionQueries
     // checks these): handed to an idle worker when one has advertised a free slot for its queue (db/0017), else
     // pending. One statement, the NOTIFY included. Only to a worker whose heartbeat is fresh (worker_slots.fresh_for),
     // and only where a claim would have taken the row at once and in the same order: the queue is neither paused nor
-    // limited, the name has no per-key limit, and nothing of the queue is due and waiting (executions_claim_idx). A handed-off row is what the claim would have made of it:
-    // running under that worker, attempt 1, a workflow on activation 1. Parameters as InsertRow.
+    // limited, the name has no per-key limit, and nothing of the queue is due and waiting (executions_claim_idx). A
+    // handed-off row is what the claim would have made of it: running under that worker, attempt 1, a workflow on
+    // activation 1. Parameters as InsertRow.
     internal const string InsertHandOff = $$"""
         WITH slot AS (
             UPDATE currant.worker_slots s SET ready = false

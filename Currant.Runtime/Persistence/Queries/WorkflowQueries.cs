@@ -42,27 +42,30 @@ internal static class WorkflowQueries
     // batch is one implicit transaction, so a failed currant.require undoes every statement of the activation.
     // The statements of every step ($n below) take positional parameters: Npgsql sends them without rewriting the SQL.
     // $1 id, $2 worker_id, $3 fence.
-    internal const string Fence = """
-        SELECT currant.require(count(*) = 1, 'fenced'), currant.require(bool_and(NOT cancel_requested), 'cancelled')
+    internal const string Fence = $"""
+        SELECT {FenceChecks}
         FROM (SELECT cancel_requested FROM currant.executions
               WHERE id = $1 AND worker_id = $2 AND activations = $3 AND state = 'running'
               FOR UPDATE) AS held
         """;
 
+    // What the fence requires of the rows `held` it locked (Fence, FencedHistoryRow).
+    private const string FenceChecks = "currant.require(count(*) = 1, 'fenced'), currant.require(bool_and(NOT cancel_requested), 'cancelled')";
+
     // The fence and a step's one history row in one statement: the common checkpoint (one step recorded) pays for
     // one statement instead of two. The row is inserted from the fence's checked row, so a refused fence inserts
     // nothing, as when the two were separate statements of one transaction.
     // $1 id, $2 seq, $3 kind, $4 name, $5 state, $6 child_id, $7 result, $8 error, $9 at, $10 worker_id, $11 fence.
-    internal const string FencedHistoryRow = """
+    internal const string FencedHistoryRow = $"""
         WITH held AS (
             SELECT cancel_requested FROM currant.executions
             WHERE id = $1 AND worker_id = $10 AND activations = $11 AND state = 'running'
             FOR UPDATE
         ), checked AS (
-            SELECT currant.require(count(*) = 1, 'fenced'), currant.require(bool_and(NOT cancel_requested), 'cancelled') FROM held
+            SELECT {FenceChecks} FROM held
         )
-        INSERT INTO currant.history (workflow_id, seq, kind, name, state, child_id, result, error, completed_at)
-        SELECT $1, $2, $3, $4, $5, $6, $7, $8, COALESCE($9, CASE WHEN $5 <> 'scheduled' THEN now() END) FROM checked
+        {HistoryRowInto}
+        SELECT {HistoryRowValues} FROM checked
         """;
 
     // Fused step, 1 of 3: take the workflow as this worker left it (suspended, nobody woke it since, no newer
@@ -119,10 +122,14 @@ internal static class WorkflowQueries
 
     // The common case of InsertHistory, one row: plain parameters bind for a fraction of what arrays cost.
     // $1 id, $2 seq, $3 kind, $4 name, $5 state, $6 child_id, $7 result, $8 error, $9 at.
-    internal const string InsertHistoryRow = """
-        INSERT INTO currant.history (workflow_id, seq, kind, name, state, child_id, result, error, completed_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, COALESCE($9, CASE WHEN $5 <> 'scheduled' THEN now() END))
+    internal const string InsertHistoryRow = $"""
+        {HistoryRowInto}
+        VALUES ({HistoryRowValues})
         """;
+
+    // The one history row of InsertHistoryRow and FencedHistoryRow, from their positional parameters $1..$9.
+    private const string HistoryRowInto = "INSERT INTO currant.history (workflow_id, seq, kind, name, state, child_id, result, error, completed_at)";
+    private const string HistoryRowValues = "$1, $2, $3, $4, $5, $6, $7, $8, COALESCE($9, CASE WHEN $5 <> 'scheduled' THEN now() END)";
 
     // A wait recorded by an earlier activation takes the signal now; its outcome arrived after the call, so it
     // gets an arrival order like a child's, and the workflow time it woke the workflow at (@at, the signal's
