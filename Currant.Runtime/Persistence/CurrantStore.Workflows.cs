@@ -67,8 +67,8 @@ internal sealed partial class CurrantStore
     /// </summary>
     public async Task<(ActivationOutcome Outcome, string? Queue)> CommitActivationAsync(ActivationCommit commit, CancellationToken cancellationToken)
     {
-        // No explicit transaction: a batch is one implicit transaction, so the whole commit is one round trip and
-        // a failed check (currant.require) or a unique violation rolls all of it back.
+        // One round trip: a batch is one implicit transaction (an explicit one when it finishes the workflow, so its
+        // NOTIFY can follow the commit), and a failed check (currant.require) or a unique violation rolls all of it back.
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var batch = new NpgsqlBatch(connection);
 
@@ -114,17 +114,20 @@ internal sealed partial class CurrantStore
             AddPositional(batch, WorkflowQueries.CancelChildren, commit.WorkflowId).Parameters.Add(Jsonb(commit.Error));
         }
 
-        if (commit.State is ExecutionState.Completed or ExecutionState.Failed or ExecutionState.Cancelled)
+        var finished = commit.State is ExecutionState.Completed or ExecutionState.Failed or ExecutionState.Cancelled;
+        if (finished && commit.CancelTimers)
         {
-            if (commit.CancelTimers)
-            {
-                Add(batch, WorkflowQueries.CancelTimers, commit.WorkflowId);
-            }
-
-            AddPositional(batch, WorkflowQueries.NotifyFinished, commit.WorkflowId);
+            Add(batch, WorkflowQueries.CancelTimers, commit.WorkflowId);
         }
 
         AddNotify(batch, commit.WorkflowId, commit.Commands);
+        if (finished)
+        {
+            // Whoever awaits the result hears of it once it is durable; the NOTIFY does not hold other commits back.
+            NotifyAfterCommit.Split(batch);
+            AddPositional(batch, WorkflowQueries.NotifyFinished, commit.WorkflowId);
+        }
+
         string? state = null, queue = null;
         try
         {

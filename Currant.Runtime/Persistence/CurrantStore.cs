@@ -89,10 +89,18 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
             var insert = new NpgsqlBatchCommand(ExecutionQueries.InsertHandOff);
             AddInsertParameters(insert.Parameters, row);
             batch.BatchCommands.Add(insert);
+            NotifyAfterCommit.Split(batch);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(ExecutionQueries.NotifyHandOff));
         }
         else
         {
+            // Inside the caller's transaction the NOTIFY goes out at its commit, never for a rolled-back enqueue.
             batch.BatchCommands.Add(InsertCommand(row));
+            if (transaction is null)
+            {
+                NotifyAfterCommit.Split(batch);
+            }
+
             batch.BatchCommands.Add(Announce(row, row.RunAt?.UtcDateTime));
         }
 
@@ -109,8 +117,11 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
         {
             // A database whose default isolation is stricter than READ COMMITTED refuses the hand-off's row lock on a
             // slot changed since the statement began; nothing was written: insert the row pending instead (a fresh
-            // batch: a reused one lost its parameters' binding, Npgsql 10.0.3).
-            await using var plain = new NpgsqlBatch(connection) { BatchCommands = { InsertCommand(row), Announce(row, row.RunAt?.UtcDateTime) } };
+            // batch: a reused one lost its parameters' binding, Npgsql 10.0.3), after ending the aborted one.
+            await using var plain = new NpgsqlBatch(connection) { BatchCommands = { InsertCommand(row) } };
+            NotifyAfterCommit.Split(plain);
+            plain.BatchCommands.Add(Announce(row, row.RunAt?.UtcDateTime));
+            plain.BatchCommands.Insert(0, new NpgsqlBatchCommand("ROLLBACK"));
             id = (Guid?)await plain.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         }
 

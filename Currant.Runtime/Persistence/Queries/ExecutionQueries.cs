@@ -13,8 +13,8 @@ internal static class ExecutionQueries
         """;
 
     // Primary key insert, sent in one batch with NotifyPending when the row is due now. Inside a caller's transaction
-    // the NOTIFY goes out at its commit, never for a rolled-back enqueue. Positional parameters (Npgsql sends the SQL
-    // unparsed): $1 id, $2 kind, $3 name, $4 queue, $5 priority, $6 args, $7 max_attempts, $8 timeout_ms, $9 run_at,
+    // the NOTIFY goes out at its commit, never for a rolled-back enqueue; outside one, after the insert's own commit
+    // (NotifyAfterCommit). Positional parameters (Npgsql sends the SQL unparsed): $1 id, $2 kind, $3 name, $4 queue, $5 priority, $6 args, $7 max_attempts, $8 timeout_ms, $9 run_at,
     // $10 delay, $11 idempotency_key, $12 parent_id, $13 parent_seq, $14 trace_context, $15 retry_policy,
     // $16 heartbeat_timeout_ms, $17 tags.
     private const string InsertRow = """
@@ -40,11 +40,11 @@ internal static class ExecutionQueries
 
     // The insert of one execution due now, outside a caller's transaction, without an idempotency key (the client
     // checks these): handed to an idle worker when one has advertised a free slot for its queue (db/0017), else
-    // pending. One statement, the NOTIFY included. Only to a worker whose heartbeat is fresh (worker_slots.fresh_for),
-    // and only where a claim would have taken the row at once and in the same order: the queue is neither paused nor
-    // limited, the name has no per-key limit, and nothing of the queue is due and waiting (executions_claim_idx). A
-    // handed-off row is what the claim would have made of it: running under that worker, attempt 1, a workflow on
-    // activation 1. Parameters as InsertRow.
+    // pending. One statement; its NOTIFY (NotifyHandOff) follows the commit. Only to a worker whose heartbeat is fresh
+    // (worker_slots.fresh_for), and only where a claim would have taken the row at once and in the same order: the
+    // queue is neither paused nor limited, the name has no per-key limit, and nothing of the queue is due and waiting
+    // (executions_claim_idx). A handed-off row is what the claim would have made of it: running under that worker,
+    // attempt 1, a workflow on activation 1. Parameters as InsertRow.
     internal const string InsertHandOff = $$"""
         WITH slot AS (
             UPDATE currant.worker_slots s SET ready = false
@@ -70,13 +70,22 @@ internal static class ExecutionQueries
             FROM (VALUES (1)) AS one LEFT JOIN slot ON true
             RETURNING id, kind, name, queue, args, max_attempts, timeout_ms, trace_context, retry_policy, heartbeat_timeout_ms, worker_id
         )
-        SELECT id, pg_notify(
-            CASE WHEN worker_id IS NULL THEN '{{SharedNames.PendingChannel}}' ELSE '{{SharedNames.HandOffChannel}}' END,
-            CASE WHEN worker_id IS NULL THEN queue
-                 ELSE worker_id::text || ' ' || json_build_array(id, kind, name, queue, args, max_attempts, timeout_ms, trace_context, retry_policy,
-                                                                 heartbeat_timeout_ms)::text END)
+        SELECT id,
+            set_config('{{HandOffChannelSetting}}',
+                       CASE WHEN worker_id IS NULL THEN '{{SharedNames.PendingChannel}}' ELSE '{{SharedNames.HandOffChannel}}' END, false),
+            set_config('{{HandOffPayloadSetting}}',
+                       CASE WHEN worker_id IS NULL THEN queue
+                            ELSE worker_id::text || ' ' || json_build_array(id, kind, name, queue, args, max_attempts, timeout_ms, trace_context,
+                                                                            retry_policy, heartbeat_timeout_ms)::text END, false)
         FROM inserted
         """;
+
+    // InsertHandOff's NOTIFY, sent after its COMMIT (NotifyAfterCommit) from the two session settings it left: the
+    // channel and payload of the decision it made, not a second look at the row (which a claim may have taken since).
+    private const string HandOffChannelSetting = "currant.handoff_channel";
+    private const string HandOffPayloadSetting = "currant.handoff_payload";
+
+    internal const string NotifyHandOff = $"SELECT pg_notify(current_setting('{HandOffChannelSetting}'), current_setting('{HandOffPayloadSetting}'))";
 
     // executions_idempotency_key_idx
     internal const string SelectByIdempotencyKey = "SELECT id FROM currant.executions WHERE idempotency_key = @idempotency_key";
