@@ -94,14 +94,7 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
         }
         else
         {
-            // Inside the caller's transaction the NOTIFY goes out at its commit, never for a rolled-back enqueue.
-            batch.BatchCommands.Add(InsertCommand(row));
-            if (transaction is null)
-            {
-                NotifyAfterCommit.Split(batch);
-            }
-
-            batch.BatchCommands.Add(Announce(row, row.RunAt?.UtcDateTime));
+            AddInsert(batch, row, ownTransaction: transaction is null);
         }
 
         Guid? id = null;
@@ -117,11 +110,14 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
         {
             // A database whose default isolation is stricter than READ COMMITTED refuses the hand-off's row lock on a
             // slot changed since the statement began; nothing was written: insert the row pending instead (a fresh
-            // batch: a reused one lost its parameters' binding, Npgsql 10.0.3), after ending the aborted one.
-            await using var plain = new NpgsqlBatch(connection) { BatchCommands = { InsertCommand(row) } };
-            NotifyAfterCommit.Split(plain);
-            plain.BatchCommands.Add(Announce(row, row.RunAt?.UtcDateTime));
-            plain.BatchCommands.Insert(0, new NpgsqlBatchCommand("ROLLBACK"));
+            // batch: a reused one lost its parameters' binding, Npgsql 10.0.3), once the aborted one is ended.
+            await using (var rollback = new NpgsqlCommand("ROLLBACK", connection))
+            {
+                await rollback.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await using var plain = new NpgsqlBatch(connection);
+            AddInsert(plain, row, ownTransaction: true);
             id = (Guid?)await plain.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -135,6 +131,21 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
         select.Parameters.AddWithValue("idempotency_key", row.IdempotencyKey!);
         return (Guid)(await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Idempotency key '{row.IdempotencyKey}' conflicted but no execution holds it."));
+    }
+
+    /// <summary>
+    /// The plain insert of <paramref name="row"/> and its announcement: after the insert's own commit when the batch is
+    /// its own transaction (<see cref="NotifyAfterCommit"/>), else at the caller's commit, never for a rolled-back enqueue.
+    /// </summary>
+    private static void AddInsert(NpgsqlBatch batch, NewExecution row, bool ownTransaction)
+    {
+        batch.BatchCommands.Add(InsertCommand(row));
+        if (ownTransaction)
+        {
+            NotifyAfterCommit.Split(batch);
+        }
+
+        batch.BatchCommands.Add(Announce(row, row.RunAt?.UtcDateTime));
     }
 
     /// <summary>

@@ -14,9 +14,9 @@ internal static class ExecutionQueries
 
     // Primary key insert, sent in one batch with NotifyPending when the row is due now. Inside a caller's transaction
     // the NOTIFY goes out at its commit, never for a rolled-back enqueue; outside one, after the insert's own commit
-    // (NotifyAfterCommit). Positional parameters (Npgsql sends the SQL unparsed): $1 id, $2 kind, $3 name, $4 queue, $5 priority, $6 args, $7 max_attempts, $8 timeout_ms, $9 run_at,
-    // $10 delay, $11 idempotency_key, $12 parent_id, $13 parent_seq, $14 trace_context, $15 retry_policy,
-    // $16 heartbeat_timeout_ms, $17 tags.
+    // (NotifyAfterCommit). Positional parameters (Npgsql sends the SQL unparsed): $1 id, $2 kind, $3 name, $4 queue,
+    // $5 priority, $6 args, $7 max_attempts, $8 timeout_ms, $9 run_at, $10 delay, $11 idempotency_key, $12 parent_id,
+    // $13 parent_seq, $14 trace_context, $15 retry_policy, $16 heartbeat_timeout_ms, $17 tags.
     private const string InsertRow = """
         INSERT INTO currant.executions
             (id, kind, name, queue, priority, args, max_attempts, timeout_ms, scheduled_at, idempotency_key, parent_id, parent_seq, trace_context,
