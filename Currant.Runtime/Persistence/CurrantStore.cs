@@ -145,7 +145,7 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
             NotifyAfterCommit.Split(batch);
         }
 
-        batch.BatchCommands.Add(Announce(row, row.RunAt?.UtcDateTime));
+        batch.BatchCommands.Add(Announce(row, row.RunAt?.UtcDateTime, afterCommit: ownTransaction));
     }
 
     /// <summary>
@@ -160,11 +160,18 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
 
     /// <summary>
     /// The NOTIFY that tells listening workers of new rows like <paramref name="row"/>: claimable now, or due at the
-    /// time the insert computes from <paramref name="runAt"/> (else now() plus the delay).
+    /// time the insert computes from <paramref name="runAt"/> (else now() plus the delay); <paramref name="afterCommit"/>
+    /// when it follows the insert's own commit (<see cref="NotifyAfterCommit"/>).
     /// </summary>
-    private static NpgsqlBatchCommand Announce(NewExecution row, DateTime? runAt)
+    private static NpgsqlBatchCommand Announce(NewExecution row, DateTime? runAt, bool afterCommit)
     {
-        var notify = new NpgsqlBatchCommand(row.DueNow ? ExecutionQueries.NotifyPending : ExecutionQueries.NotifyDue);
+        var notify = new NpgsqlBatchCommand((row.DueNow, afterCommit) switch
+        {
+            (true, true) => ExecutionQueries.NotifyPendingAfterCommit,
+            (true, false) => ExecutionQueries.NotifyPending,
+            (false, true) => ExecutionQueries.NotifyDueAfterCommit,
+            (false, false) => ExecutionQueries.NotifyDue,
+        });
         notify.Parameters.Add(new NpgsqlParameter<string>() { TypedValue = row.Queue });
         if (!row.DueNow)
         {
@@ -267,7 +274,7 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
             notify.BatchCommands.Add(tag);
         }
 
-        notify.BatchCommands.Add(Announce(common, runAt));
+        notify.BatchCommands.Add(Announce(common, runAt, afterCommit: false));
         await notify.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return ids;
     }

@@ -53,6 +53,22 @@ public sealed class NotifyAfterCommitTests : CurrantFixture
     }
 
     [Test]
+    public async Task DelayedEnqueue_CommitsBeforeItsDueNotify_WhichCarriesTheDelay()
+    {
+        var queue = NewQueue();
+        await using var store = LoggedStore();
+        await using var listen = await ListenAsync(SharedNames.DueChannel);
+
+        var id = await store.Store.InsertAsync(Row(queue) with { Delay = TimeSpan.FromSeconds(30) }, transaction: null, CancellationToken.None);
+
+        Assert.That(SharedNames.TryParseDue(await listen.NextAsync(), out var heardQueue, out var dueIn), Is.True);
+        Assert.That(heardQueue, Is.EqualTo(queue));
+        Assert.That(dueIn, Is.InRange(TimeSpan.FromSeconds(25), TimeSpan.FromSeconds(30)));
+        Assert.That(await ScalarAsync<string>("SELECT state FROM currant.executions WHERE id = @id", ("id", id)), Is.EqualTo("pending"));
+        AssertCommitsBeforeNotify(store.LastBatch());
+    }
+
+    [Test]
     public async Task Enqueue_InsideACallersTransaction_IsAnnouncedAtThatTransactionsCommit()
     {
         var queue = NewQueue();
@@ -108,14 +124,20 @@ public sealed class NotifyAfterCommitTests : CurrantFixture
 
     private static void AssertCommitsBeforeNotify(IReadOnlyList<string> sent)
     {
+        static bool Notifies(string sql) => sql.Contains("pg_notify", StringComparison.Ordinal) || sql.Contains("notify_due", StringComparison.Ordinal);
+        var all = string.Join(" | ", sent);
         var commit = sent.ToList().IndexOf("COMMIT");
-        var notify = sent.ToList().FindIndex(sql => sql.Contains("pg_notify", StringComparison.Ordinal));
+        var notify = sent.ToList().FindIndex(Notifies);
         Assert.That(sent, Is.Not.Empty);
-        Assert.That(sent[0], Is.EqualTo("BEGIN"), string.Join(" | ", sent));
-        Assert.That(commit, Is.GreaterThan(0), string.Join(" | ", sent));
-        Assert.That(notify, Is.GreaterThan(commit), "the NOTIFY follows the COMMIT: " + string.Join(" | ", sent));
-        Assert.That(sent.Take(commit).Any(sql => sql.Contains("pg_notify", StringComparison.Ordinal)), Is.False, "no NOTIFY inside the durable transaction");
-        Assert.That(sent.Skip(commit + 1).Any(sql => sql.Contains("'synchronous_commit', 'off'", StringComparison.Ordinal)), Is.True, "the NOTIFY's own transaction does not wait for the flush");
+        Assert.That(sent[0], Is.EqualTo("BEGIN"), all);
+        Assert.That(commit, Is.GreaterThan(0), all);
+        Assert.That(notify, Is.GreaterThan(commit), "the NOTIFY follows the COMMIT: " + all);
+        Assert.That(sent.Take(commit).Any(Notifies), Is.False, "no NOTIFY inside the durable transaction");
+
+        // One statement each: the NOTIFY and the setting that keeps its transaction from waiting for a flush.
+        Assert.That(sent.Skip(commit + 1), Is.Not.Empty.And.All.Matches<string>(sql => sql is not null && Notifies(sql)
+            && sql.Contains("'synchronous_commit', 'off'", StringComparison.Ordinal)),
+            "each statement after the COMMIT notifies and does not wait for the flush: " + all);
     }
 
     private static NewExecution Row(string queue) => new()

@@ -85,7 +85,8 @@ internal static class ExecutionQueries
     private const string HandOffChannelSetting = "currant.handoff_channel";
     private const string HandOffPayloadSetting = "currant.handoff_payload";
 
-    internal const string NotifyHandOff = $"SELECT pg_notify(current_setting('{HandOffChannelSetting}'), current_setting('{HandOffPayloadSetting}'))";
+    internal const string NotifyHandOff =
+        $"SELECT {NotifyAfterCommit.NoFlushWait}, pg_notify(current_setting('{HandOffChannelSetting}'), current_setting('{HandOffPayloadSetting}'))";
 
     // executions_idempotency_key_idx
     internal const string SelectByIdempotencyKey = "SELECT id FROM currant.executions WHERE idempotency_key = @idempotency_key";
@@ -93,10 +94,17 @@ internal static class ExecutionQueries
     // $1 queue.
     internal const string NotifyPending = $"SELECT pg_notify('{SharedNames.PendingChannel}', $1)";
 
+    // NotifyPending after the insert's own commit (NotifyAfterCommit). $1 queue.
+    internal const string NotifyPendingAfterCommit = $"SELECT {NotifyAfterCommit.NoFlushWait}, pg_notify('{SharedNames.PendingChannel}', $1)";
+
     // Sent with an insert that is not due yet: its scheduled_at, computed as the insert computes it (the same now()
     // in the same transaction), goes to the listening workers' alarms (db/0004).
     // $1 queue, $2 run_at, $3 delay.
     internal const string NotifyDue = "SELECT currant.notify_due($1, COALESCE($2, now() + $3))";
+
+    // NotifyDue after the insert's own commit (NotifyAfterCommit): its now() is that next transaction's, microseconds
+    // after the insert's, so the alarm it sets for a delay rings that much late, never early.
+    internal const string NotifyDueAfterCommit = $"SELECT {NotifyAfterCommit.NoFlushWait}, currant.notify_due($1, COALESCE($2, now() + $3))";
 
     // Bulk insert for QueueMany: binary COPY, the fastest way into Postgres.
     internal const string Copy = """

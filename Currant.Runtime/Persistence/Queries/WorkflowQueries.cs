@@ -270,8 +270,8 @@ internal static class WorkflowQueries
     // Children not due yet (timers, delayed jobs): the earliest of each queue, as InsertChildren computes it (db/0004).
     internal const string NotifyDue = "SELECT currant.notify_due(q, now() + d) FROM unnest(@due_queues::text[], @due_delays::interval[]) AS t(q, d)";
 
-    // $1 id.
-    internal const string NotifyFinished = $"SELECT pg_notify('{SharedNames.FinishedChannel}', $1::text)";
+    // Sent after the final commit (NotifyAfterCommit), in a transaction that does not wait for a flush. $1 id.
+    internal const string NotifyFinished = $"SELECT {NotifyAfterCommit.NoFlushWait}, pg_notify('{SharedNames.FinishedChannel}', $1::text)";
 
     internal const string CancelTree = "SELECT currant.cancel_tree(@id, @state, @error::jsonb)";
 
