@@ -316,9 +316,10 @@ internal static class CurrantCommandLine
             var workflowId = ParseId(parse.GetValue(id));
             var json = parse.GetValue(payload);
             await using var client = await ConnectAsync(parse, host, ct).ConfigureAwait(false);
+            Guid run;
             try
             {
-                await client.SendSignalAsync(workflowId, parse.GetValue(name)!, json is null ? null : System.Text.Encoding.UTF8.GetBytes(json), ct).ConfigureAwait(false);
+                run = await client.SignalRunAsync(workflowId, parse.GetValue(name)!, json is null ? null : System.Text.Encoding.UTF8.GetBytes(json), ct).ConfigureAwait(false);
             }
             catch (InvalidOperationException ex)
             {
@@ -327,13 +328,8 @@ internal static class CurrantCommandLine
 
             if (parse.GetValue(asJson))
             {
-                // The run that stored it: the chain's last (a run continued meanwhile is followed too).
-                var run = workflowId;
-                while (await client.GetExecutionAsync(run, ct).ConfigureAwait(false) is { ContinuedTo: { } next })
-                {
-                    run = next;
-                }
-
+                // The run that stored it, as the statement that stored it saw the chain: read back afterwards, a run
+                // that continued as new meanwhile would name its successor.
                 await output.WriteLineAsync(ExecutionJson.Signal(workflowId, run, parse.GetValue(name)!, json is null ? null : System.Text.Encoding.UTF8.GetBytes(json))).ConfigureAwait(false);
                 return 0;
             }

@@ -313,7 +313,14 @@ public sealed partial class CurrantClient : ICurrantClient, IAsyncDisposable
         => await Store.CancelAsync(id, cancellationToken).ConfigureAwait(false) is not null;
 
     /// <inheritdoc />
-    public async Task SendSignalAsync(Guid workflowId, string name, byte[]? payload, CancellationToken cancellationToken = default)
+    public Task SendSignalAsync(Guid workflowId, string name, byte[]? payload, CancellationToken cancellationToken = default)
+        => SignalRunAsync(workflowId, name, payload, cancellationToken);
+
+    /// <summary>
+    /// <see cref="SendSignalAsync(Guid, string, byte[], CancellationToken)"/>, returning the run that stored the signal: the
+    /// last of the chain when the workflow continued as new, as the statement that stored it saw it (<c>currant signal --json</c>).
+    /// </summary>
+    internal async Task<Guid> SignalRunAsync(Guid workflowId, string name, byte[]? payload, CancellationToken cancellationToken)
     {
         Names.CheckSignalName(name, nameof(name));
         string? json = null;
@@ -341,7 +348,7 @@ public sealed partial class CurrantClient : ICurrantClient, IAsyncDisposable
             json = System.Text.Encoding.UTF8.GetString(payload);
         }
 
-        var outcome = await Store.SignalAsync(workflowId, name, json, cancellationToken).ConfigureAwait(false);
+        var (outcome, run) = await Store.SignalAsync(workflowId, name, json, cancellationToken).ConfigureAwait(false);
         switch (outcome)
         {
             case SignalOutcome.NotFound:
@@ -353,6 +360,8 @@ public sealed partial class CurrantClient : ICurrantClient, IAsyncDisposable
                 throw new InvalidOperationException(
                     $"Workflow {workflowId} has already finished ({info?.State.ToString().ToLowerInvariant() ?? "gone"}); the '{name}' signal was not stored.");
         }
+
+        return run ?? workflowId;
     }
 
     /// <summary>Sends a signal whose payload is serialized with <see cref="SerializerOptions"/>.</summary>

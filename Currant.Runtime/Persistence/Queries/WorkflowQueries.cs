@@ -68,6 +68,31 @@ internal static class WorkflowQueries
         SELECT {HistoryRowValues} FROM checked
         """;
 
+    // FencedHistoryRow for several workflows at once: the group commit's checkpoints of an activity that ran inside the
+    // activation (its row: InsertRanChildren) go out as one statement instead of one each, so the executor is set up
+    // once for them. One input row per history row, each with its workflow's fence; a workflow's rows all
+    // lock its one row, in id order (primary key), as the batch orders its checkpoints. One refused fence refuses the
+    // statement, and the group commit then splits the batch as for any refusal, down to the checkpoint that caused it.
+    // @ids, @worker_ids, @fences, then the history columns as InsertHistory's arrays.
+    internal const string FencedHistoryRows = $"""
+        WITH input AS (
+            SELECT * FROM unnest(@ids::uuid[], @worker_ids::uuid[], @fences::int[], @seqs::int[], @kinds::text[], @names::text[], @states::text[],
+                                 @child_ids::uuid[], @results::jsonb[], @errors::jsonb[], @ats::timestamptz[])
+                AS t(workflow_id, worker_id, fence, seq, kind, name, state, child_id, result, error, at)
+        ), held AS (
+            SELECT e.cancel_requested FROM currant.executions e
+            JOIN input i ON e.id = i.workflow_id AND e.worker_id = i.worker_id AND e.activations = i.fence
+            WHERE e.state = 'running'
+            ORDER BY e.id
+            FOR UPDATE OF e
+        ), checked AS (
+            SELECT currant.require(count(*) = cardinality(@ids::uuid[]), 'fenced'), currant.require(bool_and(NOT cancel_requested), 'cancelled') FROM held
+        )
+        INSERT INTO currant.history (workflow_id, seq, kind, name, state, child_id, result, error, completed_at)
+        SELECT workflow_id, seq, kind, name, state, child_id, result, error, COALESCE(at, CASE WHEN state <> 'scheduled' THEN now() END)
+        FROM input, checked
+        """;
+
     // Fused step, 1 of 3: take the workflow as this worker left it (suspended, nobody woke it since, no newer
     // activation). Anything else conflicts: the activity's outcome then goes the ordinary way (the trigger wakes it).
     internal const string FuseTake = """
@@ -194,6 +219,24 @@ internal static class WorkflowQueries
                 now() + $11, $17, CASE WHEN $13 <> 'pending' THEN now() END, $1, $12, $2, $18, $19, $20)
         """;
 
+    // InsertRanChild for several workflows' activities at once, after FencedHistoryRows took their workflows: one
+    // statement, so the executor and the predicates of the table's partial indexes are set up once for all of them.
+    // Arrays in InsertRanChild's column order, with @parent_ids and @trace_contexts.
+    internal const string InsertRanChildren = """
+        INSERT INTO currant.executions
+            (id, kind, name, queue, priority, state, args, result, error, attempt, activations, max_attempts, timeout_ms, scheduled_at,
+             started_at, completed_at, parent_id, parent_seq, trace_context, retry_policy, heartbeat_timeout_ms, heartbeat_details)
+        SELECT id, kind, name, queue, priority, state, args, result, error, attempt, 0, max_attempts, timeout_ms,
+               now() + delay, started_at, CASE WHEN state <> 'pending' THEN now() END, parent_id, parent_seq, trace_context,
+               retry_policy, heartbeat_timeout_ms, heartbeat_details
+        FROM unnest(@child_ids::uuid[], @kinds::text[], @names::text[], @queues::text[], @priorities::int[], @states::text[], @args::jsonb[],
+                    @results::jsonb[], @errors::jsonb[], @attempts::int[], @max_attempts::int[], @timeouts::int[], @delays::interval[],
+                    @started_ats::timestamptz[], @parent_ids::uuid[], @parent_seqs::int[], @trace_contexts::text[], @retry_policies::jsonb[],
+                    @heartbeat_timeouts::int[], @heartbeat_details::jsonb[])
+            AS t(id, kind, name, queue, priority, state, args, result, error, attempt, max_attempts, timeout_ms, delay,
+                 started_at, parent_id, parent_seq, trace_context, retry_policy, heartbeat_timeout_ms, heartbeat_details)
+        """;
+
     // A workflow that is suspending but was woken while it ran (wake_count moved) goes straight back to pending.
     // $1 id, $2 state, $3 result, $4 error, $5 seen_wake_count, $6 worker_id, $7 fence.
     internal const string Finish = """
@@ -310,23 +353,24 @@ internal static class WorkflowQueries
             RETURNING e.queue, e.state
         )
         SELECT (SELECT kind FROM wf), (SELECT state FROM wf), (SELECT id FROM stored),
-               (SELECT pg_notify('{{SharedNames.PendingChannel}}', queue) FROM woken WHERE state = 'pending')
+               (SELECT pg_notify('{{SharedNames.PendingChannel}}', queue) FROM woken WHERE state = 'pending'),
+               (SELECT id FROM wf)
         """;
 
-    /// <summary>The row of <see cref="Signal"/>.</summary>
-    internal static SignalOutcome ReadSignalOutcome(NpgsqlDataReader r)
+    /// <summary>The row of <see cref="Signal"/>: what happened, and the run of the chain that stored the signal.</summary>
+    internal static (SignalOutcome Outcome, Guid? Run) ReadSignalOutcome(NpgsqlDataReader r)
     {
         if (r.IsDBNull(0))
         {
-            return SignalOutcome.NotFound;
+            return (SignalOutcome.NotFound, null);
         }
 
         if (r.GetString(0) != "workflow")
         {
-            return SignalOutcome.NotAWorkflow;
+            return (SignalOutcome.NotAWorkflow, null);
         }
 
-        return r.IsDBNull(2) ? SignalOutcome.Finished : SignalOutcome.Stored;
+        return r.IsDBNull(2) ? (SignalOutcome.Finished, null) : (SignalOutcome.Stored, r.GetGuid(4));
     }
 
     internal const string History = $"""
