@@ -258,7 +258,9 @@ public sealed class NotifyAfterCommitTests : CurrantFixture
                     return null;
                 }
 
-                await _connection.WaitAsync(left < TimeSpan.FromMilliseconds(100) ? left : TimeSpan.FromMilliseconds(100));
+                // Whole milliseconds, at least one: Npgsql takes a timeout of 0 ms as no timeout at all, so a remainder
+                // under a millisecond would wait for a NOTIFY that never comes.
+                await _connection.WaitAsync((int)Math.Clamp(Math.Ceiling(left.TotalMilliseconds), 1, 100));
             }
         }
 
