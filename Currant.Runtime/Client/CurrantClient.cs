@@ -59,6 +59,9 @@ public sealed partial class CurrantClient : ICurrantClient, IAsyncDisposable
 
     internal CurrantStore Store { get; }
 
+    /// <summary>This client's workers that take eager starts.</summary>
+    internal LocalWorkers LocalWorkers { get; } = new();
+
     /// <summary>Queue controls across all workers: pause, resume, concurrency limits (<c>currant queues</c>).</summary>
     public CurrantQueues Queues { get; }
 
@@ -160,7 +163,7 @@ public sealed partial class CurrantClient : ICurrantClient, IAsyncDisposable
         var row = BuildRow(definition, arguments, options, options?.IdempotencyKey);
         try
         {
-            var id = await Store.InsertAsync(row, options?.Transaction, cancellationToken).ConfigureAwait(false);
+            var id = await InsertAsync(row, options?.Transaction, cancellationToken).ConfigureAwait(false);
             CurrantDiagnostics.RecordEnqueued(span, definition, row.Queue, 1, id);
             return id;
         }
@@ -168,6 +171,32 @@ public sealed partial class CurrantClient : ICurrantClient, IAsyncDisposable
         {
             throw;
         }
+    }
+
+    /// <summary>
+    /// Inserts <paramref name="row"/>: started on a worker of this client when one has a slot free for it (eager start,
+    /// <see cref="WorkerOptions.EagerStart"/>), else enqueued for any worker.
+    /// </summary>
+    private async Task<Guid> InsertAsync(NewExecution row, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    {
+        if (!CurrantStore.MayStartLocally(row, transaction) || LocalWorkers.Reserve(row) is not { } worker)
+        {
+            return await Store.InsertAsync(row, transaction, cancellationToken).ConfigureAwait(false);
+        }
+
+        var started = false;
+        try
+        {
+            started = await Store.InsertLocalAsync(row, worker.Id, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // A row whose commit went unanswered may be running under the worker all the same: its heartbeat hands back
+            // rows it finds running there and does not hold (HeartbeatService).
+            worker.EndEagerStart(started ? LocalWorkers.Claimed(row) : null);
+        }
+
+        return row.Id;
     }
 
     /// <inheritdoc />

@@ -134,6 +134,32 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
     }
 
     /// <summary>
+    /// Inserts <paramref name="row"/> running under <paramref name="workerId"/>, a worker of this process that reserved
+    /// a slot for it (<see cref="ExecutionQueries.InsertLocal"/>); true when it did, false when the row went pending
+    /// (announced after the commit) because a claim would not have taken it at once. For rows
+    /// <see cref="MayStartLocally"/> accepts.
+    /// </summary>
+    public async Task<bool> InsertLocalAsync(NewExecution row, Guid workerId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection);
+        var insert = new NpgsqlBatchCommand(ExecutionQueries.InsertLocal);
+        AddInsertParameters(insert.Parameters, row);
+        insert.Parameters.Add(new NpgsqlParameter<Guid>() { TypedValue = workerId });
+        batch.BatchCommands.Add(insert);
+        NotifyAfterCommit.Split(batch);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(ExecutionQueries.NotifyLocalPending));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && reader.GetBoolean(1);
+    }
+
+    /// <summary>
+    /// True when <paramref name="row"/> may start on a worker of the inserting process (<see cref="InsertLocalAsync"/>):
+    /// the rows an idle worker may be handed (<see cref="MayHandOff"/>).
+    /// </summary>
+    public static bool MayStartLocally(NewExecution row, NpgsqlTransaction? transaction) => MayHandOff(row, transaction);
+
+    /// <summary>
     /// The plain insert of <paramref name="row"/> and its announcement: after the insert's own commit when the batch is
     /// its own transaction (<see cref="NotifyAfterCommit"/>), else at the caller's commit, never for a rolled-back enqueue.
     /// </summary>

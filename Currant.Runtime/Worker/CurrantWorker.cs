@@ -84,6 +84,22 @@ public sealed class CurrantWorker : IAsyncDisposable
     /// <summary>Activity outcomes this worker committed together with their workflow's next activation.</summary>
     internal long FusedSteps => _workflows.FusedSteps;
 
+    /// <summary>Reserves a slot for an eager start of a row of <paramref name="queue"/> (<see cref="LocalWorkers"/>).</summary>
+    internal bool TryReserveEagerStart(string queue) => _producer.Serves(queue) && _producer.TryReserveLocalStart();
+
+    /// <summary>Runs the row an eager start inserted running here, or gives its reserved slot back (null).</summary>
+    internal void EndEagerStart(ClaimedExecution? row)
+    {
+        if (row is null)
+        {
+            _producer.ReleaseSlot();
+        }
+        else
+        {
+            _producer.StartReserved(row);
+        }
+    }
+
     /// <summary>When the last heartbeat succeeded (by <see cref="WorkerOptions.TimeProvider"/>); null before the first.</summary>
     internal DateTimeOffset? LastHeartbeat => _heartbeat.LastBeat;
 
@@ -132,6 +148,11 @@ public sealed class CurrantWorker : IAsyncDisposable
         }
 
         _loops.Add(Task.Run(() => _scheduler.RunAsync(_stopLoops.Token), CancellationToken.None));
+        if (_options.EagerStart)
+        {
+            _client.LocalWorkers.Add(this);
+        }
+
         if (_options.PollOnly || _client.Listener is null)
         {
             // Never hears currant_query: looks for its queues' queries on a poll instead.
@@ -259,6 +280,7 @@ public sealed class CurrantWorker : IAsyncDisposable
             return;
         }
 
+        _client.LocalWorkers.Remove(this);
         await _stopClaiming.CancelAsync().ConfigureAwait(false);
         if (_claimLoop is not null)
         {

@@ -64,6 +64,7 @@ internal sealed class Producer : IProducer
     private volatile bool _acceptsHandOffs;
     private bool _slotInDoubt;
     private bool _polled;
+    private bool _claiming;
 
     /// <summary>Where this worker's hand-off slot stands (guarded by <c>_gate</c>).</summary>
     private enum HandOffSlot
@@ -157,6 +158,11 @@ internal sealed class Producer : IProducer
     public async Task RunAsync(CancellationToken stop)
     {
         await using var claims = _claims;
+        lock (_gate)
+        {
+            _claiming = !stop.IsCancellationRequested;
+        }
+
         while (!stop.IsCancellationRequested)
         {
             try
@@ -228,6 +234,11 @@ internal sealed class Producer : IProducer
                     break;
                 }
             }
+        }
+
+        lock (_gate)
+        {
+            _claiming = false;
         }
 
         await TakeSlotBackAsync().ConfigureAwait(false);
@@ -496,6 +507,27 @@ internal sealed class Producer : IProducer
         lock (_gate)
         {
             if ((_running + ReservedLocked() >= _options.MaxConcurrency && !handedOver) || _idle is not null)
+            {
+                return false;
+            }
+
+            _running++;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Reserves a free slot for an execution this process is about to insert running under this worker (eager start,
+    /// <see cref="Persistence.CurrantStore.InsertLocalAsync"/>): only while the claim loop runs, the heartbeat and the
+    /// completer are healthy and no claimed row waits for a slot (as a claim would take work). The caller then starts
+    /// the row (<see cref="StartReserved"/>) or gives the slot back (<see cref="ReleaseSlot"/>).
+    /// </summary>
+    public bool TryReserveLocalStart()
+    {
+        lock (_gate)
+        {
+            if (!_claiming || !_heartbeatHealthy || _completer.FailingSince is not null || _idle is not null || _buffer.Count > 0
+                || _running + ReservedLocked() >= _options.MaxConcurrency)
             {
                 return false;
             }

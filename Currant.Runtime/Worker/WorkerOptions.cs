@@ -45,6 +45,14 @@ public sealed record WorkerOptions
     public bool ActivitiesInActivation { get; init; } = true;
 
     /// <summary>
+    /// Start on this worker, without a claim, what its own client enqueues while a slot is free (default true; Temporal's
+    /// eager workflow start): a job or workflow due now, outside a transaction, without an idempotency key or parent,
+    /// whose queue is neither paused nor limited and has nothing due waiting. The row is inserted already running
+    /// under this worker and starts in memory: no NOTIFY, no claim round trip. Anything else is enqueued as usual.
+    /// </summary>
+    public bool EagerStart { get; init; } = true;
+
+    /// <summary>
     /// How long a completed execution (with its history, signals and children) is kept before the workers' retention
     /// pass deletes it (<c>CURRANT_RETAIN_COMPLETED</c>, default 7 days; null or "forever": kept forever). Counted from
     /// its completion; a child is kept while its root workflow is, and goes with it.

@@ -16,11 +16,18 @@ public sealed class HandOffTests : CurrantFixture
     public async Task CreateOverlapLogAsync()
         => await ScalarAsync<object>("CREATE TABLE IF NOT EXISTS overlap_log (id bigint GENERATED ALWAYS AS IDENTITY, key text NOT NULL, pid integer NOT NULL, started_at timestamptz NOT NULL, ended_at timestamptz); SELECT 1");
 
+    /// <summary>
+    /// The fixture's worker without eager start: this client's enqueues would otherwise start on it in memory
+    /// (<see cref="EagerStartTests"/>) and never reach the advertised slot these tests are about.
+    /// </summary>
+    private Task<CurrantWorker> StartHandOffWorkerAsync(string queue, int concurrency = 4, Func<WorkerOptions, WorkerOptions>? configure = null)
+        => StartWorkerAsync(queue, concurrency, o => (configure?.Invoke(o) ?? o) with { EagerStart = false });
+
     [Test]
     public async Task IdleWorker_IsHandedTheRow_RunsIt_AndAdvertisesAgain()
     {
         var queue = NewQueue();
-        await using var worker = await StartWorkerAsync(queue);
+        await using var worker = await StartHandOffWorkerAsync(queue);
         await WaitForReadyAsync(worker.Id);
 
         for (var i = 0; i < 3; i++)
@@ -61,7 +68,7 @@ public sealed class HandOffTests : CurrantFixture
     public async Task OnlyRowsAClaimWouldTakeAtOnce_AreHandedOff()
     {
         // KeyedJob's per-key limit is registered by a worker's start (definitions).
-        await using (await StartWorkerAsync(NewQueue()))
+        await using (await StartHandOffWorkerAsync(NewQueue()))
         {
         }
 
@@ -115,7 +122,7 @@ public sealed class HandOffTests : CurrantFixture
         Assert.That(await RowAsync(handle.Id), Is.EqualTo((fake, true, 1)));
         await ScalarAsync<object>("UPDATE currant.workers SET heartbeat_at = now() - interval '1 hour' WHERE id = @id; SELECT 1", ("id", fake));
 
-        await using var worker = await StartWorkerAsync(queue, configure: o => o with { HeartbeatInterval = TimeSpan.FromMilliseconds(200), HeartbeatTimeout = TimeSpan.FromSeconds(1) });
+        await using var worker = await StartHandOffWorkerAsync(queue, configure: o => o with { HeartbeatInterval = TimeSpan.FromMilliseconds(200), HeartbeatTimeout = TimeSpan.FromSeconds(1) });
         Assert.That((await handle.GetResultAsync(Wait)).Text, Is.EqualTo("Hello, orphaned!"));
         Assert.That(await ScalarAsync<int>("SELECT attempt FROM currant.executions WHERE id = @id", ("id", handle.Id)), Is.EqualTo(1), "the lost hand-off did not count");
         Assert.That(await ScalarAsync<long>("SELECT count(*) FROM currant.worker_slots WHERE worker_id = @id", ("id", fake)), Is.Zero, "gone with the dead worker");
@@ -136,7 +143,7 @@ public sealed class HandOffTests : CurrantFixture
     {
         var queue = NewQueue("overlap");
         var key = NewKey();
-        await using (var worker = await StartWorkerAsync(queue, concurrency: 1))
+        await using (var worker = await StartHandOffWorkerAsync(queue, concurrency: 1))
         {
             await WaitForReadyAsync(worker.Id);
             // A claimed row and, right behind it, one that may be handed off: the slot kept for hand-offs must be
@@ -167,14 +174,14 @@ public sealed class HandOffTests : CurrantFixture
     public async Task StoppedWorker_TakesItsSlotAlong_AndPollOnlyWorkersAdvertiseNone()
     {
         var queue = NewQueue();
-        var worker = await StartWorkerAsync(queue);
+        var worker = await StartHandOffWorkerAsync(queue);
         await WaitForReadyAsync(worker.Id);
         await worker.DisposeAsync();
         Assert.That(await ScalarAsync<long>("SELECT count(*) FROM currant.worker_slots WHERE worker_id = @id", ("id", worker.Id)), Is.Zero);
         var afterStop = await Greet.Options(queue: queue, client: Client).Queue("after stop");
         Assert.That(await RowAsync(afterStop.Id), Is.EqualTo(((Guid?)null, false, 0)));
 
-        await using var polling = await StartWorkerAsync(queue, configure: o => o with { PollOnly = true });
+        await using var polling = await StartHandOffWorkerAsync(queue, configure: o => o with { PollOnly = true });
         Assert.That((await afterStop.GetResultAsync(Wait)).Text, Is.EqualTo("Hello, after stop!"));
         var next = await Greet.Options(queue: queue, client: Client).Queue("polled");
         Assert.That((await next.GetResultAsync(Wait)).Text, Is.EqualTo("Hello, polled!"));
@@ -186,7 +193,7 @@ public sealed class HandOffTests : CurrantFixture
     public async Task ListenConnectionLost_TheSlotIsTakenBack_AndOfferedAgainOnceItReconnects()
     {
         var queue = NewQueue();
-        await using var worker = await StartWorkerAsync(queue, configure: o => o with { HeartbeatInterval = TimeSpan.FromMilliseconds(500) });
+        await using var worker = await StartHandOffWorkerAsync(queue, configure: o => o with { HeartbeatInterval = TimeSpan.FromMilliseconds(500) });
         await WaitForReadyAsync(worker.Id);
 
         // A row handed off while nobody listens would be heard of by no one: it still runs (the slot is taken back,
@@ -208,7 +215,7 @@ public sealed class HandOffTests : CurrantFixture
     public async Task WorkerRowDeleted_ItsSlotComesBackWithIt()
     {
         var queue = NewQueue();
-        await using var worker = await StartWorkerAsync(queue, configure: o => o with { HeartbeatInterval = TimeSpan.FromMilliseconds(200) });
+        await using var worker = await StartHandOffWorkerAsync(queue, configure: o => o with { HeartbeatInterval = TimeSpan.FromMilliseconds(200) });
         await WaitForReadyAsync(worker.Id);
 
         // As the rescuer does to a worker whose heartbeat was late: the slot goes with the row.
@@ -225,7 +232,7 @@ public sealed class HandOffTests : CurrantFixture
         var queue = NewQueue("overlap");
         var key = NewKey();
         // A long poll interval: only the producer's own wake-ups can hand the kept slot to the waiting rows in time.
-        await using var worker = await StartWorkerAsync(queue, concurrency: 2, configure: o => o with { PollInterval = TimeSpan.FromSeconds(5) });
+        await using var worker = await StartHandOffWorkerAsync(queue, concurrency: 2, configure: o => o with { PollInterval = TimeSpan.FromSeconds(5) });
         // Short executions switch claim-ahead on: claims then take rows beyond the free slots.
         foreach (var warm in await Greet.Options(queue: queue, client: Client).QueueMany(Enumerable.Range(0, 20).Select(i => $"warm {i}")))
         {

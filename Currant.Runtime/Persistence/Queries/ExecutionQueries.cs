@@ -38,27 +38,19 @@ internal static class ExecutionQueries
     /// </summary>
     internal const string HandOffBudget = "2000";
 
-    // The insert of one execution due now, outside a caller's transaction, without an idempotency key (the client
-    // checks these): handed to an idle worker when one has advertised a free slot for its queue (db/0017), else
-    // pending. One statement; its NOTIFY (NotifyHandOff) follows the commit. Only to a worker whose heartbeat is fresh
-    // (worker_slots.fresh_for), and only where a claim would have taken the row at once and in the same order: the
-    // queue is neither paused nor limited, the name has no per-key limit, and nothing of the queue is due and waiting
-    // (executions_claim_idx). A handed-off row is what the claim would have made of it: running under that worker,
-    // attempt 1, a workflow on activation 1. Parameters as InsertRow.
-    internal const string InsertHandOff = $$"""
-        WITH slot AS (
-            UPDATE currant.worker_slots s SET ready = false
-            FROM (SELECT ws.worker_id FROM currant.worker_slots ws JOIN currant.workers w ON w.id = ws.worker_id
-                  WHERE ws.ready AND $4 = ANY(ws.queues) AND w.heartbeat_at > now() - ws.fresh_for
-                  LIMIT 1 FOR UPDATE OF ws SKIP LOCKED) AS free
-            WHERE s.worker_id = free.worker_id
-              AND octet_length($6::text) + octet_length($3) + octet_length($4) + coalesce(octet_length($14), 0)
-                  + coalesce(octet_length($15::text), 0) <= {{HandOffBudget}}
-              AND NOT EXISTS (SELECT 1 FROM currant.queues WHERE name = $4 AND (paused OR max_concurrency IS NOT NULL))
-              AND NOT EXISTS (SELECT 1 FROM currant.definitions WHERE name = $3 AND concurrency_max IS NOT NULL)
-              AND NOT EXISTS (SELECT 1 FROM currant.executions WHERE state = 'pending' AND queue = $4 AND scheduled_at <= now())
-            RETURNING s.worker_id
-        ), inserted AS (
+    // What InsertHandOff and InsertLocal require of a row ($3 name, $4 queue) before it starts at its insert: a claim
+    // would have taken it at once and in the same order. The queue is neither paused nor limited, the name has no
+    // per-key limit, and nothing of the queue is due and waiting (executions_claim_idx).
+    private const string ClaimTakesAtOnce = """
+        NOT EXISTS (SELECT 1 FROM currant.queues WHERE name = $4 AND (paused OR max_concurrency IS NOT NULL))
+        AND NOT EXISTS (SELECT 1 FROM currant.definitions WHERE name = $3 AND concurrency_max IS NOT NULL)
+        AND NOT EXISTS (SELECT 1 FROM currant.executions WHERE state = 'pending' AND queue = $4 AND scheduled_at <= now())
+        """;
+
+    // The CTE both InsertHandOff and InsertLocal end with: the row of InsertRow, running under the worker the CTE `slot`
+    // chose (what a claim would make of it: attempt 1, a workflow on activation 1), or pending when it chose none.
+    private const string InsertedUnderSlot = """
+        inserted AS (
             INSERT INTO currant.executions
                 (id, kind, name, queue, priority, args, max_attempts, timeout_ms, scheduled_at, idempotency_key, parent_id, parent_seq, trace_context,
                  retry_policy, heartbeat_timeout_ms, tags, state, worker_id, started_at, attempt, activations)
@@ -70,6 +62,25 @@ internal static class ExecutionQueries
             FROM (VALUES (1)) AS one LEFT JOIN slot ON true
             RETURNING id, kind, name, queue, args, max_attempts, timeout_ms, trace_context, retry_policy, heartbeat_timeout_ms, worker_id
         )
+        """;
+
+    // The insert of one execution due now, outside a caller's transaction, without an idempotency key (the client
+    // checks these): handed to an idle worker when one has advertised a free slot for its queue (db/0017), else
+    // pending. One statement; its NOTIFY (NotifyHandOff) follows the commit. Only to a worker whose heartbeat is fresh
+    // (worker_slots.fresh_for), within HandOffBudget, and only where a claim would have taken the row at once
+    // (ClaimTakesAtOnce). Parameters as InsertRow.
+    internal const string InsertHandOff = $$"""
+        WITH slot AS (
+            UPDATE currant.worker_slots s SET ready = false
+            FROM (SELECT ws.worker_id FROM currant.worker_slots ws JOIN currant.workers w ON w.id = ws.worker_id
+                  WHERE ws.ready AND $4 = ANY(ws.queues) AND w.heartbeat_at > now() - ws.fresh_for
+                  LIMIT 1 FOR UPDATE OF ws SKIP LOCKED) AS free
+            WHERE s.worker_id = free.worker_id
+              AND octet_length($6::text) + octet_length($3) + octet_length($4) + coalesce(octet_length($14), 0)
+                  + coalesce(octet_length($15::text), 0) <= {{HandOffBudget}}
+              AND {{ClaimTakesAtOnce}}
+            RETURNING s.worker_id
+        ), {{InsertedUnderSlot}}
         SELECT id,
             set_config('{{HandOffChannelSetting}}',
                        CASE WHEN worker_id IS NULL THEN '{{SharedNames.PendingChannel}}' ELSE '{{SharedNames.HandOffChannel}}' END, false),
@@ -78,6 +89,28 @@ internal static class ExecutionQueries
                             ELSE worker_id::text || ' ' || json_build_array(id, kind, name, queue, args, max_attempts, timeout_ms, trace_context,
                                                                             retry_policy, heartbeat_timeout_ms)::text END, false)
         FROM inserted
+        """;
+
+    // The insert of one execution that a worker of the inserting process has a slot reserved for (eager start, as
+    // Temporal's eager workflow start): inserted running under $18, the process starts it in memory, with no NOTIFY and
+    // no claim. Under the same conditions as InsertHandOff (ClaimTakesAtOnce), else pending, and then announced by NotifyLocalPending after the commit. The third column leaves the
+    // queue to announce, or '' for none. Parameters as InsertRow, $18 the worker.
+    internal const string InsertLocal = $$"""
+        WITH slot AS (
+            SELECT $18::uuid AS worker_id
+            WHERE {{ClaimTakesAtOnce}}
+        ), {{InsertedUnderSlot}}
+        SELECT id, worker_id IS NOT NULL,
+               set_config('{{LocalPendingSetting}}', CASE WHEN worker_id IS NULL THEN queue ELSE '' END, false)
+        FROM inserted
+        """;
+
+    private const string LocalPendingSetting = "currant.local_pending";
+
+    // InsertLocal's NOTIFY after its COMMIT: the queue of a row it left pending, nothing for one it started.
+    internal const string NotifyLocalPending = $"""
+        SELECT {NotifyAfterCommit.NoFlushWait}, pg_notify('{SharedNames.PendingChannel}', current_setting('{LocalPendingSetting}'))
+        WHERE current_setting('{LocalPendingSetting}') <> ''
         """;
 
     // InsertHandOff's NOTIFY, sent after its COMMIT (NotifyAfterCommit) from the two session settings it left: the
