@@ -455,6 +455,16 @@ public sealed partial class CurrantClient : ICurrantClient, IAsyncDisposable
             {
                 // Register before reading so a completion between the read and the wait is never missed.
                 var waiter = _waiters.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+                if (LocalWorkers.RunningHere(id))
+                {
+                    // A worker of this process runs it: the end of that run wakes the waiter (registered before the
+                    // check, so that wake cannot be missed), and only then is there an outcome worth reading.
+                    await Task.WhenAny(waiter.Task, Task.Delay(poll, linked.Token)).ConfigureAwait(false);
+                    _waiters.TryRemove(new KeyValuePair<Guid, TaskCompletionSource>(id, waiter));
+                    linked.Token.ThrowIfCancellationRequested();
+                    continue;
+                }
+
                 ExecutionInfo? info;
                 try
                 {
@@ -537,10 +547,19 @@ public sealed partial class CurrantClient : ICurrantClient, IAsyncDisposable
 
         foreach (var part in payload.Split(','))
         {
-            if (Guid.TryParse(part, out var id) && _waiters.TryRemove(id, out var waiter))
+            if (Guid.TryParse(part, out var id))
             {
-                waiter.TrySetResult();
+                WakeWaiter(id);
             }
+        }
+    }
+
+    /// <summary>Wakes the callers waiting for <paramref name="id"/>'s outcome: they read it again.</summary>
+    internal void WakeWaiter(Guid id)
+    {
+        if (_waiters.TryRemove(id, out var waiter))
+        {
+            waiter.TrySetResult();
         }
     }
 

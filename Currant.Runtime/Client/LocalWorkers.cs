@@ -4,8 +4,9 @@ using Currant.Persistence;
 namespace Currant;
 
 /// <summary>
-/// The workers a client started in this process that take eager starts (<see cref="WorkerOptions.EagerStart"/>): an
-/// enqueue asks them, in start order, for a free slot on the row's queue before it inserts the row.
+/// The workers a client started in this process, while they run. An enqueue asks those that take eager starts
+/// (<see cref="WorkerOptions.EagerStart"/>), in start order, for a free slot on the row's queue before it inserts the
+/// row; a wait for an outcome asks whether the execution runs here (<see cref="RunningHere"/>).
 /// </summary>
 internal sealed class LocalWorkers
 {
@@ -26,6 +27,23 @@ internal sealed class LocalWorkers
         {
             _workers = Array.FindAll(_workers, w => !ReferenceEquals(w, worker));
         }
+    }
+
+    /// <summary>
+    /// True when a worker of this process holds <paramref name="id"/> and its run there has not ended: the end of that
+    /// run wakes the client's waiters for it (<see cref="CurrantClient"/>), whatever the listener hears.
+    /// </summary>
+    public bool RunningHere(Guid id)
+    {
+        foreach (var worker in Volatile.Read(ref _workers))
+        {
+            if (worker.RunningHere(id))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A worker that reserved a slot for <paramref name="row"/>, or null (the row is enqueued as usual).</summary>

@@ -59,7 +59,7 @@ public sealed class CurrantWorker : IAsyncDisposable
         _completer = new Completer(_store, Id, Math.Max(1024, options.MaxConcurrency * 8), _logger, options.TimeProvider, _wake);
         _jobs = new JobRunner(client, options, services, _completer, _logger, _abortRunning.Token) { WorkerId = Id };
         var dispatch = new RunnerDispatch(_jobs, new TimerRunner(_completer));
-        _producer = new Producer(_store, Id, _queues, options, dispatch, _completer, _wake, _logger);
+        _producer = new Producer(_store, Id, _queues, options, dispatch, _completer, _wake, _logger) { RunEnded = client.WakeWaiter };
         _workflows = new WorkflowRunner(client, Id, services, _logger, _producer, _completer) { Time = options.TimeProvider };
         dispatch.Workflows = _workflows;
         _jobs.Fuser = _workflows;
@@ -85,7 +85,10 @@ public sealed class CurrantWorker : IAsyncDisposable
     internal long FusedSteps => _workflows.FusedSteps;
 
     /// <summary>Reserves a slot for an eager start of a row of <paramref name="queue"/> (<see cref="LocalWorkers"/>).</summary>
-    internal bool TryReserveEagerStart(string queue) => _producer.Serves(queue) && _producer.TryReserveLocalStart();
+    internal bool TryReserveEagerStart(string queue) => _options.EagerStart && _producer.Serves(queue) && _producer.TryReserveLocalStart();
+
+    /// <summary>True while <paramref name="id"/> is held here and its run has not ended (<see cref="Producer.RunningHere"/>).</summary>
+    internal bool RunningHere(Guid id) => _producer.RunningHere(id);
 
     /// <summary>Runs the row an eager start inserted running here, or gives its reserved slot back (null).</summary>
     internal void EndEagerStart(ClaimedExecution? row)
@@ -148,10 +151,7 @@ public sealed class CurrantWorker : IAsyncDisposable
         }
 
         _loops.Add(Task.Run(() => _scheduler.RunAsync(_stopLoops.Token), CancellationToken.None));
-        if (_options.EagerStart)
-        {
-            _client.LocalWorkers.Add(this);
-        }
+        _client.LocalWorkers.Add(this);
 
         if (_options.PollOnly || _client.Listener is null)
         {

@@ -51,7 +51,7 @@ internal sealed class Producer : IProducer
     private readonly ClaimSession _claims;
     private readonly Lock _gate = new();
     private readonly Queue<ClaimedExecution> _buffer = new();
-    private readonly ConcurrentDictionary<Guid, byte> _held = new();
+    private readonly ConcurrentDictionary<Guid, Hold> _held = new();
     private int _running;
     private double _averageTicks = double.NaN;
     private TaskCompletionSource? _idle;
@@ -140,6 +140,18 @@ internal sealed class Producer : IProducer
 
     /// <summary>True while this worker knows it holds <paramref name="id"/> (buffered, running, or finishing).</summary>
     public bool Holds(Guid id) => _held.ContainsKey(id);
+
+    /// <summary>
+    /// True while <paramref name="id"/> is buffered or running here and its run has not begun to end: the end of that
+    /// run calls <see cref="RunEnded"/>, so a waiter for its outcome may wait for that instead of reading the row first.
+    /// </summary>
+    public bool RunningHere(Guid id) => _held.TryGetValue(id, out var hold) && !hold.Ending;
+
+    /// <summary>
+    /// Called with a row's id once its run here returned (its outcome is written or handed to the completer), or once
+    /// it was handed back unrun at a stop.
+    /// </summary>
+    public Action<Guid>? RunEnded { get; set; }
 
     /// <summary>Something may be claimable: counted, so a wake-up that lands during a claim is not lost.</summary>
     public void MarkWork()
@@ -404,7 +416,7 @@ internal sealed class Producer : IProducer
     {
         lock (_gate)
         {
-            if (!_held.TryAdd(row.Id, 0))
+            if (!_held.TryAdd(row.Id, new Hold()))
             {
                 return;
             }
@@ -474,7 +486,7 @@ internal sealed class Producer : IProducer
         {
             foreach (var row in claimed)
             {
-                _held[row.Id] = 0;
+                _held[row.Id] = new Hold();
                 _buffer.Enqueue(row);
             }
         }
@@ -541,7 +553,7 @@ internal sealed class Producer : IProducer
 
     public void StartReserved(ClaimedExecution row)
     {
-        _held[row.Id] = 0;
+        _held[row.Id] = new Hold();
         Start(row);
     }
 
@@ -549,6 +561,9 @@ internal sealed class Producer : IProducer
 
     private async Task RunRowAsync(ClaimedExecution row)
     {
+        // This run's own entry: a later activation of the same workflow, claimed here once this one committed, puts
+        // its own, which this run's end must leave in place.
+        _held.TryGetValue(row.Id, out var hold);
         var started = Stopwatch.GetTimestamp();
         try
         {
@@ -562,7 +577,13 @@ internal sealed class Producer : IProducer
         }
         finally
         {
-            _held.TryRemove(row.Id, out _);
+            if (hold is not null)
+            {
+                hold.Ending = true;
+                RunEnded?.Invoke(row.Id);
+                _held.TryRemove(new KeyValuePair<Guid, Hold>(row.Id, hold));
+            }
+
             Finished(Stopwatch.GetElapsedTime(started).Ticks);
         }
     }
@@ -613,6 +634,7 @@ internal sealed class Producer : IProducer
         {
             await _completer.CompleteAsync(Completion.Release(row.Id, row.Fence), row.Name).ConfigureAwait(false);
             _held.TryRemove(row.Id, out _);
+            RunEnded?.Invoke(row.Id);
         }
     }
 
@@ -640,5 +662,11 @@ internal sealed class Producer : IProducer
         {
             return false;
         }
+    }
+
+    /// <summary>A row this worker holds, one per claim or start: <see cref="Ending"/> once its run returned.</summary>
+    private sealed class Hold
+    {
+        public volatile bool Ending;
     }
 }
