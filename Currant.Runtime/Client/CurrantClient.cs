@@ -449,40 +449,46 @@ public sealed partial class CurrantClient : ICurrantClient, IAsyncDisposable
         }
 
         var retryDelay = MinReconnectDelay;
+        ExecutionInfo? handedOver = null;
         try
         {
             while (true)
             {
                 // Register before reading so a completion between the read and the wait is never missed.
-                var waiter = _waiters.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-                if (LocalWorkers.RunningHere(id))
+                var waiter = _waiters.GetOrAdd(id, static _ => new OutcomeWaiter());
+                ExecutionInfo? info;
+                if (handedOver is { } outcome && outcome.Id == id)
+                {
+                    // The worker of this client that committed the outcome handed over the row it wrote: nothing to read.
+                    info = outcome;
+                    handedOver = null;
+                }
+                else if (LocalWorkers.RunningHere(id))
                 {
                     // A worker of this process runs it: the end of that run wakes the waiter (registered before the
                     // check, so that wake cannot be missed), and only then is there an outcome worth reading.
-                    await Task.WhenAny(waiter.Task, Task.Delay(poll, linked.Token)).ConfigureAwait(false);
-                    _waiters.TryRemove(new KeyValuePair<Guid, TaskCompletionSource>(id, waiter));
-                    linked.Token.ThrowIfCancellationRequested();
+                    handedOver = await WaitAsync(id, waiter, poll, linked.Token).ConfigureAwait(false);
                     continue;
                 }
-
-                ExecutionInfo? info;
-                try
+                else
                 {
-                    info = await Store.GetAsync(id, linked.Token).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ConnectionFailures.IsConnectionLoss(ex) && !linked.Token.IsCancellationRequested)
-                {
-                    // A restart or a cut connection is not an answer: read again once the listener is back (it wakes
-                    // every waiter when it reconnects) or after a growing delay, until the caller's timeout.
-                    Log.ResultReadFailed(Logger, ex, id, retryDelay.TotalMilliseconds);
-                    await Task.WhenAny(waiter.Task, Task.Delay(retryDelay, linked.Token)).ConfigureAwait(false);
-                    _waiters.TryRemove(new KeyValuePair<Guid, TaskCompletionSource>(id, waiter));
-                    linked.Token.ThrowIfCancellationRequested();
-                    retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, MaxReconnectDelay.Ticks));
-                    continue;
+                    try
+                    {
+                        info = await Store.GetAsync(id, linked.Token).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ConnectionFailures.IsConnectionLoss(ex) && !linked.Token.IsCancellationRequested)
+                    {
+                        // A restart or a cut connection is not an answer: read again once the listener is back (it wakes
+                        // every waiter when it reconnects) or after a growing delay, until the caller's timeout.
+                        Log.ResultReadFailed(Logger, ex, id, retryDelay.TotalMilliseconds);
+                        handedOver = await WaitAsync(id, waiter, retryDelay, linked.Token).ConfigureAwait(false);
+                        retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, MaxReconnectDelay.Ticks));
+                        continue;
+                    }
+
+                    retryDelay = MinReconnectDelay;
                 }
 
-                retryDelay = MinReconnectDelay;
                 if (info is null)
                 {
                     throw new InvalidOperationException($"Execution {id} does not exist.");
@@ -491,25 +497,71 @@ public sealed partial class CurrantClient : ICurrantClient, IAsyncDisposable
                 if (info is { IsFinished: true, ContinuedTo: { } next })
                 {
                     // Continued as new: the caller's result is the chain's, so wait for the next run (db/0008).
-                    _waiters.TryRemove(new KeyValuePair<Guid, TaskCompletionSource>(id, waiter));
+                    Unregister(id, waiter);
                     id = next;
                     continue;
                 }
 
                 if (info.IsFinished)
                 {
+                    Unregister(id, waiter);
                     return info;
                 }
 
-                await Task.WhenAny(waiter.Task, Task.Delay(poll, linked.Token)).ConfigureAwait(false);
-                _waiters.TryRemove(new KeyValuePair<Guid, TaskCompletionSource>(id, waiter));
-                linked.Token.ThrowIfCancellationRequested();
+                handedOver = await WaitAsync(id, waiter, poll, linked.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (timeoutCts?.IsCancellationRequested == true && !cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException($"Execution {id} did not finish within {timeout}.");
         }
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="waiter"/> is woken or <paramref name="delay"/> passes, then unregisters it; returns
+    /// the outcome a worker of this client handed over with the wake, if any.
+    /// </summary>
+    private async Task<ExecutionInfo?> WaitAsync(Guid id, TaskCompletionSource waiter, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        await Task.WhenAny(waiter.Task, Task.Delay(delay, cancellationToken)).ConfigureAwait(false);
+        _waiters.TryRemove(new KeyValuePair<Guid, TaskCompletionSource>(id, waiter));
+        cancellationToken.ThrowIfCancellationRequested();
+        return (waiter as OutcomeWaiter)?.Outcome;
+    }
+
+    /// <summary>
+    /// Takes <paramref name="waiter"/> out once its caller has its answer, waking any other caller that shares it (it
+    /// reads again) rather than leaving it to a wake that may have come already.
+    /// </summary>
+    private void Unregister(Guid id, TaskCompletionSource waiter)
+    {
+        if (_waiters.TryRemove(new KeyValuePair<Guid, TaskCompletionSource>(id, waiter)))
+        {
+            waiter.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// Hands the row a worker of this client just committed as <paramref name="outcome"/>'s final state to the callers
+    /// waiting for it, so they need not read it back; they read anyway if they are not waiting right now.
+    /// </summary>
+    internal void HandOverOutcome(ExecutionInfo outcome)
+    {
+        if (_waiters.TryRemove(outcome.Id, out var waiter))
+        {
+            if (waiter is OutcomeWaiter wait)
+            {
+                wait.Outcome = outcome;
+            }
+
+            waiter.TrySetResult();
+        }
+    }
+
+    /// <summary>A wait for an execution's outcome, which a worker of this client may hand over (<see cref="HandOverOutcome"/>).</summary>
+    private sealed class OutcomeWaiter() : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public volatile ExecutionInfo? Outcome;
     }
 
     private NotificationListener? EnsureListener()

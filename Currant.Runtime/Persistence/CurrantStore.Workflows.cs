@@ -65,7 +65,8 @@ internal sealed partial class CurrantStore
     /// Commits an activation: new history, signal consumption, children and the workflow's next state, all or
     /// nothing, fenced by (worker, activation). Pending children are announced on commit.
     /// </summary>
-    public async Task<(ActivationOutcome Outcome, string? Queue)> CommitActivationAsync(ActivationCommit commit, CancellationToken cancellationToken)
+    /// <remarks>A commit that finishes the workflow also returns its row as it wrote it (<see cref="GetAsync"/>'s shape).</remarks>
+    public async Task<(ActivationOutcome Outcome, ExecutionInfo? Finished)> CommitActivationAsync(ActivationCommit commit, CancellationToken cancellationToken)
     {
         // One round trip: a batch is one implicit transaction (an explicit one when it finishes the workflow, so its
         // NOTIFY can follow the commit), and a failed check (currant.require) or a unique violation rolls all of it back.
@@ -94,7 +95,14 @@ internal sealed partial class CurrantStore
             finishIndex++;
         }
 
-        var finish = AddPositional(batch, commit.Fused is null ? WorkflowQueries.Finish : WorkflowQueries.FinishFused, commit.WorkflowId);
+        var finished = commit.State is ExecutionState.Completed or ExecutionState.Failed or ExecutionState.Cancelled;
+        var finish = AddPositional(batch, (commit.Fused is null, finished) switch
+        {
+            (true, false) => WorkflowQueries.Finish,
+            (true, true) => WorkflowQueries.FinishReturningRow,
+            (false, false) => WorkflowQueries.FinishFused,
+            (false, true) => WorkflowQueries.FinishFusedReturningRow,
+        }, commit.WorkflowId);
         finish.Parameters.Add(new NpgsqlParameter<string>() { TypedValue = commit.State.ToDb() });
         finish.Parameters.Add(Jsonb(commit.Result));
         finish.Parameters.Add(Jsonb(commit.Error));
@@ -114,7 +122,6 @@ internal sealed partial class CurrantStore
             AddPositional(batch, WorkflowQueries.CancelChildren, commit.WorkflowId).Parameters.Add(Jsonb(commit.Error));
         }
 
-        var finished = commit.State is ExecutionState.Completed or ExecutionState.Failed or ExecutionState.Cancelled;
         if (finished && commit.CancelTimers)
         {
             Add(batch, WorkflowQueries.CancelTimers, commit.WorkflowId);
@@ -128,7 +135,8 @@ internal sealed partial class CurrantStore
             AddPositional(batch, WorkflowQueries.NotifyFinished, commit.WorkflowId);
         }
 
-        string? state = null, queue = null;
+        string? state = null;
+        ExecutionInfo? row = null;
         try
         {
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -137,7 +145,15 @@ internal sealed partial class CurrantStore
             {
                 if (index++ == finishIndex && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    (state, queue) = WorkflowQueries.ReadFinish(reader);
+                    if (finished)
+                    {
+                        row = ExecutionQueries.ReadInfo(reader);
+                        state = row.State.ToDb();
+                    }
+                    else
+                    {
+                        state = WorkflowQueries.ReadFinish(reader);
+                    }
                 }
             }
             while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
@@ -153,7 +169,7 @@ internal sealed partial class CurrantStore
         }
 
         var woken = commit.State == ExecutionState.Suspended && state == "pending";
-        return (woken ? ActivationOutcome.CommittedAndWoken : ActivationOutcome.Committed, queue);
+        return (woken ? ActivationOutcome.CommittedAndWoken : ActivationOutcome.Committed, row);
     }
 
     /// <summary>
@@ -169,13 +185,14 @@ internal sealed partial class CurrantStore
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using var batch = new NpgsqlBatch(connection);
-            var steps = checkpoints.Where(IsSteps).ToArray();
-            if (steps.Length > 1)
+            var steps = checkpoints.ToLookup(IsSteps);
+            var batched = steps[true].Count() > 1;
+            if (batched)
             {
-                AddSteps(batch, steps);
+                AddSteps(batch, [.. steps[true]]);
             }
 
-            foreach (var c in steps.Length > 1 ? checkpoints.Where(x => !IsSteps(x)) : checkpoints)
+            foreach (var c in batched ? steps[false] : checkpoints)
             {
                 AddFuse(batch, c.WorkflowId, c.WorkerId, c.Fused, lockOnly: false);
                 AddCommands(batch, c.WorkflowId, c.WorkerId, c.Fence, c.Commands, c.TraceContext, fenced: c.Fused is null);
@@ -253,7 +270,7 @@ internal sealed partial class CurrantStore
         q.AddWithValue("attempts", attempts.Select(a => a.Spent ? 1 : 0).ToArray());
         q.AddWithValue("max_attempts", children.Select(c => c.MaxAttempts).ToArray());
         q.AddWithValue("timeouts", NpgsqlDbType.Array | NpgsqlDbType.Integer,
-            children.Select(c => c.Timeout is { } t ? (int?)Math.Max(1, Math.Min(int.MaxValue, t.TotalMilliseconds)) : null).ToArray());
+            children.Select(c => ToMilliseconds(c.Timeout)).ToArray());
         q.AddWithValue("delays", children.Select(c => c.Delay < TimeSpan.Zero ? TimeSpan.Zero : c.Delay).ToArray());
         q.AddWithValue("started_ats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, attempts.Select(a => a.StartedAt).ToArray());
         q.AddWithValue("parent_ids", steps.Select(c => c.WorkflowId).ToArray());
@@ -326,9 +343,9 @@ internal sealed partial class CurrantStore
     /// </summary>
     private static int AddCommands(NpgsqlBatch batch, Guid id, Guid workerId, int fenceToken, ActivationCommands commands, string? traceContext, bool fenced)
     {
-        // One history row (a step's checkpoint, mostly) carries the fence in its own statement; otherwise the fence
-        // is a statement of its own, the only one here that yields a result set.
-        var fenceAlone = fenced && commands.History is not [_];
+        // History rows carry the fence in their own statement; without any, the fence is a statement of its own, the
+        // only one here that yields a result set.
+        var fenceAlone = fenced && commands.History.Count == 0;
         if (fenceAlone)
         {
             var fence = AddPositional(batch, WorkflowQueries.Fence, id);
@@ -355,7 +372,13 @@ internal sealed partial class CurrantStore
         }
         else if (commands.History.Count > 0)
         {
-            var history = Add(batch, WorkflowQueries.InsertHistory, id);
+            var history = Add(batch, fenced ? WorkflowQueries.FencedHistory : WorkflowQueries.InsertHistory, id);
+            if (fenced)
+            {
+                history.Parameters.AddWithValue("worker_id", workerId);
+                history.Parameters.AddWithValue("fence", fenceToken);
+            }
+
             var rows = commands.History;
             history.Parameters.AddWithValue("seqs", rows.Select(r => r.Seq).ToArray());
             history.Parameters.AddWithValue("kinds", rows.Select(r => r.Kind).ToArray());
@@ -427,7 +450,7 @@ internal sealed partial class CurrantStore
             children.Parameters.AddWithValue("args", NpgsqlDbType.Array | NpgsqlDbType.Jsonb, c.Select(x => x.Arguments).ToArray());
             children.Parameters.AddWithValue("max_attempts", c.Select(x => x.MaxAttempts).ToArray());
             children.Parameters.AddWithValue("timeouts", NpgsqlDbType.Array | NpgsqlDbType.Integer,
-                c.Select(x => x.Timeout is { } t ? (int?)Math.Max(1, Math.Min(int.MaxValue, t.TotalMilliseconds)) : null).ToArray());
+                c.Select(x => ToMilliseconds(x.Timeout)).ToArray());
             children.Parameters.AddWithValue("delays", c.Select(x => x.Delay < TimeSpan.Zero ? TimeSpan.Zero : x.Delay).ToArray());
             children.Parameters.AddWithValue("parent_seqs", NpgsqlDbType.Array | NpgsqlDbType.Integer, c.Select(x => x.ParentSeq).ToArray());
             children.Parameters.AddWithValue("keys", NpgsqlDbType.Array | NpgsqlDbType.Text, c.Select(x => x.IdempotencyKey).ToArray());
@@ -465,7 +488,7 @@ internal sealed partial class CurrantStore
         child.Parameters.Add(new NpgsqlParameter<int?>()
         {
             NpgsqlDbType = NpgsqlDbType.Integer,
-            TypedValue = only.Timeout is { } t ? (int?)Math.Max(1, Math.Min(int.MaxValue, t.TotalMilliseconds)) : null,
+            TypedValue = ToMilliseconds(only.Timeout),
         });
         child.Parameters.Add(new NpgsqlParameter<TimeSpan>() { TypedValue = only.Delay < TimeSpan.Zero ? TimeSpan.Zero : only.Delay });
         child.Parameters.Add(new NpgsqlParameter<int?>() { NpgsqlDbType = NpgsqlDbType.Integer, TypedValue = only.ParentSeq });

@@ -99,6 +99,9 @@ internal sealed class Completer : ICompleter
         batch.RemoveAll(i => i.Completion.Released && outcomes.Contains(i.Completion.Id));
     }
 
+    /// <summary>Called with the id of each execution whose final outcome a write just committed.</summary>
+    public Action<Guid>? Finished { get; init; }
+
     private async Task<int> RunAsync()
     {
         var batch = new List<Item>(MaxBatch);
@@ -187,6 +190,10 @@ internal sealed class Completer : ICompleter
                 else if (completion is { State: ExecutionState.Pending, RetryIn: { } retryIn } && retryIn > TimeSpan.Zero && (retry is null || retryIn < retry))
                 {
                     retry = retryIn;
+                }
+                else if (completion.State is ExecutionState.Completed or ExecutionState.Failed or ExecutionState.Cancelled)
+                {
+                    Finished?.Invoke(completion.Id);
                 }
             }
 

@@ -56,10 +56,10 @@ public sealed class CurrantWorker : IAsyncDisposable
         // Bounded: while the database is away, at most this many outcomes wait in memory; beyond it the runners
         // wait with their slots taken, so the producer claims nothing more.
         _wake = new WakeAlarm(options.TimeProvider);
-        _completer = new Completer(_store, Id, Math.Max(1024, options.MaxConcurrency * 8), _logger, options.TimeProvider, _wake);
+        _completer = new Completer(_store, Id, Math.Max(1024, options.MaxConcurrency * 8), _logger, options.TimeProvider, _wake) { Finished = client.WakeWaiter };
         _jobs = new JobRunner(client, options, services, _completer, _logger, _abortRunning.Token) { WorkerId = Id };
         var dispatch = new RunnerDispatch(_jobs, new TimerRunner(_completer));
-        _producer = new Producer(_store, Id, _queues, options, dispatch, _completer, _wake, _logger) { RunEnded = client.WakeWaiter };
+        _producer = new Producer(_store, Id, _queues, options, dispatch, _completer, _wake, _logger) { RunEnded = OnRunEnded };
         _workflows = new WorkflowRunner(client, Id, services, _logger, _producer, _completer) { Time = options.TimeProvider };
         dispatch.Workflows = _workflows;
         _jobs.Fuser = _workflows;
@@ -83,6 +83,22 @@ public sealed class CurrantWorker : IAsyncDisposable
 
     /// <summary>Activity outcomes this worker committed together with their workflow's next activation.</summary>
     internal long FusedSteps => _workflows.FusedSteps;
+
+    /// <summary>
+    /// A run here ended: its waiters of this client get the row it finished a workflow with, or are woken to read
+    /// the outcome.
+    /// </summary>
+    private void OnRunEnded(Guid id)
+    {
+        if (_workflows.TakeFinished(id) is { } finished)
+        {
+            _client.HandOverOutcome(finished);
+        }
+        else
+        {
+            _client.WakeWaiter(id);
+        }
+    }
 
     /// <summary>Reserves a slot for an eager start of a row of <paramref name="queue"/> (<see cref="LocalWorkers"/>).</summary>
     internal bool TryReserveEagerStart(string queue) => _options.EagerStart && _producer.Serves(queue) && _producer.TryReserveLocalStart();
@@ -143,6 +159,7 @@ public sealed class CurrantWorker : IAsyncDisposable
         }
 
         _completer.Start();
+        _producer.AcceptEagerStarts();
         _claimLoop = Task.Run(() => _producer.RunAsync(_stopClaiming.Token), CancellationToken.None);
         _loops.Add(Task.Run(() => _heartbeat.RunAsync(_stopLoops.Token), CancellationToken.None));
         foreach (var service in _maintenance)

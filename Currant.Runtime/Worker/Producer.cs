@@ -64,7 +64,7 @@ internal sealed class Producer : IProducer
     private volatile bool _acceptsHandOffs;
     private bool _slotInDoubt;
     private bool _polled;
-    private bool _claiming;
+    private bool _acceptsEagerStarts;
 
     /// <summary>Where this worker's hand-off slot stands (guarded by <c>_gate</c>).</summary>
     private enum HandOffSlot
@@ -170,11 +170,6 @@ internal sealed class Producer : IProducer
     public async Task RunAsync(CancellationToken stop)
     {
         await using var claims = _claims;
-        lock (_gate)
-        {
-            _claiming = !stop.IsCancellationRequested;
-        }
-
         while (!stop.IsCancellationRequested)
         {
             try
@@ -250,7 +245,7 @@ internal sealed class Producer : IProducer
 
         lock (_gate)
         {
-            _claiming = false;
+            _acceptsEagerStarts = false;
         }
 
         await TakeSlotBackAsync().ConfigureAwait(false);
@@ -529,6 +524,18 @@ internal sealed class Producer : IProducer
     }
 
     /// <summary>
+    /// Takes eager starts from now on (<see cref="TryReserveLocalStart"/>), until the claim loop (<see cref="RunAsync"/>,
+    /// started next) ends: called before that loop starts, so the worker takes them as soon as its start returns.
+    /// </summary>
+    public void AcceptEagerStarts()
+    {
+        lock (_gate)
+        {
+            _acceptsEagerStarts = true;
+        }
+    }
+
+    /// <summary>
     /// Reserves a free slot for an execution this process is about to insert running under this worker (eager start,
     /// <see cref="Persistence.CurrantStore.InsertLocalAsync"/>): only while the claim loop runs, the heartbeat and the
     /// completer are healthy and no claimed row waits for a slot (as a claim would take work). The caller then starts
@@ -538,7 +545,7 @@ internal sealed class Producer : IProducer
     {
         lock (_gate)
         {
-            if (!_claiming || !_heartbeatHealthy || _completer.FailingSince is not null || _idle is not null || _buffer.Count > 0
+            if (!_acceptsEagerStarts || !_heartbeatHealthy || _completer.FailingSince is not null || _idle is not null || _buffer.Count > 0
                 || _running + ReservedLocked() >= _options.MaxConcurrency)
             {
                 return false;
@@ -580,11 +587,12 @@ internal sealed class Producer : IProducer
             if (hold is not null)
             {
                 hold.Ending = true;
-                RunEnded?.Invoke(row.Id);
                 _held.TryRemove(new KeyValuePair<Guid, Hold>(row.Id, hold));
             }
 
+            // The slot first: a caller woken by the run's end may enqueue its next execution at once, and find it free.
             Finished(Stopwatch.GetElapsedTime(started).Ticks);
+            RunEnded?.Invoke(row.Id);
         }
     }
 

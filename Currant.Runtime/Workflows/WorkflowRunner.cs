@@ -19,6 +19,7 @@ internal sealed class WorkflowRunner : IExecutionRunner, IActivityFuser
     internal const int MaxRefusedCommits = 3;
 
     private readonly CurrantClient _client;
+    private readonly ConcurrentDictionary<Guid, ExecutionInfo> _finishedHere = new();
     private readonly CurrantStore _store;
     private readonly Guid _workerId;
     private readonly IServiceProvider _services;
@@ -52,6 +53,12 @@ internal sealed class WorkflowRunner : IExecutionRunner, IActivityFuser
 
     /// <summary>Runs activities inside their workflow's activation (the job runner); null: never.</summary>
     public IActivityExecutor? Activities { get; set; }
+
+    /// <summary>
+    /// The row a run of <paramref name="id"/> on this worker finished the workflow with, once that run has ended (the
+    /// producer's <see cref="Producer.RunEnded"/>); null when it did not finish it.
+    /// </summary>
+    internal ExecutionInfo? TakeFinished(Guid id) => _finishedHere.TryRemove(id, out var finished) ? finished : null;
 
     /// <summary>Activity outcomes committed together with their workflow's next activation (fused steps).</summary>
     internal long FusedSteps => Interlocked.Read(ref _fusedSteps);
@@ -350,9 +357,10 @@ internal sealed class WorkflowRunner : IExecutionRunner, IActivityFuser
             MarkHandlesCancel = commands && instance.HandlesCancel && !instance.HandlesCancelRecorded,
         };
         ActivationOutcome outcome;
+        ExecutionInfo? finished;
         try
         {
-            (outcome, _) = await _store.CommitActivationAsync(commit, CancellationToken.None).ConfigureAwait(false);
+            (outcome, finished) = await _store.CommitActivationAsync(commit, CancellationToken.None).ConfigureAwait(false);
         }
         catch
         {
@@ -393,6 +401,21 @@ internal sealed class WorkflowRunner : IExecutionRunner, IActivityFuser
                 if (outcome == ActivationOutcome.CommittedAndWoken)
                 {
                     _producer.Wake();
+                }
+
+                if (finished is not null)
+                {
+                    // Callers of this process waiting for the result get the row the commit wrote, not a read of it:
+                    // once this run has ended and freed its slot (TakeFinished), so a caller that starts its next
+                    // workflow at once finds the slot free; at once when the run is an activity's (a fused step).
+                    if (fuse is null)
+                    {
+                        _finishedHere[row.Id] = finished;
+                    }
+                    else
+                    {
+                        _client.HandOverOutcome(finished);
+                    }
                 }
 
                 // Timers and delayed children this worker serves: claim them when due, without waiting for the NOTIFY.

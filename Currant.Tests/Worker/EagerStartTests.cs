@@ -43,6 +43,25 @@ public sealed class EagerStartTests : CurrantFixture
     }
 
     [Test]
+    public async Task OutcomeOfARunHere_WakesThisClientsWaiter_WithNeitherNotifyNorPoll()
+    {
+        // A client that never listens and would read a result again only every 30 s, and its worker, which polls as
+        // seldom: the job's and the workflow's ends reach the waiters from the worker itself (the workflow's run ends
+        // with its final commit; the job's outcome is committed by the completer after its run).
+        var queue = NewQueue();
+        var fixtureClient = CurrantClient.Default;
+        await using var client = await CurrantClient.ConnectAsync(ConnectionString, new CurrantClientOptions { PollOnly = true, ResultPollInterval = TimeSpan.FromSeconds(30) });
+        CurrantClient.Default = fixtureClient;
+        await using var worker = await client.StartWorkerAsync(new WorkerOptions { Queues = [queue], PollOnly = true, PollInterval = TimeSpan.FromSeconds(30) });
+
+        var key = NewKey();
+        var job = await Sleeper.Options(queue: queue, client: client).Queue(key, 0.3);
+        Assert.That(await job.GetResultAsync(Soon), Is.EqualTo("slept"));
+        var workflow = await ProbedSteps.Options(queue: queue, client: client).Queue(key, 2, 3);
+        Assert.That(await workflow.GetResultAsync(Soon), Is.EqualTo(6));
+    }
+
+    [Test]
     public async Task EagerStartOff_LeavesTheRowToTheClaim()
     {
         var queue = NewQueue();
@@ -99,8 +118,8 @@ public sealed class EagerStartTests : CurrantFixture
 
         await using var worker = await StartSlowPollingWorkerAsync(queue);
         var behind = await Greet.Options(queue: queue, client: Client).Queue("behind it");
-        Assert.That(await RowAsync(behind.Id), Is.EqualTo((false, 0, 0)), "pending behind the waiting row");
-        Assert.That(worker.InFlight, Is.Zero, "the slot was given back");
+        Assert.That((await RowAsync(behind.Id)).StartedByInsert, Is.False, "enqueued behind the waiting row (the worker's first claim may take it then)");
+        await WaitForNoneInFlightAsync(worker, "the slot was given back");
         await transaction.RollbackAsync();
     }
 

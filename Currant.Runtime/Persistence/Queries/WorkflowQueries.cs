@@ -145,6 +145,23 @@ internal static class WorkflowQueries
             AS t(seq, kind, name, state, child_id, result, error, at)
         """;
 
+    // InsertHistory with the fence (Fence) in the same statement: an activation that records several history rows
+    // pays for one statement instead of two. The rows are inserted from the fence's checked row, so a refused fence
+    // inserts nothing. @id, @worker_id, @fence, then InsertHistory's arrays.
+    internal const string FencedHistory = $"""
+        WITH held AS (
+            SELECT cancel_requested FROM currant.executions
+            WHERE id = @id AND worker_id = @worker_id AND activations = @fence AND state = 'running'
+            FOR UPDATE
+        ), checked AS (
+            SELECT {FenceChecks} FROM held
+        )
+        INSERT INTO currant.history (workflow_id, seq, kind, name, state, child_id, result, error, completed_at)
+        SELECT @id, seq, kind, name, state, child_id, result, error, COALESCE(at, CASE WHEN state <> 'scheduled' THEN now() END)
+        FROM unnest(@seqs::int[], @kinds::text[], @names::text[], @states::text[], @child_ids::uuid[], @results::jsonb[], @errors::jsonb[], @ats::timestamptz[])
+            AS t(seq, kind, name, state, child_id, result, error, at), checked
+        """;
+
     // The common case of InsertHistory, one row: plain parameters bind for a fraction of what arrays cost.
     // $1 id, $2 seq, $3 kind, $4 name, $5 state, $6 child_id, $7 result, $8 error, $9 at.
     internal const string InsertHistoryRow = $"""
@@ -239,7 +256,7 @@ internal static class WorkflowQueries
 
     // A workflow that is suspending but was woken while it ran (wake_count moved) goes straight back to pending.
     // $1 id, $2 state, $3 result, $4 error, $5 seen_wake_count, $6 worker_id, $7 fence.
-    internal const string Finish = """
+    private const string FinishRow = """
         UPDATE currant.executions
         SET state = CASE WHEN $2 = 'suspended' AND wake_count <> $5 THEN 'pending' ELSE $2 END,
             result = $3,
@@ -248,13 +265,12 @@ internal static class WorkflowQueries
             scheduled_at = now(),
             worker_id = NULL
         WHERE id = $1 AND worker_id = $6 AND activations = $7 AND state = 'running'
-        RETURNING state, queue
         """;
 
     // Finish of a fused step's activation: the row FuseLock holds, still suspended, counts the activation and takes
     // its next state. Nobody could wake it in between (the lock), so no wake_count check.
     // $1 id, $2 state, $3 result, $4 error, $5 previous_fence.
-    internal const string FinishFused = """
+    private const string FinishFusedRow = """
         UPDATE currant.executions
         SET state = $2,
             result = $3,
@@ -265,8 +281,14 @@ internal static class WorkflowQueries
             activations = activations + 1,
             worker_id = NULL
         WHERE id = $1 AND state = 'suspended' AND activations = $5
-        RETURNING state, queue
         """;
+
+    // Each returns the state it wrote (ReadFinish); the finishing ones the whole row as GetAsync reads it
+    // (ExecutionQueries.ReadInfo), which the worker hands to waiters of its own client instead of their reading it.
+    internal const string Finish = $"{FinishRow} RETURNING state";
+    internal const string FinishFused = $"{FinishFusedRow} RETURNING state";
+    internal const string FinishReturningRow = $"{FinishRow} RETURNING {ExecutionQueries.Columns}";
+    internal const string FinishFusedReturningRow = $"{FinishFusedRow} RETURNING {ExecutionQueries.Columns}";
 
     // Workflow.SetTag: merged into the row's tags (a later value of a key replaces the earlier), before a
     // continuation copies them to the next run. $1 id, $2 tags.
@@ -284,7 +306,7 @@ internal static class WorkflowQueries
     internal const string CancelChildren = "SELECT currant.cancel_tree($1, 'cancelled', $2)";
 
     /// <summary>The row of <see cref="Finish"/> or <see cref="FinishFused"/> (none when the fence rejected the activation).</summary>
-    internal static (string State, string Queue) ReadFinish(NpgsqlDataReader r) => (r.GetString(0), r.GetString(1));
+    internal static string ReadFinish(NpgsqlDataReader r) => r.GetString(0);
 
     // WaitUntil(condition, timeout) whose condition was met first (history primary key): its timeout's step is
     // recorded as cancelled, with an arrival order like any outcome (replay skips it: nobody waits on that step).
