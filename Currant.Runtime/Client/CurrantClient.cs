@@ -17,6 +17,13 @@ public sealed partial class CurrantClient : ICurrantClient, IAsyncDisposable
     private static readonly TimeSpan MinReconnectDelay = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long a wait for an execution running on a worker of this client gives that run to end after another wake
+    /// (a NOTIFY, the poll) before it reads the row: the common NOTIFY is the run's own final commit, whose row the
+    /// run's end hands over an instant later.
+    /// </summary>
+    private static readonly TimeSpan LocalRunGrace = TimeSpan.FromMilliseconds(100);
+
     private static CurrantClient? _default;
 
     private readonly bool _ownsDataSource;
@@ -450,6 +457,7 @@ public sealed partial class CurrantClient : ICurrantClient, IAsyncDisposable
 
         var retryDelay = MinReconnectDelay;
         ExecutionInfo? handedOver = null;
+        bool readNow = false, otherWake = false;
         try
         {
             while (true)
@@ -463,15 +471,24 @@ public sealed partial class CurrantClient : ICurrantClient, IAsyncDisposable
                     info = outcome;
                     handedOver = null;
                 }
-                else if (LocalWorkers.RunningHere(id))
+                else if (!readNow && LocalWorkers.RunningHere(id))
                 {
                     // A worker of this process runs it: the end of that run wakes the waiter (registered before the
-                    // check, so that wake cannot be missed), and only then is there an outcome worth reading.
-                    handedOver = await WaitAsync(id, waiter, poll, linked.Token).ConfigureAwait(false);
+                    // check, so that wake cannot be missed), and only then is there an outcome worth reading. Any
+                    // other wake while it still runs (a NOTIFY: it was cancelled, or finished by another worker; or the
+                    // poll) leaves the run a moment to end, then reads, so such an outcome is not held back by the run.
+                    handedOver = await WaitAsync(id, waiter, otherWake ? LocalRunGrace : poll, linked.Token).ConfigureAwait(false);
+                    if (handedOver is null && LocalWorkers.RunningHere(id))
+                    {
+                        readNow = otherWake;
+                        otherWake = true;
+                    }
+
                     continue;
                 }
                 else
                 {
+                    readNow = otherWake = false;
                     try
                     {
                         info = await Store.GetAsync(id, linked.Token).ConfigureAwait(false);

@@ -16,8 +16,36 @@ public sealed class EagerStartTests : CurrantFixture
     private static readonly TimeSpan Soon = TimeSpan.FromSeconds(10);
 
     [OneTimeSetUp]
-    public async Task CreateOverlapLogAsync()
-        => await ScalarAsync<object>("CREATE TABLE IF NOT EXISTS overlap_log (id bigint GENERATED ALWAYS AS IDENTITY, key text NOT NULL, pid integer NOT NULL, started_at timestamptz NOT NULL, ended_at timestamptz); SELECT 1");
+    public async Task CreateLogsAsync()
+        => await ScalarAsync<object>("""
+            CREATE TABLE IF NOT EXISTS overlap_log (id bigint GENERATED ALWAYS AS IDENTITY, key text NOT NULL, pid integer NOT NULL, started_at timestamptz NOT NULL, ended_at timestamptz);
+            CREATE TABLE IF NOT EXISTS step_log (n integer NOT NULL, step integer NOT NULL, pid integer NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp());
+            SELECT 1
+            """);
+
+    [Test]
+    public async Task WorkflowCancelledWhileItsRunHereGoesOn_ReachesTheWaiterBeforeThatRunEnds()
+    {
+        // Its one step takes 8 s and, as step bodies do, ignores the cancellation: the waiter, which waits for the
+        // end of a run held here rather than read, must still see the cancellation when it is written.
+        var queue = NewQueue();
+        await using var worker = await StartWorkerAsync(queue);
+        var n = Random.Shared.Next();
+        var handle = await LoggedSteps.Options(queue: queue, client: Client).Queue(n, 1, 8000);
+        var deadline = DateTime.UtcNow + Soon;
+        while (await ScalarAsync<long>("SELECT count(*) FROM step_log WHERE n = @n", ("n", n)) == 0)
+        {
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "the step never started");
+            await Task.Delay(20);
+        }
+
+        var waiting = handle.GetResultAsync(Soon);
+        await Task.Delay(200);
+        Assert.That(await handle.CancelAsync(), Is.True);
+        var finished = await Task.WhenAny(waiting, Task.Delay(TimeSpan.FromSeconds(4)));
+        Assert.That(finished, Is.SameAs(waiting), "the cancellation reached the waiter while the step still ran");
+        await Assert.ThrowsAsync<ExecutionCancelledException>(async () => await waiting);
+    }
 
     [Test]
     public async Task JobAndWorkflow_EnqueuedBesideAFreeSlot_StartOnItsWorker_WithoutAClaim()
