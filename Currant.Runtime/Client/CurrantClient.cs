@@ -28,6 +28,8 @@ public sealed partial class CurrantClient : ICurrantClient, IAsyncDisposable
 
     private readonly bool _ownsDataSource;
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource> _waiters = new();
+    private readonly Dictionary<Guid, AwaitedOutcome> _awaited = [];
+    private readonly Lock _awaitedGate = new();
     private readonly Lock _listenerGate = new();
     private NotificationListener? _listener;
     private NpgsqlDataSource? _listenDataSource;
@@ -66,7 +68,7 @@ public sealed partial class CurrantClient : ICurrantClient, IAsyncDisposable
 
     internal CurrantStore Store { get; }
 
-    /// <summary>This client's workers that take eager starts.</summary>
+    /// <summary>This client's running workers: where its enqueues may start eagerly and where its waits look for runs held here.</summary>
     internal LocalWorkers LocalWorkers { get; } = new();
 
     /// <summary>Queue controls across all workers: pause, resume, concurrency limits (<c>currant queues</c>).</summary>
@@ -186,7 +188,7 @@ public sealed partial class CurrantClient : ICurrantClient, IAsyncDisposable
     /// </summary>
     private async Task<Guid> InsertAsync(NewExecution row, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
-        if (!CurrantStore.MayStartLocally(row, transaction) || LocalWorkers.Reserve(row) is not { } worker)
+        if (!CurrantStore.MayHandOff(row, transaction) || LocalWorkers.Reserve(row) is not { } worker)
         {
             return await Store.InsertAsync(row, transaction, cancellationToken).ConfigureAwait(false);
         }
@@ -456,20 +458,19 @@ public sealed partial class CurrantClient : ICurrantClient, IAsyncDisposable
         }
 
         var retryDelay = MinReconnectDelay;
-        ExecutionInfo? handedOver = null;
+        var awaited = StartAwaiting(id);
         bool readNow = false, otherWake = false;
         try
         {
             while (true)
             {
                 // Register before reading so a completion between the read and the wait is never missed.
-                var waiter = _waiters.GetOrAdd(id, static _ => new OutcomeWaiter());
+                var waiter = _waiters.GetOrAdd(id, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
                 ExecutionInfo? info;
-                if (handedOver is { } outcome && outcome.Id == id)
+                if (awaited.Outcome is { } outcome)
                 {
                     // The worker of this client that committed the outcome handed over the row it wrote: nothing to read.
                     info = outcome;
-                    handedOver = null;
                 }
                 else if (!readNow && LocalWorkers.RunningHere(id))
                 {
@@ -477,8 +478,8 @@ public sealed partial class CurrantClient : ICurrantClient, IAsyncDisposable
                     // check, so that wake cannot be missed), and only then is there an outcome worth reading. Any
                     // other wake while it still runs (a NOTIFY: it was cancelled, or finished by another worker; or the
                     // poll) leaves the run a moment to end, then reads, so such an outcome is not held back by the run.
-                    handedOver = await WaitAsync(id, waiter, otherWake ? LocalRunGrace : poll, linked.Token).ConfigureAwait(false);
-                    if (handedOver is null && LocalWorkers.RunningHere(id))
+                    await WaitAsync(id, waiter, otherWake ? LocalRunGrace : poll, linked.Token).ConfigureAwait(false);
+                    if (awaited.Outcome is null && LocalWorkers.RunningHere(id))
                     {
                         readNow = otherWake;
                         otherWake = true;
@@ -498,7 +499,7 @@ public sealed partial class CurrantClient : ICurrantClient, IAsyncDisposable
                         // A restart or a cut connection is not an answer: read again once the listener is back (it wakes
                         // every waiter when it reconnects) or after a growing delay, until the caller's timeout.
                         Log.ResultReadFailed(Logger, ex, id, retryDelay.TotalMilliseconds);
-                        handedOver = await WaitAsync(id, waiter, retryDelay, linked.Token).ConfigureAwait(false);
+                        await WaitAsync(id, waiter, retryDelay, linked.Token).ConfigureAwait(false);
                         retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, MaxReconnectDelay.Ticks));
                         continue;
                     }
@@ -515,7 +516,9 @@ public sealed partial class CurrantClient : ICurrantClient, IAsyncDisposable
                 {
                     // Continued as new: the caller's result is the chain's, so wait for the next run (db/0008).
                     Unregister(id, waiter);
+                    StopAwaiting(id, awaited);
                     id = next;
+                    awaited = StartAwaiting(id);
                     continue;
                 }
 
@@ -525,25 +528,62 @@ public sealed partial class CurrantClient : ICurrantClient, IAsyncDisposable
                     return info;
                 }
 
-                handedOver = await WaitAsync(id, waiter, poll, linked.Token).ConfigureAwait(false);
+                await WaitAsync(id, waiter, poll, linked.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (timeoutCts?.IsCancellationRequested == true && !cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException($"Execution {id} did not finish within {timeout}.");
         }
+        finally
+        {
+            StopAwaiting(id, awaited);
+        }
     }
 
     /// <summary>
-    /// Waits until <paramref name="waiter"/> is woken or <paramref name="delay"/> passes, then unregisters it; returns
-    /// the outcome a worker of this client handed over with the wake, if any.
+    /// Notes a caller waiting for <paramref name="id"/>'s outcome, so that a worker of this client that commits it hands
+    /// the row over (<see cref="HandOverOutcome"/>) even when the caller is between two waits at that instant (woken by
+    /// the NOTIFY of the same commit): the hand-over lands here, not on a registered waiter.
     /// </summary>
-    private async Task<ExecutionInfo?> WaitAsync(Guid id, TaskCompletionSource waiter, TimeSpan delay, CancellationToken cancellationToken)
+    private AwaitedOutcome StartAwaiting(Guid id)
+    {
+        lock (_awaitedGate)
+        {
+            if (!_awaited.TryGetValue(id, out var awaited))
+            {
+                _awaited[id] = awaited = new AwaitedOutcome();
+            }
+
+            awaited.Callers++;
+            return awaited;
+        }
+    }
+
+    private void StopAwaiting(Guid id, AwaitedOutcome awaited)
+    {
+        lock (_awaitedGate)
+        {
+            if (--awaited.Callers == 0)
+            {
+                _awaited.Remove(id);
+            }
+        }
+    }
+
+    /// <summary>The callers waiting for one execution's outcome, and the row a worker of this client handed over for them.</summary>
+    private sealed class AwaitedOutcome
+    {
+        public int Callers;
+        public volatile ExecutionInfo? Outcome;
+    }
+
+    /// <summary>Waits until <paramref name="waiter"/> is woken or <paramref name="delay"/> passes, then unregisters it.</summary>
+    private async Task WaitAsync(Guid id, TaskCompletionSource waiter, TimeSpan delay, CancellationToken cancellationToken)
     {
         await Task.WhenAny(waiter.Task, Task.Delay(delay, cancellationToken)).ConfigureAwait(false);
         _waiters.TryRemove(new KeyValuePair<Guid, TaskCompletionSource>(id, waiter));
         cancellationToken.ThrowIfCancellationRequested();
-        return (waiter as OutcomeWaiter)?.Outcome;
     }
 
     /// <summary>
@@ -560,25 +600,19 @@ public sealed partial class CurrantClient : ICurrantClient, IAsyncDisposable
 
     /// <summary>
     /// Hands the row a worker of this client just committed as <paramref name="outcome"/>'s final state to the callers
-    /// waiting for it, so they need not read it back; they read anyway if they are not waiting right now.
+    /// waiting for it (<see cref="StartAwaiting"/>), so they need not read it back; a caller that starts waiting later reads it.
     /// </summary>
     internal void HandOverOutcome(ExecutionInfo outcome)
     {
-        if (_waiters.TryRemove(outcome.Id, out var waiter))
+        lock (_awaitedGate)
         {
-            if (waiter is OutcomeWaiter wait)
+            if (_awaited.TryGetValue(outcome.Id, out var awaited))
             {
-                wait.Outcome = outcome;
+                awaited.Outcome = outcome;
             }
-
-            waiter.TrySetResult();
         }
-    }
 
-    /// <summary>A wait for an execution's outcome, which a worker of this client may hand over (<see cref="HandOverOutcome"/>).</summary>
-    private sealed class OutcomeWaiter() : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
-    {
-        public volatile ExecutionInfo? Outcome;
+        WakeWaiter(outcome.Id);
     }
 
     private NotificationListener? EnsureListener()

@@ -136,28 +136,34 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
     /// <summary>
     /// Inserts <paramref name="row"/> running under <paramref name="workerId"/>, a worker of this process that reserved
     /// a slot for it (<see cref="ExecutionQueries.InsertLocal"/>); true when it did, false when the row went pending
-    /// (announced after the commit) because a claim would not have taken it at once. For rows
-    /// <see cref="MayStartLocally"/> accepts.
+    /// because a claim would not have taken it at once. A pending row is announced after the insert's commit, in a
+    /// round trip of its own: when that fails, the row is committed all the same and the workers' poll finds it, so the
+    /// enqueue still succeeds. For rows <see cref="MayHandOff"/> accepts.
     /// </summary>
     public async Task<bool> InsertLocalAsync(NewExecution row, Guid workerId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var batch = new NpgsqlBatch(connection);
-        var insert = new NpgsqlBatchCommand(ExecutionQueries.InsertLocal);
+        await using var insert = new NpgsqlCommand(ExecutionQueries.InsertLocal, connection);
         AddInsertParameters(insert.Parameters, row);
         insert.Parameters.Add(new NpgsqlParameter<Guid>() { TypedValue = workerId });
-        batch.BatchCommands.Add(insert);
-        NotifyAfterCommit.Split(batch);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(ExecutionQueries.NotifyLocalPending));
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && reader.GetBoolean(1);
-    }
+        if ((bool)(await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+        {
+            return true;
+        }
 
-    /// <summary>
-    /// True when <paramref name="row"/> may start on a worker of the inserting process (<see cref="InsertLocalAsync"/>):
-    /// the rows an idle worker may be handed (<see cref="MayHandOff"/>).
-    /// </summary>
-    public static bool MayStartLocally(NewExecution row, NpgsqlTransaction? transaction) => MayHandOff(row, transaction);
+        try
+        {
+            await using var notify = new NpgsqlCommand(ExecutionQueries.NotifyPendingAfterCommit, connection);
+            notify.Parameters.Add(new NpgsqlParameter<string>() { TypedValue = row.Queue });
+            await notify.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException)
+        {
+            // Committed and pending: a lost announcement delays the row until a worker's poll, as a lost NOTIFY does.
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// The plain insert of <paramref name="row"/> and its announcement: after the insert's own commit when the batch is
@@ -175,12 +181,12 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
     }
 
     /// <summary>
-    /// True when <paramref name="row"/> may be handed straight to an idle worker (<see cref="ExecutionQueries.InsertHandOff"/>):
-    /// a job or workflow due now, without an idempotency key (a repeat inserts nothing and must take no slot) and
-    /// outside a caller's transaction (the slot it takes stays locked until the insert commits, which must not wait
-    /// on the caller).
+    /// True when <paramref name="row"/> may be handed straight to an idle worker (<see cref="ExecutionQueries.InsertHandOff"/>)
+    /// or started on a worker of the inserting process (<see cref="InsertLocalAsync"/>): a job or workflow due now,
+    /// without an idempotency key (a repeat inserts nothing and must take no slot) and outside a caller's transaction
+    /// (the slot it takes stays locked until the insert commits, which must not wait on the caller).
     /// </summary>
-    private static bool MayHandOff(NewExecution row, NpgsqlTransaction? transaction)
+    internal static bool MayHandOff(NewExecution row, NpgsqlTransaction? transaction)
         => transaction is null && row.DueNow && row.IdempotencyKey is null && row.ParentId is null
            && row.Kind is ExecutionKind.Job or ExecutionKind.Workflow;
 

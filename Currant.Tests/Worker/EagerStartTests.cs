@@ -131,6 +131,19 @@ public sealed class EagerStartTests : CurrantFixture
     }
 
     [Test]
+    public async Task RowAnEagerInsertLeavesPending_IsAnnouncedAfterItsCommit_SoAListeningWorkerClaimsItAtOnce()
+    {
+        // The per-key limit keeps the row from starting eagerly; the worker listens but polls only every 30 s, so only
+        // the NOTIFY sent after the insert's commit gets the row claimed within seconds.
+        var queue = NewQueue();
+        await using var worker = await StartWorkerAsync(queue, configure: o => o with { PollInterval = TimeSpan.FromSeconds(30) });
+        var handle = await KeyedJob.Options(queue: queue, client: Client).Queue("user", NewKey(), 1);
+
+        Assert.That((await RowAsync(handle.Id)).StartedByInsert, Is.False, "a per-key limit leaves the row to a claim");
+        await handle.WaitAsync(Soon); // a TimeoutException here: the worker never heard of the row
+    }
+
+    [Test]
     public async Task RowsOfTheQueueDueAndWaiting_GoFirst_SoTheNextRowIsEnqueuedBehindThem()
     {
         var queue = NewQueue();

@@ -93,24 +93,15 @@ internal static class ExecutionQueries
 
     // The insert of one execution that a worker of the inserting process has a slot reserved for (eager start, as
     // Temporal's eager workflow start): inserted running under $18, the process starts it in memory, with no NOTIFY and
-    // no claim. Under the same conditions as InsertHandOff (ClaimTakesAtOnce), else pending, and then announced by NotifyLocalPending after the commit. The third column leaves the
-    // queue to announce, or '' for none. Parameters as InsertRow, $18 the worker.
+    // no claim. Under the same conditions as InsertHandOff (ClaimTakesAtOnce), else pending. One statement, its own
+    // transaction; a row it left pending is announced after that commit (NotifyPendingAfterCommit, a second round trip
+    // that the started rows, nearly all of them, do without). Parameters as InsertRow, $18 the worker.
     internal const string InsertLocal = $$"""
         WITH slot AS (
             SELECT $18::uuid AS worker_id
             WHERE {{ClaimTakesAtOnce}}
         ), {{InsertedUnderSlot}}
-        SELECT id, worker_id IS NOT NULL,
-               set_config('{{LocalPendingSetting}}', CASE WHEN worker_id IS NULL THEN queue ELSE '' END, false)
-        FROM inserted
-        """;
-
-    private const string LocalPendingSetting = "currant.local_pending";
-
-    // InsertLocal's NOTIFY after its COMMIT: the queue of a row it left pending, nothing for one it started.
-    internal const string NotifyLocalPending = $"""
-        SELECT {NotifyAfterCommit.NoFlushWait}, pg_notify('{SharedNames.PendingChannel}', current_setting('{LocalPendingSetting}'))
-        WHERE current_setting('{LocalPendingSetting}') <> ''
+        SELECT worker_id IS NOT NULL FROM inserted
         """;
 
     // InsertHandOff's NOTIFY, sent after its COMMIT (NotifyAfterCommit) from the two session settings it left: the
