@@ -19,7 +19,9 @@ internal sealed class StepCommitter(CurrantStore store)
 
     public Task<ActivationOutcome> CommitAsync(Checkpoint checkpoint)
     {
-        var pending = new Pending(checkpoint, new TaskCompletionSource<ActivationOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        // Continuations run on the thread that sets the outcome: the checkpointer's are a few assignments and a post to
+        // the workflow's scheduler, cheaper than a thread-pool hop per checkpoint.
+        var pending = new Pending(checkpoint, new TaskCompletionSource<ActivationOutcome>());
         bool start;
         lock (_gate)
         {
@@ -28,9 +30,11 @@ internal sealed class StepCommitter(CurrantStore store)
             _flushing = true;
         }
 
+        // The first batch is sent from the caller's thread (its code awaits this commit anyway); the flush continues
+        // on the thread pool from its first await, where later batches go out.
         if (start)
         {
-            _ = Task.Run(FlushAsync);
+            _ = FlushAsync();
         }
 
         return pending.Done.Task;
