@@ -194,9 +194,17 @@ public sealed partial class CurrantClient : ICurrantClient, IAsyncDisposable
         }
 
         var started = false;
+        var refused = false;
         try
         {
             started = await Store.InsertLocalAsync(row, worker.Id, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.SerializationFailure)
+        {
+            // A database whose default isolation is SERIALIZABLE may refuse the insert for what it read (rows of the
+            // queue waiting) while other enqueues and claims wrote the queue. The statement was its own transaction, so
+            // nothing was written: the row is enqueued the plain way below.
+            refused = true;
         }
         finally
         {
@@ -205,7 +213,7 @@ public sealed partial class CurrantClient : ICurrantClient, IAsyncDisposable
             worker.EndEagerStart(started ? LocalWorkers.Claimed(row) : null);
         }
 
-        return row.Id;
+        return refused ? await Store.InsertAsync(row, transaction, cancellationToken).ConfigureAwait(false) : row.Id;
     }
 
     /// <inheritdoc />

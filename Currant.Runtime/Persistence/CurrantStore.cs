@@ -82,8 +82,52 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
         var connection = owned ?? transaction!.Connection
             ?? throw new InvalidOperationException("The transaction has already completed; enqueue inside an open transaction.");
 
-        await using var batch = new NpgsqlBatch(connection, transaction);
         var handOff = MayHandOff(row, transaction);
+        Guid? id;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                id = await InsertOnceAsync(connection, transaction, row, handOff, cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (PostgresException ex) when (transaction is null && ex.SqlState == PostgresErrorCodes.SerializationFailure && attempt < SerializationRetries)
+            {
+                // A database whose default isolation is stricter than READ COMMITTED may refuse the insert for what it
+                // read (the hand-off's slot changed since the statement began; at SERIALIZABLE, rows that concurrent
+                // enqueues and claims wrote). The batch was its own transaction and nothing was written: end the aborted
+                // block and insert again, pending without the hand-off, after a short random pause that lets the
+                // conflicting transactions finish. Inside the caller's transaction the error is the caller's to retry.
+                await using (var rollback = new NpgsqlCommand("ROLLBACK", connection))
+                {
+                    await rollback.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                handOff = false;
+                await Task.Delay(Random.Shared.Next(1, 5 * attempt), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (id is { } inserted)
+        {
+            return inserted;
+        }
+
+        // The idempotency key exists already: return the execution it names.
+        await using var select = new NpgsqlCommand(ExecutionQueries.SelectByIdempotencyKey, connection, transaction);
+        select.Parameters.AddWithValue("idempotency_key", row.IdempotencyKey!);
+        return (Guid)(await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Idempotency key '{row.IdempotencyKey}' conflicted but no execution holds it."));
+    }
+
+    /// <summary>
+    /// One try of <see cref="InsertAsync"/>: the hand-off insert or the plain one, and its announcement. A fresh batch
+    /// each try (a reused one lost its parameters' binding, Npgsql 10.0.3). The id, or null when the idempotency key
+    /// existed already.
+    /// </summary>
+    private static async Task<Guid?> InsertOnceAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, NewExecution row, bool handOff, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
         if (handOff)
         {
             var insert = new NpgsqlBatchCommand(ExecutionQueries.InsertHandOff);
@@ -97,40 +141,8 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
             AddInsert(batch, row, ownTransaction: transaction is null);
         }
 
-        Guid? id = null;
-        try
-        {
-            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                id = reader.GetGuid(0);
-            }
-        }
-        catch (PostgresException ex) when (handOff && ex.SqlState == PostgresErrorCodes.SerializationFailure)
-        {
-            // A database whose default isolation is stricter than READ COMMITTED refuses the hand-off's row lock on a
-            // slot changed since the statement began; nothing was written: insert the row pending instead (a fresh
-            // batch: a reused one lost its parameters' binding, Npgsql 10.0.3), once the aborted one is ended.
-            await using (var rollback = new NpgsqlCommand("ROLLBACK", connection))
-            {
-                await rollback.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            await using var plain = new NpgsqlBatch(connection);
-            AddInsert(plain, row, ownTransaction: true);
-            id = (Guid?)await plain.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        if (id is { } inserted)
-        {
-            return inserted;
-        }
-
-        // The idempotency key exists already: return the execution it names.
-        await using var select = new NpgsqlCommand(ExecutionQueries.SelectByIdempotencyKey, connection, transaction);
-        select.Parameters.AddWithValue("idempotency_key", row.IdempotencyKey!);
-        return (Guid)(await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"Idempotency key '{row.IdempotencyKey}' conflicted but no execution holds it."));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? reader.GetGuid(0) : null;
     }
 
     /// <summary>
@@ -316,6 +328,9 @@ internal sealed partial class CurrantStore(NpgsqlDataSource dataSource, NpgsqlDa
     /// inserts one chunk while the next is encoded.
     /// </summary>
     private const int CopyChunkBytes = 64 * 1024;
+
+    // Tries of an enqueue in its own transaction that the database refuses as a serialization failure (InsertAsync).
+    private const int SerializationRetries = 5;
 
     /// <summary>Sends the rows of <paramref name="batch"/> due at <paramref name="scheduledAt"/> (null: due now, the column's default).</summary>
     private static async Task CopyAsync(NpgsqlConnection connection, NewExecutionBatch batch, DateTime? scheduledAt, CancellationToken cancellationToken)

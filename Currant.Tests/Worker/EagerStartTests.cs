@@ -144,6 +144,26 @@ public sealed class EagerStartTests : CurrantFixture
     }
 
     [Test]
+    public async Task DatabaseWhoseDefaultIsSerializable_TakesEveryEnqueue_WhileEnqueuesAndClaimsWriteTheQueue()
+    {
+        // At SERIALIZABLE the database refuses some enqueues as serialization failures while other enqueues and claims
+        // write the queue: an eager insert for its check of the rows waiting, a plain one for its index checks. An
+        // enqueue in its own transaction wrote nothing then, and is inserted again; each of the two, undone, fails this.
+        var queue = NewQueue();
+        var serializable = new NpgsqlConnectionStringBuilder(ConnectionString) { Options = "-c default_transaction_isolation=serializable" };
+        var fixtureClient = CurrantClient.Default;
+        await using var client = await CurrantClient.ConnectAsync(serializable.ConnectionString);
+        CurrantClient.Default = fixtureClient;
+        await using var worker = await client.StartWorkerAsync(new WorkerOptions { Queues = [queue], MaxConcurrency = 8, PollInterval = TimeSpan.FromMilliseconds(200) });
+
+        var handles = await Task.WhenAll(Enumerable.Range(0, 400).Select(i => Greet.Options(queue: queue, client: client).Queue($"n{i}")));
+        foreach (var handle in handles)
+        {
+            await handle.WaitAsync(Soon);
+        }
+    }
+
+    [Test]
     public async Task RowsOfTheQueueDueAndWaiting_GoFirst_SoTheNextRowIsEnqueuedBehindThem()
     {
         var queue = NewQueue();
