@@ -9,19 +9,22 @@ internal sealed partial class CurrantStore
 {
     /// <summary>
     /// History (all of it, or only what is newer than <paramref name="since"/>), buffered signals and the wake
-    /// counter of a workflow, in one round trip.
+    /// counter of a workflow, in one round trip. The counter is read first: each statement of the batch sees its own
+    /// snapshot, and every wake (an outcome, a signal, an update) moves the counter in the transaction that stores
+    /// what it brings. Read first, a counter never counts a wake whose outcome or signal the later reads miss; the
+    /// activation that then suspends finds the counter moved and goes back to pending (WorkflowQueries.Finish).
     /// </summary>
     public async Task<WorkflowState> LoadWorkflowAsync(Guid id, HistoryCursor? since, CancellationToken cancellationToken, bool withUpdates = false)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var batch = new NpgsqlBatch(connection);
+        Add(batch, WorkflowQueries.LoadWorkflow, id);
         var history = Add(batch, WorkflowQueries.LoadHistory, id);
         history.Parameters.AddWithValue("full", since is null);
         history.Parameters.AddWithValue("max_seq", since?.MaxSeq ?? 0);
         history.Parameters.AddWithValue("min_version_seq", since?.MinVersionSeq ?? 0);
         history.Parameters.AddWithValue("max_order", since?.MaxOrder ?? 0L);
         Add(batch, WorkflowQueries.LoadSignals, id);
-        Add(batch, WorkflowQueries.LoadWorkflow, id);
         if (withUpdates)
         {
             Add(batch, InteractionQueries.LoadUpdates, id);
@@ -33,6 +36,12 @@ internal sealed partial class CurrantStore
         var wakeCount = 0;
         var createdAt = DateTimeOffset.UtcNow;
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            (wakeCount, createdAt) = WorkflowQueries.ReadWorkflow(reader);
+        }
+
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             events.Add(WorkflowQueries.ReadHistoryEvent(reader));
@@ -42,12 +51,6 @@ internal sealed partial class CurrantStore
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             signals.Add(WorkflowQueries.ReadBufferedSignal(reader));
-        }
-
-        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-        if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            (wakeCount, createdAt) = WorkflowQueries.ReadWorkflow(reader);
         }
 
         if (withUpdates && await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
