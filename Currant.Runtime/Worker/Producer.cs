@@ -60,6 +60,7 @@ internal sealed class Producer : IProducer
     private int _wakeups;
     private readonly FailureStreak _claimFailures;
     private HandOffSlot _handOff;
+    private bool _keptSlotLent;
     private long _handOffTakenAt;
     private volatile bool _acceptsHandOffs;
     private bool _slotInDoubt;
@@ -362,7 +363,7 @@ internal sealed class Producer : IProducer
                 {
                     if (_handOff == HandOffSlot.Advertised)
                     {
-                        _handOff = HandOffSlot.None;
+                        NoSlotKeptLocked();
                     }
                 }
             }
@@ -392,7 +393,7 @@ internal sealed class Producer : IProducer
 
             if (back)
             {
-                _handOff = HandOffSlot.None;
+                NoSlotKeptLocked();
             }
             else
             {
@@ -418,7 +419,7 @@ internal sealed class Producer : IProducer
 
             if (_handOff != HandOffSlot.None)
             {
-                _handOff = HandOffSlot.None;
+                NoSlotKeptLocked();
             }
             else
             {
@@ -433,7 +434,17 @@ internal sealed class Producer : IProducer
         _wake.Set();
     }
 
-    /// <summary>Slots kept for a hand-off (0 or 1).</summary>
+    /// <summary>
+    /// No slot is kept for a hand-off any more (it came back, its row arrived, it was given up for lost, or the worker's
+    /// row was gone): whatever was lent of it (<see cref="TryReserveLocalStart"/>) is an ordinary running slot.
+    /// </summary>
+    private void NoSlotKeptLocked()
+    {
+        _handOff = HandOffSlot.None;
+        _keptSlotLent = false;
+    }
+
+    /// <summary>Slots kept free for a hand-off (0 or 1): none while the kept one is lent to an eager start.</summary>
     private int ReservedLocked()
     {
         if (_handOff == HandOffSlot.Taken && Stopwatch.GetElapsedTime(_handOffTakenAt) > HandOffArrival)
@@ -441,10 +452,10 @@ internal sealed class Producer : IProducer
             // Its NOTIFY was lost: the heartbeat hands the row back once it is old enough; the slot is ours again.
             Log.HandOffMissed(_logger, _workerId);
             HandOffMissed = true;
-            _handOff = HandOffSlot.None;
+            NoSlotKeptLocked();
         }
 
-        return _handOff == HandOffSlot.None ? 0 : 1;
+        return _handOff == HandOffSlot.None || _keptSlotLent ? 0 : 1;
     }
 
     /// <summary>How many rows to claim now: zero until enough room is free for a worthwhile batch.</summary>
@@ -541,18 +552,37 @@ internal sealed class Producer : IProducer
     /// completer are healthy and no claimed row waits for a slot (as a claim would take work). The caller then starts
     /// the row (<see cref="StartReserved"/>) or gives the slot back (<see cref="ReleaseSlot"/>).
     /// </summary>
+    /// <remarks>
+    /// When the only free slot is the one kept for a hand-off, and no enqueue has taken it yet, the eager start
+    /// borrows it: the advertisement stays in the database, and the next run here to end gives the slot back to it.
+    /// A client that keeps its own worker busy would otherwise send every start beyond the other slots the hand-off
+    /// way (its NOTIFY, the worker advertising again once the row arrived) and, while such a row waits, the rows
+    /// behind it the claim way: a quarter to a third of the workflow bench's starts (docs/benchmarks.md). A row another
+    /// client hands over meanwhile waits for the next free slot here, as a claimed row would.
+    /// </remarks>
     public bool TryReserveLocalStart()
     {
         lock (_gate)
         {
-            if (!_acceptsEagerStarts || !_heartbeatHealthy || _completer.FailingSince is not null || _idle is not null || _buffer.Count > 0
-                || _running + ReservedLocked() >= _options.MaxConcurrency)
+            if (!_acceptsEagerStarts || !_heartbeatHealthy || _completer.FailingSince is not null || _idle is not null || _buffer.Count > 0)
             {
                 return false;
             }
 
-            _running++;
-            return true;
+            if (_running + ReservedLocked() < _options.MaxConcurrency)
+            {
+                _running++;
+                return true;
+            }
+
+            if (_handOff == HandOffSlot.Advertised && !_keptSlotLent && _running < _options.MaxConcurrency)
+            {
+                _keptSlotLent = true;
+                _running++;
+                return true;
+            }
+
+            return false;
         }
     }
 
@@ -604,6 +634,8 @@ internal sealed class Producer : IProducer
         lock (_gate)
         {
             _running--;
+            // The slot freed is the one kept for the hand-off again, when it was lent.
+            _keptSlotLent = false;
             if (elapsedTicks is { } ticks)
             {
                 _averageTicks = double.IsNaN(_averageTicks) ? ticks : (_averageTicks * 0.9) + (ticks * 0.1);

@@ -217,6 +217,56 @@ public sealed class EagerStartTests : CurrantFixture
     }
 
     [Test]
+    public async Task EnqueueWhenOnlyTheSlotKeptForAHandOffIsFree_BorrowsIt_AndTheAdvertisementStays()
+    {
+        var queue = NewQueue("overlap");
+        var key = NewKey();
+        await using var worker = await StartWorkerAsync(queue, concurrency: 2);
+        await WaitForAdvertisedSlotAsync(worker);
+
+        var first = await OverlapJob.Options(queue: queue, client: Client).Queue(key, 1500);
+        var second = await OverlapJob.Options(queue: queue, client: Client).Queue(key, 1500);
+
+        Assert.That(worker.InFlight, Is.EqualTo(2), "both started in memory by their enqueue");
+        Assert.That(await AdvertisedAsync(worker), Is.True, "no enqueue took the advertised slot: the second borrowed it");
+        await first.GetResultAsync(Wait);
+        await second.GetResultAsync(Wait);
+        Assert.That(new[] { (await RowAsync(first.Id)).StartedByInsert, (await RowAsync(second.Id)).StartedByInsert }, Is.All.True);
+        Assert.That(await MostAtOnceAsync(key), Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task RowAnotherClientHandsOverWhileTheKeptSlotIsLent_RunsOnceASlotFrees_NeverBeyondTheSlots()
+    {
+        var queue = NewQueue("overlap");
+        var key = NewKey();
+        await using var worker = await StartWorkerAsync(queue, concurrency: 2);
+        await WaitForAdvertisedSlotAsync(worker);
+        var mine = new[]
+        {
+            await OverlapJob.Options(queue: queue, client: Client).Queue(key, 1500),
+            await OverlapJob.Options(queue: queue, client: Client).Queue(key, 1500),
+        };
+        Assert.That(worker.InFlight, Is.EqualTo(2));
+
+        var fixtureClient = CurrantClient.Default;
+        await using var other = await CurrantClient.ConnectAsync(ConnectionString);
+        CurrantClient.Default = fixtureClient;
+        var handedOver = await OverlapJob.Options(queue: queue, client: other).Queue(key, 100);
+
+        Assert.That(await ScalarAsync<string>("SELECT state FROM currant.executions WHERE id = @id", ("id", handedOver.Id)), Is.EqualTo("running"),
+            "handed to the worker whose advertisement it found");
+        Assert.That(await AdvertisedAsync(worker), Is.False, "its enqueue took the advertised slot");
+        foreach (var handle in mine.Append(handedOver))
+        {
+            await handle.GetResultAsync(Wait);
+        }
+
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM overlap_log WHERE key = @key", ("key", key)), Is.EqualTo(3), "each ran once");
+        Assert.That(await MostAtOnceAsync(key), Is.EqualTo(2), "the handed-over row waited for a slot");
+    }
+
+    [Test]
     public async Task StoppedWorker_IsOfferedNothing()
     {
         var queue = NewQueue();
@@ -263,6 +313,27 @@ public sealed class EagerStartTests : CurrantFixture
             await Task.Delay(20);
         }
     }
+
+    /// <summary>Waits until <paramref name="worker"/>, idle and listening, advertises a slot for hand-offs.</summary>
+    private async Task WaitForAdvertisedSlotAsync(CurrantWorker worker)
+    {
+        var deadline = DateTime.UtcNow + Soon;
+        while (!await AdvertisedAsync(worker))
+        {
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "the idle worker never advertised a slot");
+            await Task.Delay(20);
+        }
+    }
+
+    private async Task<bool> AdvertisedAsync(CurrantWorker worker)
+        => await ScalarAsync<long>("SELECT count(*) FROM currant.worker_slots WHERE worker_id = @id AND ready", ("id", worker.Id)) == 1;
+
+    /// <summary>The most runs of <see cref="OverlapJob"/> under <paramref name="key"/> that overlapped.</summary>
+    private async Task<long> MostAtOnceAsync(string key)
+        => await ScalarAsync<long>("""
+            SELECT max((SELECT count(*) FROM overlap_log b WHERE b.key = a.key AND b.started_at <= a.started_at AND b.ended_at > a.started_at))
+            FROM overlap_log a WHERE a.key = @key
+            """, ("key", key));
 
     /// <summary>A worker that hears no NOTIFY and polls every 30 s: nothing it runs within seconds came from a claim.</summary>
     private Task<CurrantWorker> StartSlowPollingWorkerAsync(string queue)
