@@ -40,6 +40,12 @@ internal sealed class Producer : IProducer
     private static readonly TimeSpan HandOffArrival = TimeSpan.FromSeconds(2);
     /// <summary>How long the stop waits for the database to take the advertised slot back.</summary>
     private static readonly TimeSpan WithdrawOnStop = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// How long the slot kept for a hand-off may stay lent to an eager start (<see cref="TryReserveLocalStart"/>) with
+    /// its advertisement up. No run here ended in that time, so they are long ones: the claim loop takes the
+    /// advertisement back, so no enqueue hands a row to a worker whose slots are all busy.
+    /// </summary>
+    private static readonly TimeSpan KeptSlotLoan = TimeSpan.FromMilliseconds(50);
 
     private readonly Guid _workerId;
     private readonly string[] _queues;
@@ -61,6 +67,8 @@ internal sealed class Producer : IProducer
     private readonly FailureStreak _claimFailures;
     private HandOffSlot _handOff;
     private bool _keptSlotLent;
+    private long _keptSlotLentAt;
+    private ITimer? _loanTimer;
     private long _handOffTakenAt;
     private volatile bool _acceptsHandOffs;
     private bool _slotInDoubt;
@@ -250,6 +258,12 @@ internal sealed class Producer : IProducer
         }
 
         await TakeSlotBackAsync().ConfigureAwait(false);
+        lock (_gate)
+        {
+            // No eager start borrows any more (_acceptsEagerStarts is off).
+            _loanTimer?.Dispose();
+            _loanTimer = null;
+        }
     }
 
     /// <summary>
@@ -325,7 +339,8 @@ internal sealed class Producer : IProducer
     private bool NeedsSlotBackLocked()
         => _handOff == HandOffSlot.Advertised
            && (_slotInDoubt || !_acceptsHandOffs || !_heartbeatHealthy || _completer.FailingSince is not null
-               || (_running + 1 >= _options.MaxConcurrency && (_buffer.Count > 0 || (_mayHaveWork && ClaimLimitLocked(reserved: 0) > 0))));
+               || (_running + 1 >= _options.MaxConcurrency && (_buffer.Count > 0 || (_mayHaveWork && ClaimLimitLocked(reserved: 0) > 0)))
+               || (_keptSlotLent && Stopwatch.GetElapsedTime(_keptSlotLentAt) >= KeptSlotLoan));
 
     /// <summary>
     /// When the queues are drained and a slot is free, keeps that slot for a hand-off (checked and taken under one
@@ -558,7 +573,8 @@ internal sealed class Producer : IProducer
     /// A client that keeps its own worker busy would otherwise send every start beyond the other slots the hand-off
     /// way (its NOTIFY, the worker advertising again once the row arrived) and, while such a row waits, the rows
     /// behind it the claim way: a quarter to a third of the workflow bench's starts (docs/benchmarks.md). A row another
-    /// client hands over meanwhile waits for the next free slot here, as a claimed row would.
+    /// client hands over meanwhile waits for the next free slot here, as a claimed row would; a loan that lasts
+    /// <see cref="KeptSlotLoan"/> (no run here ends, so they are long) makes the claim loop take the advertisement back.
     /// </remarks>
     public bool TryReserveLocalStart()
     {
@@ -575,14 +591,26 @@ internal sealed class Producer : IProducer
                 return true;
             }
 
-            if (_handOff == HandOffSlot.Advertised && !_keptSlotLent && _running < _options.MaxConcurrency)
+            if (_handOff != HandOffSlot.Advertised || _keptSlotLent || _running >= _options.MaxConcurrency)
             {
-                _keptSlotLent = true;
-                _running++;
-                return true;
+                return false;
             }
 
-            return false;
+            _keptSlotLent = true;
+            _keptSlotLentAt = Stopwatch.GetTimestamp();
+            _running++;
+            // Rings the claim loop once the loan is due, should no run end before (which gives the slot back).
+            _loanTimer ??= _options.TimeProvider.CreateTimer(static state => ((Producer)state!).OnLoanDue(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _loanTimer.Change(KeptSlotLoan, Timeout.InfiniteTimeSpan);
+            return true;
+        }
+    }
+
+    private void OnLoanDue()
+    {
+        if (NeedsSlotBack())
+        {
+            _wake.Set();
         }
     }
 
@@ -634,8 +662,13 @@ internal sealed class Producer : IProducer
         lock (_gate)
         {
             _running--;
-            // The slot freed is the one kept for the hand-off again, when it was lent.
-            _keptSlotLent = false;
+            // The slot freed is the one kept for the hand-off again, when it was lent (unless a parent's slot handed to
+            // its child, TryReserveSlot, still fills every slot).
+            if (_running < _options.MaxConcurrency)
+            {
+                _keptSlotLent = false;
+            }
+
             if (elapsedTicks is { } ticks)
             {
                 _averageTicks = double.IsNaN(_averageTicks) ? ticks : (_averageTicks * 0.9) + (ticks * 0.1);

@@ -1,3 +1,4 @@
+using Currant.Persistence;
 using Currant.Tests.Jobs;
 using Currant.Tests.Workflows;
 using Npgsql;
@@ -217,53 +218,62 @@ public sealed class EagerStartTests : CurrantFixture
     }
 
     [Test]
-    public async Task EnqueueWhenOnlyTheSlotKeptForAHandOffIsFree_BorrowsIt_AndTheAdvertisementStays()
+    public async Task EnqueueWhenOnlyTheSlotKeptForAHandOffIsFree_BorrowsIt_InsteadOfAHandOff()
     {
         var queue = NewQueue("overlap");
         var key = NewKey();
-        await using var worker = await StartWorkerAsync(queue, concurrency: 2);
-        await WaitForAdvertisedSlotAsync(worker);
+        var handOffs = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var listen = await ListenAsync(SharedNames.HandOffChannel, handOffs);
+        await using var worker = await StartListeningWorkerAsync(queue, concurrency: 2);
+        await WaitForAdvertisementAsync(worker, advertised: true, "the idle worker never advertised a slot");
 
         var first = await OverlapJob.Options(queue: queue, client: Client).Queue(key, 1500);
         var second = await OverlapJob.Options(queue: queue, client: Client).Queue(key, 1500);
 
         Assert.That(worker.InFlight, Is.EqualTo(2), "both started in memory by their enqueue");
-        Assert.That(await AdvertisedAsync(worker), Is.True, "no enqueue took the advertised slot: the second borrowed it");
         await first.GetResultAsync(Wait);
         await second.GetResultAsync(Wait);
+        while (await listen.WaitAsync(TimeSpan.FromMilliseconds(200)))
+        {
+            // Reads every notification that came meanwhile.
+        }
+
+        Assert.That(handOffs.Where(p => p.Contains(first.Id.ToString()) || p.Contains(second.Id.ToString())), Is.Empty,
+            "the second borrowed the advertised slot instead of taking it with a hand-off");
         Assert.That(new[] { (await RowAsync(first.Id)).StartedByInsert, (await RowAsync(second.Id)).StartedByInsert }, Is.All.True);
         Assert.That(await MostAtOnceAsync(key), Is.EqualTo(2));
     }
 
     [Test]
-    public async Task RowAnotherClientHandsOverWhileTheKeptSlotIsLent_RunsOnceASlotFrees_NeverBeyondTheSlots()
+    public async Task SlotLentForLongRuns_IsNoLongerAdvertised_SoAnotherClientsEnqueueWaitsForASlotPending()
     {
         var queue = NewQueue("overlap");
         var key = NewKey();
-        await using var worker = await StartWorkerAsync(queue, concurrency: 2);
-        await WaitForAdvertisedSlotAsync(worker);
+        await using var worker = await StartListeningWorkerAsync(queue, concurrency: 2);
+        await WaitForAdvertisementAsync(worker, advertised: true, "the idle worker never advertised a slot");
         var mine = new[]
         {
-            await OverlapJob.Options(queue: queue, client: Client).Queue(key, 1500),
-            await OverlapJob.Options(queue: queue, client: Client).Queue(key, 1500),
+            await OverlapJob.Options(queue: queue, client: Client).Queue(key, 2000),
+            await OverlapJob.Options(queue: queue, client: Client).Queue(key, 2000),
         };
         Assert.That(worker.InFlight, Is.EqualTo(2));
+        await WaitForAdvertisementAsync(worker, advertised: false, "a loan that outlasts its bound takes the advertisement back");
 
         var fixtureClient = CurrantClient.Default;
         await using var other = await CurrantClient.ConnectAsync(ConnectionString);
         CurrantClient.Default = fixtureClient;
-        var handedOver = await OverlapJob.Options(queue: queue, client: other).Queue(key, 100);
+        var third = await OverlapJob.Options(queue: queue, client: other).Queue(key, 100);
 
-        Assert.That(await ScalarAsync<string>("SELECT state FROM currant.executions WHERE id = @id", ("id", handedOver.Id)), Is.EqualTo("running"),
-            "handed to the worker whose advertisement it found");
-        Assert.That(await AdvertisedAsync(worker), Is.False, "its enqueue took the advertised slot");
-        foreach (var handle in mine.Append(handedOver))
+        Assert.That(await ScalarAsync<string>("SELECT state FROM currant.executions WHERE id = @id", ("id", third.Id)), Is.EqualTo("pending"),
+            "not handed to a worker whose slots are all busy");
+        foreach (var handle in mine.Append(third))
         {
             await handle.GetResultAsync(Wait);
         }
 
         Assert.That(await ScalarAsync<long>("SELECT count(*) FROM overlap_log WHERE key = @key", ("key", key)), Is.EqualTo(3), "each ran once");
-        Assert.That(await MostAtOnceAsync(key), Is.EqualTo(2), "the handed-over row waited for a slot");
+        Assert.That(await MostAtOnceAsync(key), Is.EqualTo(2), "never beyond the worker's slots");
+        await WaitForAdvertisementAsync(worker, advertised: true, "advertised again once its queue is drained and a slot is free");
     }
 
     [Test]
@@ -314,19 +324,31 @@ public sealed class EagerStartTests : CurrantFixture
         }
     }
 
-    /// <summary>Waits until <paramref name="worker"/>, idle and listening, advertises a slot for hand-offs.</summary>
-    private async Task WaitForAdvertisedSlotAsync(CurrantWorker worker)
+    /// <summary>A worker that hears NOTIFY (so it advertises a slot when idle) and polls only every 30 s.</summary>
+    private Task<CurrantWorker> StartListeningWorkerAsync(string queue, int concurrency)
+        => StartWorkerAsync(queue, concurrency, o => o with { PollInterval = TimeSpan.FromSeconds(30) });
+
+    /// <summary>Waits until <paramref name="worker"/>'s slot for hand-offs is advertised (or not).</summary>
+    private async Task WaitForAdvertisementAsync(CurrantWorker worker, bool advertised, string why)
     {
         var deadline = DateTime.UtcNow + Soon;
-        while (!await AdvertisedAsync(worker))
+        while (await ScalarAsync<long>("SELECT count(*) FROM currant.worker_slots WHERE worker_id = @id AND ready", ("id", worker.Id)) == 1 != advertised)
         {
-            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "the idle worker never advertised a slot");
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), why);
             await Task.Delay(20);
         }
     }
 
-    private async Task<bool> AdvertisedAsync(CurrantWorker worker)
-        => await ScalarAsync<long>("SELECT count(*) FROM currant.worker_slots WHERE worker_id = @id AND ready", ("id", worker.Id)) == 1;
+    /// <summary>A connection listening on <paramref name="channel"/>, collecting payloads; dispose it to stop.</summary>
+    private async Task<NpgsqlConnection> ListenAsync(string channel, System.Collections.Concurrent.ConcurrentQueue<string> payloads)
+    {
+        var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        connection.Notification += (_, e) => payloads.Enqueue(e.Payload);
+        await using var command = new NpgsqlCommand($"LISTEN {channel}", connection);
+        await command.ExecuteNonQueryAsync();
+        return connection;
+    }
 
     /// <summary>The most runs of <see cref="OverlapJob"/> under <paramref name="key"/> that overlapped.</summary>
     private async Task<long> MostAtOnceAsync(string key)
