@@ -340,7 +340,7 @@ internal sealed class Producer : IProducer
         => _handOff == HandOffSlot.Advertised
            && (_slotInDoubt || !_acceptsHandOffs || !_heartbeatHealthy || _completer.FailingSince is not null
                || (_running + 1 >= _options.MaxConcurrency && (_buffer.Count > 0 || (_mayHaveWork && ClaimLimitLocked(reserved: 0) > 0)))
-               || (_keptSlotLent && Stopwatch.GetElapsedTime(_keptSlotLentAt) >= KeptSlotLoan));
+               || (_keptSlotLent && _options.TimeProvider.GetElapsedTime(_keptSlotLentAt) >= KeptSlotLoan));
 
     /// <summary>
     /// When the queues are drained and a slot is free, keeps that slot for a hand-off (checked and taken under one
@@ -597,7 +597,7 @@ internal sealed class Producer : IProducer
             }
 
             _keptSlotLent = true;
-            _keptSlotLentAt = Stopwatch.GetTimestamp();
+            _keptSlotLentAt = _options.TimeProvider.GetTimestamp();
             _running++;
             // Rings the claim loop once the loan is due, should no run end before (which gives the slot back).
             _loanTimer ??= _options.TimeProvider.CreateTimer(static state => ((Producer)state!).OnLoanDue(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
